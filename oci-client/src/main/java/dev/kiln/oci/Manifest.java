@@ -1,5 +1,6 @@
 package dev.kiln.oci;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.Map;
 
 /**
@@ -31,6 +32,7 @@ public sealed interface Manifest permits ImageManifest, ImageIndex {
   Map<String, String> annotations();
 
   /** True for the Docker schema 2 flavour (manifest or manifest list). */
+  @JsonIgnore
   default boolean isDocker() {
     return MediaTypes.isDocker(effectiveMediaType());
   }
