@@ -86,7 +86,7 @@ public final class OciLayoutTar {
       Path dest = safeResolve(root, name);
       if (entry.isDirectory()) {
         Files.createDirectories(dest);
-      } else if (entry.isFile() && !dest.equals(root)) {
+      } else if (isRegularFile(entry) && !dest.equals(root)) {
         Files.createDirectories(dest.getParent());
         extractFile(tar, root, name, dest);
       } else {
@@ -119,6 +119,17 @@ public final class OciLayoutTar {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  // TarArchiveEntry.isFile() is also true for links and devices, so those are excluded first.
+  private static boolean isRegularFile(TarArchiveEntry e) {
+    return !e.isSymbolicLink()
+        && !e.isLink()
+        && !e.isCharacterDevice()
+        && !e.isBlockDevice()
+        && !e.isFIFO()
+        && !e.isSparse()
+        && e.isFile();
   }
 
   /** The digest a path like {@code blobs/sha256/<hex>} names, or null for other files. */
