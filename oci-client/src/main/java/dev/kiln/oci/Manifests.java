@@ -50,6 +50,10 @@ public final class Manifests {
       kind = tree.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
     }
     if (MediaTypes.isIndex(kind)) {
+      if (!tree.path("manifests").isArray()) {
+        throw new OciFormatException(
+            "image index (" + kind + ") has no manifests array; is it an image manifest?");
+      }
       return OciJson.treeToValue(tree, ImageIndex.class);
     }
     if (MediaTypes.isImageManifest(kind)) {

@@ -45,7 +45,10 @@ public record Reference(String registry, String repository, String tag, Digest d
   private static final Pattern HEX64 = Pattern.compile("[a-f0-9]{64}");
   private static final int MAX_NAME_LENGTH = 255;
 
-  /** Validates every part; see the class comment for the grammar. */
+  /**
+   * Validates every part (see the class comment for the grammar); at least one of {@code tag} and
+   * {@code digest} must be present. No normalisation is applied here; use {@link #parse}.
+   */
   public Reference {
     Objects.requireNonNull(registry, "registry");
     Objects.requireNonNull(repository, "repository");
@@ -53,6 +56,10 @@ public record Reference(String registry, String repository, String tag, Digest d
       throw new IllegalArgumentException("invalid registry '" + registry + "'");
     }
     checkRepository(repository, registry + "/" + repository);
+    if (tag == null && digest == null) {
+      throw new IllegalArgumentException(
+          "reference to " + registry + "/" + repository + " needs a tag or a digest");
+    }
     if (tag != null && !TAG.matcher(tag).matches()) {
       throw new IllegalArgumentException(
           "invalid tag '" + tag + "': expected [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");

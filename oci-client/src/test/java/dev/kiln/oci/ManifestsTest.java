@@ -121,6 +121,14 @@ class ManifestsTest {
   }
 
   @Test
+  void parse_indexHeaderOnManifestBody_rejected() {
+    assertThatThrownBy(
+            () -> Manifests.parse(utf8(manifestWithoutMediaType()), MediaTypes.OCI_INDEX))
+        .isInstanceOf(OciFormatException.class)
+        .hasMessageContaining("no manifests array");
+  }
+
+  @Test
   void parse_schema1_rejectedWithHint() {
     assertThatThrownBy(
             () ->

@@ -151,6 +151,13 @@ class ReferenceTest {
   }
 
   @Test
+  void constructor_neitherTagNorDigest_rejected() {
+    assertThatThrownBy(() -> new Reference("h.io", "a", null, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("needs a tag or a digest");
+  }
+
+  @Test
   void registryApiHost_dockerHub_isRegistry1() {
     assertThat(Reference.parse("busybox").registryApiHost()).isEqualTo("registry-1.docker.io");
     assertThat(Reference.parse("localhost:5000/x").registryApiHost()).isEqualTo("localhost:5000");

@@ -158,7 +158,7 @@ public final class OciLayout {
 
   /**
    * Streams {@code content} into the blob {@code expected} describes, checking digest and size
-   * before it becomes visible.
+   * before it becomes visible. When the blob already exists, {@code content} is not read.
    *
    * @throws DigestMismatchException if the content does not match {@code expected}; nothing is
    *     stored then

@@ -21,6 +21,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class OciLayoutTarTest {
 
@@ -52,13 +54,13 @@ class OciLayoutTarTest {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       TarArchiveEntry e = new TarArchiveEntry(name, type);
       byte[] data = content.getBytes(StandardCharsets.UTF_8);
-      if (type == TarConstants.LF_SYMLINK) {
+      if (type == TarConstants.LF_SYMLINK || type == TarConstants.LF_LINK) {
         e.setLinkName("/etc/passwd");
       } else {
         e.setSize(data.length);
       }
       tar.putArchiveEntry(e);
-      if (type != TarConstants.LF_SYMLINK) {
+      if (e.getSize() > 0) {
         tar.write(data);
       }
       tar.closeArchiveEntry();
@@ -136,13 +138,13 @@ class OciLayoutTarTest {
         .isInstanceOf(OciLayoutException.class);
   }
 
-  @Test
-  void extract_symlink_refused() {
+  @ParameterizedTest
+  @ValueSource(bytes = {TarConstants.LF_SYMLINK, TarConstants.LF_LINK, TarConstants.LF_FIFO})
+  void extract_linkOrSpecialFile_refused(byte type) {
     assertThatThrownBy(
             () ->
                 OciLayoutTar.extract(
-                    new ByteArrayInputStream(tarWith("index.json", TarConstants.LF_SYMLINK, "")),
-                    dir.resolve("out")))
+                    new ByteArrayInputStream(tarWith("index.json", type, "")), dir.resolve("out")))
         .isInstanceOf(OciLayoutException.class)
         .hasMessageContaining("only regular files and directories");
   }
