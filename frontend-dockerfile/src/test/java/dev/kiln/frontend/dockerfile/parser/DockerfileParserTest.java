@@ -31,7 +31,10 @@ class DockerfileParserTest {
     assertThat(run.startLine()).isEqualTo(2);
     assertThat(run.endLine()).isEqualTo(6);
     assertThat(r.nodes().get(2).startLine()).isEqualTo(7);
-    assertThat(r.warnings()).singleElement().asString().contains("Dockerfile:2: empty continuation");
+    assertThat(r.warnings())
+        .singleElement()
+        .asString()
+        .contains("Dockerfile:2: empty continuation");
   }
 
   @Test
@@ -66,8 +69,7 @@ class DockerfileParserTest {
   void parse_duplicateDirective_errorWithLine() {
     assertThatThrownBy(() -> parse("# escape=\\\n# Escape=`\nFROM x\n"))
         .isInstanceOf(DockerfileParseException.class)
-        .hasMessage(
-            "Dockerfile:2: only one escape parser directive can be used (remove this one)");
+        .hasMessage("Dockerfile:2: only one escape parser directive can be used (remove this one)");
   }
 
   @Test
@@ -147,8 +149,7 @@ class DockerfileParserTest {
                 + "C\n"
                 + "CMD done\n");
     Node run = r.nodes().get(1);
-    assertThat(run.heredocs())
-        .containsExactly(new Heredoc("EOF", "echo $HOME\n", true, false, 0));
+    assertThat(run.heredocs()).containsExactly(new Heredoc("EOF", "echo $HOME\n", true, false, 0));
     assertThat(run.endLine()).isEqualTo(4);
     Node copy = r.nodes().get(2);
     assertThat(copy.heredocs()).containsExactly(new Heredoc("EOT", "tabbed\n", true, true, 0));
@@ -195,8 +196,7 @@ class DockerfileParserTest {
 
   @Test
   void parse_healthcheck_typeThenCommand() throws Exception {
-    Node n =
-        parse("FROM x\nHEALTHCHECK --interval=5s CMD [\"curl\", \"-f\"]\n").nodes().get(1);
+    Node n = parse("FROM x\nHEALTHCHECK --interval=5s CMD [\"curl\", \"-f\"]\n").nodes().get(1);
     assertThat(n.flags()).containsExactly("--interval=5s");
     assertThat(n.args()).containsExactly("CMD", "curl", "-f");
     assertThat(n.json()).isTrue();
