@@ -29,7 +29,9 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** Key and certificate generation with BouncyCastle, shared by {@link TestCa} and the token signer. */
+/**
+ * Key and certificate generation with BouncyCastle, shared by {@link TestCa} and the token signer.
+ */
 final class Certificates {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Duration VALIDITY = Duration.ofDays(2);
@@ -44,7 +46,9 @@ final class Certificates {
     SERVER,
     /** A TLS client certificate (clientAuth). */
     CLIENT,
-    /** A JWT signing certificate: no extended key usage, which Go's default verification accepts. */
+    /**
+     * A JWT signing certificate: no extended key usage, which Go's default verification accepts.
+     */
     SIGNING
   }
 
@@ -82,7 +86,9 @@ final class Certificates {
       KeyPair issuerKeys) {
     X500Name subject = new X500Name("CN=" + commonName);
     X500Name issuerName =
-        issuer == null ? subject : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
+        issuer == null
+            ? subject
+            : X500Name.getInstance(issuer.getSubjectX500Principal().getEncoded());
     KeyPair signer = issuer == null ? subjectKeys : issuerKeys;
     Instant now = Instant.now();
     try {
@@ -97,7 +103,9 @@ final class Certificates {
       boolean ca = kind == Kind.CA;
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
       int usage =
-          ca ? KeyUsage.keyCertSign | KeyUsage.cRLSign : KeyUsage.digitalSignature | keyEncipherment(subjectKeys);
+          ca
+              ? KeyUsage.keyCertSign | KeyUsage.cRLSign
+              : KeyUsage.digitalSignature | keyEncipherment(subjectKeys);
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
       if (kind == Kind.SERVER) {
         builder.addExtension(

@@ -30,16 +30,19 @@ import okhttp3.OkHttpClient;
 public final class FaultProxy implements AutoCloseable {
   private final String upstream;
   private final ServerSocket serverSocket;
-  private final ExecutorService executor = Executors.newCachedThreadPool(Daemon.factory("fault-proxy"));
+  private final ExecutorService executor =
+      Executors.newCachedThreadPool(Daemon.factory("fault-proxy"));
   private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
   private final List<RuleState> rules = new ArrayList<>();
   private final List<AccessLogEntry> accessLog = new CopyOnWriteArrayList<>();
   private final OkHttpClient http;
 
   private FaultProxy(String upstream) throws IOException {
-    this.upstream = upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
+    this.upstream =
+        upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
     if (!this.upstream.startsWith("http://")) {
-      throw new IllegalArgumentException("FaultProxy needs a plain http:// upstream, got " + upstream);
+      throw new IllegalArgumentException(
+          "FaultProxy needs a plain http:// upstream, got " + upstream);
     }
     http =
         new OkHttpClient.Builder()

@@ -110,7 +110,8 @@ public record FaultRule(String method, Pattern path, int nth, int times, Fault f
       String body = "{\"errors\":[{\"code\":\"TOOMANYREQUESTS\",\"message\":\"injected\"}]}";
       return respond(
           429,
-          Map.of("Retry-After", String.valueOf(retryAfterSeconds), "Content-Type", "application/json"),
+          Map.of(
+              "Retry-After", String.valueOf(retryAfterSeconds), "Content-Type", "application/json"),
           body);
     }
 

@@ -70,7 +70,8 @@ final class HttpIo {
     for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
       int colon = line.indexOf(':');
       if (colon > 0) {
-        headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        headers.add(
+            new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
       }
     }
     return new Head(parts[0], parts[1], parts[2], headers);

@@ -30,8 +30,7 @@ final class JwtSigner {
   JwtSigner(String commonName) {
     keys = Certificates.rsaKeyPair();
     certificate =
-        Certificates.issue(
-            commonName, keys, Certificates.Kind.SIGNING, List.of(), null, null);
+        Certificates.issue(commonName, keys, Certificates.Kind.SIGNING, List.of(), null, null);
   }
 
   X509Certificate certificate() {

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external program with a timeout and captures its output. A timeout kills the process
- * tree and fails with an {@link AssertionError} carrying what was captured so far.
+ * Runs an external program with a timeout and captures its output. A timeout kills the process tree
+ * and fails with an {@link AssertionError} carrying what was captured so far.
  *
  * <p>Build one per command: {@code ProcessRunner.of("skopeo", "inspect", ref).timeout(d).run()}.
  * Not thread-safe; {@link #run()} may be called more than once.

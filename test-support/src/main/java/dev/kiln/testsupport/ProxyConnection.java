@@ -23,8 +23,16 @@ import okio.Okio;
 final class ProxyConnection {
   private static final Set<String> HOP_BY_HOP =
       Set.of(
-          "connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-          "upgrade", "host", "content-length", "expect");
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "transfer-encoding",
+          "te",
+          "trailer",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect");
 
   private final FaultProxy proxy;
   private final Socket socket;
@@ -160,7 +168,8 @@ final class ProxyConnection {
       if (HOP_BY_HOP.contains(lower) && !(noBody && lower.equals("content-length"))) {
         continue;
       }
-      String value = lower.equals("location") ? proxy.rewriteLocation(headers.value(i)) : headers.value(i);
+      String value =
+          lower.equals("location") ? proxy.rewriteLocation(headers.value(i)) : headers.value(i);
       h.append(name).append(": ").append(value).append("\r\n");
     }
     boolean chunked = !noBody && length < 0;
@@ -221,8 +230,20 @@ final class ProxyConnection {
 
   private static String reason(int code) {
     return Map.of(
-            200, "OK", 401, "Unauthorized", 404, "Not Found", 429, "Too Many Requests",
-            500, "Internal Server Error", 502, "Bad Gateway", 503, "Service Unavailable")
+            200,
+            "OK",
+            401,
+            "Unauthorized",
+            404,
+            "Not Found",
+            429,
+            "Too Many Requests",
+            500,
+            "Internal Server Error",
+            502,
+            "Bad Gateway",
+            503,
+            "Service Unavailable")
         .getOrDefault(code, "Status");
   }
 

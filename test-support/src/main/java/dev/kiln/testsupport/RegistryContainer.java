@@ -97,7 +97,9 @@ public final class RegistryContainer extends GenericContainer<RegistryContainer>
     return getHost() + ":" + getMappedPort(PORT);
   }
 
-  /** {@code http://localhost:<port>} or {@code https://localhost:<port>}, without trailing slash. */
+  /**
+   * {@code http://localhost:<port>} or {@code https://localhost:<port>}, without trailing slash.
+   */
   public String baseUrl() {
     return (tls ? "https://" : "http://") + hostPort();
   }
@@ -141,7 +143,9 @@ public final class RegistryContainer extends GenericContainer<RegistryContainer>
       return this;
     }
 
-    /** Keeps the registry's storage in {@code hostDirectory} (bind mount) instead of the container. */
+    /**
+     * Keeps the registry's storage in {@code hostDirectory} (bind mount) instead of the container.
+     */
     public Builder storage(Path hostDirectory) {
       storage = hostDirectory;
       return this;

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Serves {@code /token} for a {@link TokenServer}: the Docker GET flow and the OAuth2 POST flow. */
+/**
+ * Serves {@code /token} for a {@link TokenServer}: the Docker GET flow and the OAuth2 POST flow.
+ */
 final class TokenHandler implements HttpHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Finds the external programs integration tests drive ({@code skopeo}, {@code runc}, {@code
- * umoci}, {@code docker} ...). A missing program is a broken test environment, so {@link
- * #require(String)} fails the test instead of skipping it.
+ * Finds the external programs integration tests drive ({@code skopeo}, {@code runc}, {@code umoci},
+ * {@code docker} ...). A missing program is a broken test environment, so {@link #require(String)}
+ * fails the test instead of skipping it.
  *
  * <p>Stateless; thread-safe.
  */
