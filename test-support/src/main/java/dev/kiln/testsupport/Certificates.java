@@ -4,14 +4,17 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -139,8 +142,18 @@ final class Certificates {
     return keys.getPublic().getAlgorithm().equals("RSA") ? KeyUsage.keyEncipherment : 0;
   }
 
-  /** PEM text of a certificate or a private key (written in PKCS#8 / traditional form by BC). */
+  /**
+   * PEM text of a certificate, or of a private key as unencrypted PKCS#8 ({@code PRIVATE KEY}).
+   * PKCS#8 because BouncyCastle's traditional form of a JDK EC key leaves out the curve, which Go
+   * and OpenSSL then cannot parse.
+   */
   static String pem(Object object) {
+    if (object instanceof PrivateKey key) {
+      String base64 =
+          Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(key.getEncoded());
+      return "-----BEGIN PRIVATE KEY-----\n" + base64 + "\n-----END PRIVATE KEY-----\n";
+    }
     StringWriter out = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
       writer.writeObject(object);

@@ -1,11 +1,16 @@
 package dev.kiln.testsupport;
 
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.Volume;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.containers.wait.strategy.WaitStrategy;
@@ -56,7 +61,18 @@ public final class RegistryContainer extends GenericContainer<RegistryContainer>
       withCopyToContainer(bytes(b.ca.caCertPath()), AUTH_DIR + "/ca.pem");
     }
     if (b.storage != null) {
-      withFileSystemBind(b.storage.toString(), "/var/lib/registry", BindMode.READ_WRITE);
+      // A plain bind: withFileSystemBind would first probe mounting with an alpine image pull.
+      String hostDir = b.storage.toAbsolutePath().toString();
+      withCreateContainerCmdModifier(
+          cmd -> {
+            HostConfig hostConfig = cmd.getHostConfig();
+            List<Bind> binds = new ArrayList<>();
+            if (hostConfig.getBinds() != null) {
+              binds.addAll(Arrays.asList(hostConfig.getBinds()));
+            }
+            binds.add(new Bind(hostDir, new Volume("/var/lib/registry")));
+            hostConfig.withBinds(binds);
+          });
     }
     b.env.forEach(this::withEnv);
     waitingFor(waitStrategy(b));
