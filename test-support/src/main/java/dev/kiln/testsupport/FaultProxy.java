@@ -91,7 +91,7 @@ public final class FaultProxy implements AutoCloseable {
     return rules.stream().filter(s -> s.rule == rule).mapToInt(s -> s.matches).sum();
   }
 
-  /** Requests seen so far, in completion order. */
+  /** Requests seen so far, in the order their answers (or cuts) began. */
   public List<AccessLogEntry> accessLog() {
     return List.copyOf(accessLog);
   }

@@ -77,12 +77,13 @@ final class ProxyConnection {
       respond.headers().forEach((k, v) -> h.append(k).append(": ").append(v).append("\r\n"));
       h.append("Content-Length: ").append(body.length).append("\r\n");
       h.append(keepAlive ? "" : "Connection: close\r\n").append("\r\n");
+      // Logged before answering, so a client that got its answer also sees the log entry.
+      proxy.log(entry(head, respond.status(), faultName));
       out.write(h.toString().getBytes(StandardCharsets.ISO_8859_1));
       if (!head.method().equals("HEAD")) {
         out.write(body);
       }
       out.flush();
-      proxy.log(entry(head, respond.status(), faultName));
       return keepAlive;
     }
     if (expectContinue) {
@@ -91,8 +92,8 @@ final class ProxyConnection {
     }
     InputStream body = HttpIo.body(head, in);
     if (fault instanceof FaultRule.Fault.CutRequestBody cut) {
-      body.readNBytes((int) Math.min(cut.afterBytes(), Integer.MAX_VALUE - 8));
       proxy.log(entry(head, -1, faultName));
+      body.readNBytes((int) Math.min(cut.afterBytes(), Integer.MAX_VALUE - 8));
       reset(socket);
       return false;
     }
@@ -118,13 +119,12 @@ final class ProxyConnection {
     }
     try (Response response = upstreamResponse) {
       HttpIo.drain(body); // a GET's body, if any, was not forwarded
+      proxy.log(entry(head, response.code(), faultName));
       writeResponse(head, response, out, keepAlive, cutAfter);
       if (cutAfter != Long.MAX_VALUE) {
-        proxy.log(entry(head, response.code(), faultName));
         reset(socket);
         return false;
       }
-      proxy.log(entry(head, response.code(), faultName));
     }
     return keepAlive;
   }
