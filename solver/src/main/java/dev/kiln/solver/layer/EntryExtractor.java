@@ -78,7 +78,9 @@ final class EntryExtractor {
       return;
     }
     written.add(target);
-    metadata(e, target);
+    if (!e.isFIFO() && !e.isCharacterDevice() && !e.isBlockDevice()) {
+      metadata(e, target);
+    }
   }
 
   private boolean create(TarArchiveEntry e, Path target, InputStream data, String name)
@@ -106,10 +108,14 @@ final class EntryExtractor {
       if (!privileged) {
         return false;
       }
-      run("mknod", target.toString(), e.isCharacterDevice() ? "c" : "b",
+      run("mknod", "-m", "0600", "--", target.toString(), e.isCharacterDevice() ? "c" : "b",
           Integer.toString(e.getDevMajor()), Integer.toString(e.getDevMinor()));
+      specialMetadata(e, target);
+      return true;
     } else if (e.isFIFO()) {
-      run("mkfifo", target.toString());
+      run("mkfifo", "-m", "0600", "--", target.toString());
+      specialMetadata(e, target);
+      return true;
     } else if (isRegular(e)) {
       try (OutputStream out =
           Files.newOutputStream(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -157,6 +163,19 @@ final class EntryExtractor {
     } else {
       setMtime(target, mtime, symlink);
     }
+  }
+
+  /**
+   * Metadata of FIFOs and device nodes through coreutils: Java's attribute views open the file to
+   * change mode or times, which blocks on a FIFO and may have side effects on a device.
+   */
+  private void specialMetadata(TarArchiveEntry e, Path target) throws IOException {
+    if (privileged) {
+      run("chown", "-h", e.getLongUserId() + ":" + e.getLongGroupId(), "--", target.toString());
+    }
+    run("chmod", Integer.toOctalString(e.getMode() & 07777), "--", target.toString());
+    run("touch", "-h", "-m", "-d", "@" + e.getLastModifiedTime().toInstant().getEpochSecond(),
+        "--", target.toString());
   }
 
   private void writeXattrs(TarArchiveEntry e, Path target) throws IOException {
