@@ -21,8 +21,9 @@ import java.util.Objects;
  *   <li>in both, different type: the upper entry, which replaces the lower one when applied (a
  *       directory replaced by a file is removed whole; a file replaced by a directory gets the
  *       whole new subtree);
- *   <li>in both, same type: emitted when type, mode, owner, size, mtime, device numbers, symlink
- *       target or {@code user.*} xattrs differ; if all of these are equal and the mtime has a
+ *   <li>in both, same type: emitted when type, mode, owner, size, mtime (not of symlinks, whose
+ *       times Java cannot always set and nothing reads), device numbers, symlink target or {@code
+ *       user.*} xattrs differ; if all of these are equal and the mtime has a
  *       non-zero nanosecond part the file is taken as unchanged (containerd's rule: a copy that
  *       kept nanosecond mtimes is the same file), otherwise the contents are compared, streamed.
  * </ul>
@@ -118,7 +119,7 @@ public final class TreeDiff implements EntrySource {
         || a.mode() != b.mode()
         || a.uid() != b.uid()
         || a.gid() != b.gid()
-        || !a.mtime().equals(b.mtime())
+        || (a.type() != EntryType.SYMLINK && !a.mtime().equals(b.mtime()))
         || a.rdev() != b.rdev()
         || (a.type() == EntryType.FILE && a.size() != b.size())) {
       return false;
