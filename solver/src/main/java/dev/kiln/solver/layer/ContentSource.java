@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Opens the content of a regular-file entry when the writer reaches it, so that a layer is
- * streamed and no file is held in memory. Each call returns a new stream that the caller closes.
+ * Opens the content of a regular-file entry when the writer reaches it, so that a layer is streamed
+ * and no file is held in memory. Each call returns a new stream that the caller closes.
  */
 @FunctionalInterface
 public interface ContentSource {

@@ -8,10 +8,10 @@ import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 
 /**
- * A gzip member with a fixed header: mtime 0, no file name, no extra flags, OS byte 255
- * ("unknown", as Go's compress/gzip writes). {@code java.util.zip.GZIPOutputStream} is not used
- * because it cannot take a level and its OS byte changed between JDK releases, which would change
- * blob digests. {@link #finish()} writes the trailer without closing the target.
+ * A gzip member with a fixed header: mtime 0, no file name, no extra flags, OS byte 255 ("unknown",
+ * as Go's compress/gzip writes). {@code java.util.zip.GZIPOutputStream} is not used because it
+ * cannot take a level and its OS byte changed between JDK releases, which would change blob
+ * digests. {@link #finish()} writes the trailer without closing the target.
  */
 final class DeterministicGzipOutputStream extends FilterOutputStream {
   private static final byte[] HEADER = {

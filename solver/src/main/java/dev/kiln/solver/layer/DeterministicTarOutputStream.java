@@ -8,8 +8,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
  * commons-compress' tar writer in PAX mode, made reproducible: the PAX extended headers it
- * synthesises carry the JVM's {@code user.name} as owner name, which would make the same tree
- * hash differently on another machine. Those headers are given empty names and owner 0 here.
+ * synthesises carry the JVM's {@code user.name} as owner name, which would make the same tree hash
+ * differently on another machine. Those headers are given empty names and owner 0 here.
  */
 final class DeterministicTarOutputStream extends TarArchiveOutputStream {
 

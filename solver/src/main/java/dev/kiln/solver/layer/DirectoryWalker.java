@@ -14,8 +14,8 @@ import java.util.stream.Stream;
  * their UTF-8 bytes (parents before children, the order Go's {@code filepath.Walk} and so
  * containerd use). Metadata is read with {@code lstat} ({@code unix:*}, never following symlinks);
  * files are opened only when the writer streams them. The root itself is not an entry. Owner and
- * group names are left empty so the layer does not depend on the host's user database.
- * Immutable; each {@link #emit} walks again.
+ * group names are left empty so the layer does not depend on the host's user database. Immutable;
+ * each {@link #emit} walks again.
  */
 public final class DirectoryWalker implements EntrySource {
   private final Path root;
@@ -32,8 +32,8 @@ public final class DirectoryWalker implements EntrySource {
   }
 
   /**
-   * The same walker keeping only relative paths that {@code include} accepts; an excluded
-   * directory is not descended into.
+   * The same walker keeping only relative paths that {@code include} accepts; an excluded directory
+   * is not descended into.
    */
   public DirectoryWalker filter(Predicate<String> include) {
     return new DirectoryWalker(root, this.include.and(include));

@@ -27,9 +27,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * Writes one tar entry at a time into a snapshot root for {@link LayerApplier}: resolves the path
- * with {@link SafeResolver}, handles whiteouts, replaces what is in the way, creates the object
- * and sets its metadata. Directory mtimes are set in {@link #finish()}, after their children.
- * One instance per apply; not thread-safe.
+ * with {@link SafeResolver}, handles whiteouts, replaces what is in the way, creates the object and
+ * sets its metadata. Directory mtimes are set in {@link #finish()}, after their children. One
+ * instance per apply; not thread-safe.
  */
 final class EntryExtractor {
   private static final String XATTR_PAX = "SCHILY.xattr.";
@@ -99,7 +99,12 @@ final class EntryExtractor {
       BasicFileAttributes sa = source == null ? null : SafeResolver.lstat(source);
       if (sa == null || sa.isDirectory()) {
         throw new LayerException(
-            "layer " + layer + ": hard link '" + name + "' -> '" + e.getLinkName()
+            "layer "
+                + layer
+                + ": hard link '"
+                + name
+                + "' -> '"
+                + e.getLinkName()
                 + "' needs an existing non-directory inside the snapshot");
       }
       Files.createLink(target, source);
@@ -108,8 +113,15 @@ final class EntryExtractor {
       if (!privileged) {
         return false;
       }
-      run("mknod", "-m", "0600", "--", target.toString(), e.isCharacterDevice() ? "c" : "b",
-          Integer.toString(e.getDevMajor()), Integer.toString(e.getDevMinor()));
+      run(
+          "mknod",
+          "-m",
+          "0600",
+          "--",
+          target.toString(),
+          e.isCharacterDevice() ? "c" : "b",
+          Integer.toString(e.getDevMajor()),
+          Integer.toString(e.getDevMinor()));
       specialMetadata(e, target);
       return true;
     } else if (e.isFIFO()) {
@@ -174,8 +186,14 @@ final class EntryExtractor {
       run("chown", "-h", e.getLongUserId() + ":" + e.getLongGroupId(), "--", target.toString());
     }
     run("chmod", Integer.toOctalString(e.getMode() & 07777), "--", target.toString());
-    run("touch", "-h", "-m", "-d", "@" + e.getLastModifiedTime().toInstant().getEpochSecond(),
-        "--", target.toString());
+    run(
+        "touch",
+        "-h",
+        "-m",
+        "-d",
+        "@" + e.getLastModifiedTime().toInstant().getEpochSecond(),
+        "--",
+        target.toString());
   }
 
   private void writeXattrs(TarArchiveEntry e, Path target) throws IOException {
@@ -235,7 +253,9 @@ final class EntryExtractor {
     }
   }
 
-  /** Deletes {@code p} and, for a real directory, everything below it; symlinks are not followed. */
+  /**
+   * Deletes {@code p} and, for a real directory, everything below it; symlinks are not followed.
+   */
   static void deleteTree(Path p) throws IOException {
     BasicFileAttributes a = SafeResolver.lstat(p);
     if (a == null) {

@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Produces the entries of a layer, in order, by pushing them into a sink. Sources stream: they
- * hold at most one directory listing per level of the tree, never whole files. A source may be
- * emitted more than once (each call walks again); it is not thread-safe.
+ * Produces the entries of a layer, in order, by pushing them into a sink. Sources stream: they hold
+ * at most one directory listing per level of the tree, never whole files. A source may be emitted
+ * more than once (each call walks again); it is not thread-safe.
  */
 @FunctionalInterface
 public interface EntrySource {

@@ -8,7 +8,9 @@ public enum EntryType {
   DIRECTORY,
   /** A symbolic link; {@link LayerEntry#linkTarget()} is written as-is. */
   SYMLINK,
-  /** A hard link to an earlier entry of the same layer, named by {@link LayerEntry#linkTarget()}. */
+  /**
+   * A hard link to an earlier entry of the same layer, named by {@link LayerEntry#linkTarget()}.
+   */
   HARDLINK,
   /** A character device with major/minor numbers. */
   CHAR_DEVICE,

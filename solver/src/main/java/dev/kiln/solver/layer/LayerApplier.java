@@ -113,14 +113,17 @@ public final class LayerApplier {
       throws LayerException {
     try {
       if (!Files.isDirectory(snapshotDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        throw new LayerException("layer " + layer + ": snapshot " + snapshotDir + " is not a directory");
+        throw new LayerException(
+            "layer " + layer + ": snapshot " + snapshotDir + " is not a directory");
       }
-      try (InputStream plain = decompress(new java.io.FilterInputStream(blob) {
-            @Override
-            public void close() {
-              // The caller owns the blob stream.
-            }
-          })) {
+      try (InputStream plain =
+          decompress(
+              new java.io.FilterInputStream(blob) {
+                @Override
+                public void close() {
+                  // The caller owns the blob stream.
+                }
+              })) {
         return extract(layer, plain, snapshotDir, expectedDiffId);
       }
     } catch (TarHeaderGuard.Rejected r) {
@@ -150,7 +153,12 @@ public final class LayerApplier {
       Digest diffId = hashed.digest();
       if (expectedDiffId != null && !expectedDiffId.equals(diffId)) {
         throw new LayerException(
-            "layer " + layer + ": diffID mismatch: expected " + expectedDiffId + ", got " + diffId
+            "layer "
+                + layer
+                + ": diffID mismatch: expected "
+                + expectedDiffId
+                + ", got "
+                + diffId
                 + "; the blob is corrupt or not the layer it claims to be");
       }
       return new Result(diffId, hashed.count(), count);

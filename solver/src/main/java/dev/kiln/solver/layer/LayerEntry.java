@@ -62,7 +62,10 @@ public record LayerEntry(
     checkPath(path);
     if ((mode & ~07777) != 0) {
       throw new IllegalArgumentException(
-          "mode of '" + path + "' must hold permission bits only, got 0" + Integer.toOctalString(mode));
+          "mode of '"
+              + path
+              + "' must hold permission bits only, got 0"
+              + Integer.toOctalString(mode));
     }
     if (uid < 0 || gid < 0 || size < 0) {
       throw new IllegalArgumentException("uid, gid and size of '" + path + "' must be >= 0");
@@ -230,8 +233,21 @@ public record LayerEntry(
     /** The entry. */
     public LayerEntry build() {
       return new LayerEntry(
-          path, type, mode, uid, gid, uname, gname, mtime, size, linkTarget, devMajor, devMinor,
-          xattrs, fileId, content);
+          path,
+          type,
+          mode,
+          uid,
+          gid,
+          uname,
+          gname,
+          mtime,
+          size,
+          linkTarget,
+          devMajor,
+          devMinor,
+          xattrs,
+          fileId,
+          content);
     }
   }
 }

@@ -16,11 +16,11 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Turns a sequence of {@link LayerEntry entries} into a layer blob in one streaming pass: tar
- * (PAX) → sha256 of the tar (diffID) → compression → sha256 and count of the blob → a temp file in
- * the target directory, atomically renamed to {@code <targetDir>/<algorithm>/<hex>} (an existing
- * target counts as success). The same entries always give the same bytes: gzip headers carry no
- * time or name, PAX headers no host user, and mtimes are whole seconds, clamped when {@link
+ * Turns a sequence of {@link LayerEntry entries} into a layer blob in one streaming pass: tar (PAX)
+ * → sha256 of the tar (diffID) → compression → sha256 and count of the blob → a temp file in the
+ * target directory, atomically renamed to {@code <targetDir>/<algorithm>/<hex>} (an existing target
+ * counts as success). The same entries always give the same bytes: gzip headers carry no time or
+ * name, PAX headers no host user, and mtimes are whole seconds, clamped when {@link
  * Options#sourceDateEpoch()} is set. Immutable and thread-safe; each call writes its own file.
  */
 public final class LayerWriter {
@@ -53,7 +53,8 @@ public final class LayerWriter {
 
     /** The same options with another compression at its default level (gzip -1, zstd 3). */
     public Options withCompression(Compression c) {
-      return new Options(c, c == Compression.ZSTD ? 3 : c == Compression.GZIP ? -1 : 0, oci, sourceDateEpoch);
+      return new Options(
+          c, c == Compression.ZSTD ? 3 : c == Compression.GZIP ? -1 : 0, oci, sourceDateEpoch);
     }
 
     /** The same options with another level. */

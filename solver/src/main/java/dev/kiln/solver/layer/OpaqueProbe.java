@@ -17,19 +17,18 @@ public interface OpaqueProbe {
   boolean isOpaque(Path dir) throws IOException;
 
   /**
-   * The probe for real overlay upper directories. {@code user.overlay.opaque} is read through
-   * Java; {@code trusted.*} xattrs are invisible to Java's {@code UserDefinedFileAttributeView},
-   * so {@code trusted.overlay.opaque} is read by running {@code getfattr -n
-   * trusted.overlay.opaque --only-values} (Debian package {@code attr}) once per directory: no
-   * JNI, at the cost of one process per directory of the upper dir (which holds only what a step
-   * changed). Reading trusted xattrs needs root.
+   * The probe for real overlay upper directories. {@code user.overlay.opaque} is read through Java;
+   * {@code trusted.*} xattrs are invisible to Java's {@code UserDefinedFileAttributeView}, so
+   * {@code trusted.overlay.opaque} is read by running {@code getfattr -n trusted.overlay.opaque
+   * --only-values} (Debian package {@code attr}) once per directory: no JNI, at the cost of one
+   * process per directory of the upper dir (which holds only what a step changed). Reading trusted
+   * xattrs needs root.
    *
    * @throws LayerException when {@code getfattr} cannot be run
    */
   static OpaqueProbe getfattr() throws LayerException {
     try {
-      Process p =
-          new ProcessBuilder("getfattr", "--version").redirectErrorStream(true).start();
+      Process p = new ProcessBuilder("getfattr", "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       if (p.waitFor() != 0) {
         throw new IOException("getfattr --version exited with " + p.exitValue());
@@ -37,7 +36,9 @@ public interface OpaqueProbe {
     } catch (IOException e) {
       throw new LayerException(
           "getfattr is needed to read trusted.overlay.opaque of overlay upper directories but"
-              + " cannot be run (" + e.getMessage() + "); install the 'attr' package",
+              + " cannot be run ("
+              + e.getMessage()
+              + "); install the 'attr' package",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -10,9 +10,9 @@ import java.util.TreeMap;
  * An {@link EntrySource} over an overlayfs upper directory, in {@link DirectoryWalker} order,
  * translating overlayfs' markers into OCI whiteouts: a character device 0/0 becomes {@code
  * .wh.NAME}; an opaque directory (see {@link OpaqueProbe}) is followed by a {@code .wh..wh..opq}
- * entry. {@code user.overlay.*} xattrs are overlayfs bookkeeping and are not copied into the
- * layer. Redirected directories ({@code redirect_dir}) and metacopy uppers are not supported:
- * kiln mounts overlay without those features. Immutable; each {@link #emit} walks again.
+ * entry. {@code user.overlay.*} xattrs are overlayfs bookkeeping and are not copied into the layer.
+ * Redirected directories ({@code redirect_dir}) and metacopy uppers are not supported: kiln mounts
+ * overlay without those features. Immutable; each {@link #emit} walks again.
  */
 public final class OverlayUpperConverter implements EntrySource {
   private final Path upper;
@@ -54,7 +54,20 @@ public final class OverlayUpperConverter implements EntrySource {
       return e;
     }
     return new LayerEntry(
-        e.path(), e.type(), e.mode(), e.uid(), e.gid(), e.uname(), e.gname(), e.mtime(), e.size(),
-        e.linkTarget(), e.devMajor(), e.devMinor(), x, e.fileId(), e.content());
+        e.path(),
+        e.type(),
+        e.mode(),
+        e.uid(),
+        e.gid(),
+        e.uname(),
+        e.gname(),
+        e.mtime(),
+        e.size(),
+        e.linkTarget(),
+        e.devMajor(),
+        e.devMinor(),
+        x,
+        e.fileId(),
+        e.content());
   }
 }

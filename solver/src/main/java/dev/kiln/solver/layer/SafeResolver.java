@@ -12,9 +12,9 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Resolves entry paths inside a snapshot root without ever leaving it. Each component is looked
- * at with {@code lstat}; a symlink met on the way is resolved by hand, as the container would see
- * it: an absolute target starts again at the snapshot root (never at the host's {@code /}), and a
+ * Resolves entry paths inside a snapshot root without ever leaving it. Each component is looked at
+ * with {@code lstat}; a symlink met on the way is resolved by hand, as the container would see it:
+ * an absolute target starts again at the snapshot root (never at the host's {@code /}), and a
  * relative target that climbs above the root with {@code ..} is rejected. The applier is the only
  * writer of the root while it runs, so the check cannot race with the write. Not thread-safe.
  */
@@ -100,8 +100,15 @@ final class SafeResolver {
         resolved.add(c);
       } else {
         throw new LayerException(
-            "layer " + layer + ": entry '" + entryName + "': parent '" + String.join("/", resolved)
-                + (resolved.isEmpty() ? "" : "/") + c + "' is not a directory");
+            "layer "
+                + layer
+                + ": entry '"
+                + entryName
+                + "': parent '"
+                + String.join("/", resolved)
+                + (resolved.isEmpty() ? "" : "/")
+                + c
+                + "' is not a directory");
       }
     }
     return at(resolved);
@@ -109,7 +116,10 @@ final class SafeResolver {
 
   private UnsafeLayerException escape(String entryName) {
     return new UnsafeLayerException(
-        "layer " + layer + ": entry '" + entryName
+        "layer "
+            + layer
+            + ": entry '"
+            + entryName
             + "' goes through a symlink that points outside the snapshot root");
   }
 

@@ -16,8 +16,8 @@ import java.util.TreeMap;
 /**
  * The lstat of a path as read through {@code Files.readAttributes(p, "unix:*", NOFOLLOW_LINKS)},
  * plus the helpers that turn it into a {@link LayerEntry}. Only the {@code user.*} xattrs are
- * readable from Java, and only of regular files and directories (reading them opens the file,
- * which would block on a FIFO).
+ * readable from Java, and only of regular files and directories (reading them opens the file, which
+ * would block on a FIFO).
  */
 record Stat(
     EntryType type,
@@ -92,7 +92,8 @@ record Stat(
   /** The {@code user.*} xattrs of a regular file or directory, keyed by full name. */
   static Map<String, byte[]> userXattrs(Path p) throws IOException {
     UserDefinedFileAttributeView view =
-        Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        Files.getFileAttributeView(
+            p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     Map<String, byte[]> out = new TreeMap<>();
     if (view == null) {
       return out;

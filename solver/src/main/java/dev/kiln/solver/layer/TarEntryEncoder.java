@@ -16,9 +16,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * Writes {@link LayerEntry entries} as tar entries: maps types, clamps mtimes to whole seconds and
- * the configured epoch, turns repeated inodes into hard links to the first path seen, writes
- * xattrs as {@code SCHILY.xattr.*} PAX records, and streams file content checking its length. One
- * instance per tar; not thread-safe.
+ * the configured epoch, turns repeated inodes into hard links to the first path seen, writes xattrs
+ * as {@code SCHILY.xattr.*} PAX records, and streams file content checking its length. One instance
+ * per tar; not thread-safe.
  */
 final class TarEntryEncoder {
   private final TarArchiveOutputStream tar;
@@ -81,15 +81,20 @@ final class TarEntryEncoder {
       }
       if (left > 0 || in.read() >= 0) {
         throw new IOException(
-            "file '" + e.path() + "' changed size while being written to the layer (expected "
-                + size + " bytes)");
+            "file '"
+                + e.path()
+                + "' changed size while being written to the layer (expected "
+                + size
+                + " bytes)");
       }
     }
   }
 
   private Instant mtime(Instant t) {
     Instant seconds = Instant.ofEpochSecond(t.getEpochSecond());
-    return clamp != null && seconds.isAfter(clamp) ? Instant.ofEpochSecond(clamp.getEpochSecond()) : seconds;
+    return clamp != null && seconds.isAfter(clamp)
+        ? Instant.ofEpochSecond(clamp.getEpochSecond())
+        : seconds;
   }
 
   private static byte flag(EntryType type) {
@@ -114,7 +119,11 @@ final class TarEntryEncoder {
           .toString();
     } catch (CharacterCodingException ex) {
       throw new IOException(
-          "xattr '" + name + "' of '" + path + "' is not UTF-8; kiln writes only UTF-8 xattr values",
+          "xattr '"
+              + name
+              + "' of '"
+              + path
+              + "' is not UTF-8; kiln writes only UTF-8 xattr values",
           ex);
     }
   }

@@ -7,8 +7,8 @@ import java.io.InputStream;
 /**
  * Follows the 512-byte block structure of a tar stream as it passes through and fails before the
  * tar reader buffers an oversized PAX or GNU long-name header in memory: commons-compress reads
- * those headers whole. Only the header type and size fields are inspected; everything else is
- * left to the tar reader. Not thread-safe.
+ * those headers whole. Only the header type and size fields are inspected; everything else is left
+ * to the tar reader. Not thread-safe.
  */
 final class TarHeaderGuard extends FilterInputStream {
   private final String layer;
@@ -145,8 +145,15 @@ final class TarHeaderGuard extends FilterInputStream {
     if (meta && size > maxMetaHeader) {
       throw reject(
           new UnsafeLayerException(
-              "layer " + layer + ": a '" + (char) type + "' extended header of " + size
-                  + " bytes exceeds the limit of " + maxMetaHeader + " bytes"));
+              "layer "
+                  + layer
+                  + ": a '"
+                  + (char) type
+                  + "' extended header of "
+                  + size
+                  + " bytes exceeds the limit of "
+                  + maxMetaHeader
+                  + " bytes"));
     }
     if (type == 'x') {
       pax = new java.io.ByteArrayOutputStream((int) size);
@@ -156,7 +163,8 @@ final class TarHeaderGuard extends FilterInputStream {
       nextSizeOverride = -1;
     }
     // Devices, links and directories have no data blocks whatever their size field says.
-    boolean hasData = type != '1' && type != '2' && type != '3' && type != '4' && type != '5' && type != '6';
+    boolean hasData =
+        type != '1' && type != '2' && type != '3' && type != '4' && type != '5' && type != '6';
     dataLeft = hasData ? (size + 511) / 512 * 512 : 0;
     if (dataLeft == 0) {
       pax = null;

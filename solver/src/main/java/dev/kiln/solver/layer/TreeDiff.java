@@ -23,14 +23,13 @@ import java.util.Objects;
  *       whole new subtree);
  *   <li>in both, same type: emitted when type, mode, owner, size, mtime (not of symlinks, whose
  *       times Java cannot always set and nothing reads), device numbers, symlink target or {@code
- *       user.*} xattrs differ; if all of these are equal and the mtime has a
- *       non-zero nanosecond part the file is taken as unchanged (containerd's rule: a copy that
- *       kept nanosecond mtimes is the same file), otherwise the contents are compared, streamed.
+ *       user.*} xattrs differ; if all of these are equal and the mtime has a non-zero nanosecond
+ *       part the file is taken as unchanged (containerd's rule: a copy that kept nanosecond mtimes
+ *       is the same file), otherwise the contents are compared, streamed.
  * </ul>
  *
- * A changed entry is preceded by its parent directories not already emitted, so the layer
- * carries their metadata (as containerd's archive writer does). Immutable; not thread-safe
- * while emitting.
+ * A changed entry is preceded by its parent directories not already emitted, so the layer carries
+ * their metadata (as containerd's archive writer does). Immutable; not thread-safe while emitting.
  */
 public final class TreeDiff implements EntrySource {
   private final Path lower;
@@ -58,8 +57,7 @@ public final class TreeDiff implements EntrySource {
     int i = 0;
     int j = 0;
     while (i < ln.size() || j < un.size()) {
-      int c =
-          i == ln.size() ? 1 : j == un.size() ? -1 : Stat.compareNames(ln.get(i), un.get(j));
+      int c = i == ln.size() ? 1 : j == un.size() ? -1 : Stat.compareNames(ln.get(i), un.get(j));
       if (c < 0) {
         flush(parents, sink);
         sink.accept(LayerEntry.whiteout(prefix + ln.get(i++)));

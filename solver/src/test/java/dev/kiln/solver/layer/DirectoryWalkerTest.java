@@ -84,9 +84,12 @@ class DirectoryWalkerTest {
     LayerWriter w =
         new LayerWriter(
             LayerWriter.Options.defaults().withSourceDateEpoch(Trees.T0.minusSeconds(10)));
-    LayerBlob a = w.write(DirectoryWalker.of(root), root.resolveSibling(root.getFileName() + "-out"));
-    Files.setLastModifiedTime(root.resolve("f"), java.nio.file.attribute.FileTime.from(Trees.T0.plusSeconds(99)));
-    LayerBlob b = w.write(DirectoryWalker.of(root), root.resolveSibling(root.getFileName() + "-out"));
+    LayerBlob a =
+        w.write(DirectoryWalker.of(root), root.resolveSibling(root.getFileName() + "-out"));
+    Files.setLastModifiedTime(
+        root.resolve("f"), java.nio.file.attribute.FileTime.from(Trees.T0.plusSeconds(99)));
+    LayerBlob b =
+        w.write(DirectoryWalker.of(root), root.resolveSibling(root.getFileName() + "-out"));
 
     assertThat(b.digest()).isEqualTo(a.digest());
   }

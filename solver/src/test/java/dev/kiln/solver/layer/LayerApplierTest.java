@@ -73,7 +73,8 @@ class LayerApplierTest {
   void apply_unprivileged_skipsOwnershipAndDevices() throws Exception {
     sampleTree();
     LayerBlob blob =
-        new LayerWriter(LayerWriter.Options.defaults()).write(DirectoryWalker.of(src), tmp.resolve("b"));
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(DirectoryWalker.of(src), tmp.resolve("b"));
 
     new LayerApplier(new LayerApplier.Options(false, 1 << 20)).apply(blob, snap);
 
@@ -121,7 +122,8 @@ class LayerApplierTest {
   void apply_wrongExpectedDiffId_fails() throws Exception {
     sampleTree();
     LayerBlob blob =
-        new LayerWriter(LayerWriter.Options.defaults()).write(DirectoryWalker.of(src), tmp.resolve("b"));
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(DirectoryWalker.of(src), tmp.resolve("b"));
 
     assertThatThrownBy(() -> root.apply(blob.path(), snap, Digests.sha256("other")))
         .isInstanceOf(LayerException.class)
@@ -247,7 +249,8 @@ class LayerApplierTest {
     List<LayerEntry> entries =
         List.of(LayerEntry.builder("f", EntryType.FILE).content(new byte[] {7}).build());
     LayerBlob gz =
-        new LayerWriter(LayerWriter.Options.defaults()).write(EntrySource.of(entries), tmp.resolve("b"));
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(EntrySource.of(entries), tmp.resolve("b"));
 
     root.apply(gz.path(), snap, gz.diffId());
 
@@ -312,5 +315,4 @@ class LayerApplierTest {
     t.putArchiveEntry(e);
     t.closeArchiveEntry();
   }
-
 }

@@ -56,12 +56,12 @@ class LayerWriterTest {
   @Test
   void write_differentMtimesWithClamp_identicalDigests() throws Exception {
     Instant epoch = Instant.parse("2020-01-01T00:00:00Z");
-    LayerWriter w =
-        new LayerWriter(LayerWriter.Options.defaults().withSourceDateEpoch(epoch));
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults().withSourceDateEpoch(epoch));
     LayerBlob a = w.write(EntrySource.of(sample(Trees.T0)), tmp);
     LayerBlob b = w.write(EntrySource.of(sample(Trees.T0.plusSeconds(86_400))), tmp);
     LayerBlob unclamped =
-        new LayerWriter(LayerWriter.Options.defaults()).write(EntrySource.of(sample(Trees.T0)), tmp);
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(EntrySource.of(sample(Trees.T0)), tmp);
 
     assertThat(b.digest()).isEqualTo(a.digest());
     assertThat(unclamped.digest()).isNotEqualTo(a.digest());
@@ -93,8 +93,7 @@ class LayerWriterTest {
             .write(EntrySource.of(sample(Trees.T0)), tmp);
     int[] head = Arrays10.first(blob.path(), 10);
 
-    assertThat(head)
-        .containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
+    assertThat(head).containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
   }
 
   @Test
@@ -122,7 +121,9 @@ class LayerWriterTest {
                 .names("alice", "staff")
                 .xattrs(Map.of("user.note", "ünïcode".getBytes(StandardCharsets.UTF_8)))
                 .build(),
-            LayerEntry.builder("d/sym", EntryType.SYMLINK).linkTarget("/" + "y".repeat(120)).build(),
+            LayerEntry.builder("d/sym", EntryType.SYMLINK)
+                .linkTarget("/" + "y".repeat(120))
+                .build(),
             LayerEntry.builder("d/null", EntryType.CHAR_DEVICE).device(1, 3).mode(0666).build(),
             LayerEntry.builder("d/sda", EntryType.BLOCK_DEVICE).device(8, 0).mode(0660).build(),
             LayerEntry.builder("d/pipe", EntryType.FIFO).mode(02644).build(),
@@ -134,7 +135,8 @@ class LayerWriterTest {
     List<TarArchiveEntry> read = readTar(out.toByteArray());
 
     assertThat(diffId).isEqualTo(Digests.sha256(out.toByteArray()));
-    assertThat(read).extracting(TarArchiveEntry::getName)
+    assertThat(read)
+        .extracting(TarArchiveEntry::getName)
         .containsExactly(
             "d/", longName, "d/sym", "d/null", "d/sda", "d/pipe", "d/.wh.gone", "d/.wh..wh..opq");
     assertThat(read.get(0).getMode() & 07777).isEqualTo(01777);

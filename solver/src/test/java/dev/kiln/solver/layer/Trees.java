@@ -94,7 +94,9 @@ final class Trees {
               e.xattrs()
                   .forEach(
                       (k, v) ->
-                          sb.append(' ').append(k).append('=')
+                          sb.append(' ')
+                              .append(k)
+                              .append('=')
                               .append(new String(v, StandardCharsets.UTF_8)));
               if (e.fileId() != null) {
                 String key = e.fileId().dev() + ":" + e.fileId().ino();
