@@ -87,7 +87,11 @@ public final class LayerApplier {
 
   /** Applies a blob written by {@link LayerWriter}, checking its diffID. */
   public Result apply(LayerBlob blob, Path snapshotDir) throws LayerException {
-    return apply(blob.path(), snapshotDir, blob.diffId());
+    try (InputStream in = Files.newInputStream(blob.path())) {
+      return apply(blob.digest().toString(), in, snapshotDir, blob.diffId());
+    } catch (IOException e) {
+      throw new LayerException("reading layer " + blob.digest() + ": " + e.getMessage(), e);
+    }
   }
 
   /** Applies the blob in {@code blobFile}, named by its file name in messages. */
