@@ -13,9 +13,9 @@ import java.util.stream.Stream;
  * An {@link EntrySource} over a directory tree: depth first, the names of each directory sorted by
  * their UTF-8 bytes (parents before children, the order Go's {@code filepath.Walk} and so
  * containerd use). Metadata is read with {@code lstat} ({@code unix:*}, never following symlinks);
- * files are opened only when the writer streams them. The root itself is not an entry. Owner and
- * group names are left empty so the layer does not depend on the host's user database. Immutable;
- * each {@link #emit} walks again.
+ * files are opened only when the writer streams them; sockets are skipped. The root itself is not
+ * an entry. Owner and group names are left empty so the layer does not depend on the host's user
+ * database. Immutable; each {@link #emit} walks again.
  */
 public final class DirectoryWalker implements EntrySource {
   private final Path root;
@@ -41,7 +41,8 @@ public final class DirectoryWalker implements EntrySource {
 
   @Override
   public void emit(EntrySink sink) throws IOException {
-    if (!Stat.of(root).type().equals(EntryType.DIRECTORY)) {
+    Stat top = Stat.of(root);
+    if (top == null || top.type() != EntryType.DIRECTORY) {
       throw new IOException("not a directory: " + root);
     }
     walk(root, "", sink);
@@ -55,6 +56,9 @@ public final class DirectoryWalker implements EntrySource {
       }
       Path p = dir.resolve(name);
       Stat st = Stat.of(p);
+      if (st == null) {
+        continue;
+      }
       sink.accept(st.toEntry(rel, p));
       if (st.type() == EntryType.DIRECTORY) {
         walk(p, rel + "/", sink);

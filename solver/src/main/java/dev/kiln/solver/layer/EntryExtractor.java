@@ -39,7 +39,10 @@ final class EntryExtractor {
   private final boolean privileged;
   private final SafeResolver resolver;
   private final Set<Path> written = new HashSet<>();
-  private final Deque<Object[]> dirTimes = new ArrayDeque<>();
+  private final Deque<DirTime> dirTimes = new ArrayDeque<>();
+
+  private record DirTime(Path dir, FileTime mtime) {}
+
   private final byte[] buffer = new byte[64 * 1024];
 
   EntryExtractor(Path root, String layer, boolean privileged) {
@@ -171,7 +174,7 @@ final class EntryExtractor {
     }
     FileTime mtime = e.getLastModifiedTime();
     if (e.isDirectory()) {
-      dirTimes.push(new Object[] {target, mtime});
+      dirTimes.push(new DirTime(target, mtime));
     } else {
       setMtime(target, mtime, symlink);
     }
@@ -248,8 +251,8 @@ final class EntryExtractor {
   /** Sets directory mtimes, deepest last-created first, now that no child will change them. */
   void finish() throws IOException {
     while (!dirTimes.isEmpty()) {
-      Object[] d = dirTimes.pop();
-      setMtime((Path) d[0], (FileTime) d[1], false);
+      DirTime d = dirTimes.pop();
+      setMtime(d.dir(), d.mtime(), false);
     }
   }
 

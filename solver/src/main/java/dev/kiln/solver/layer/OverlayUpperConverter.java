@@ -34,6 +34,9 @@ public final class OverlayUpperConverter implements EntrySource {
       Path p = dir.resolve(name);
       String rel = prefix + name;
       Stat st = Stat.of(p);
+      if (st == null) {
+        continue;
+      }
       if (st.type() == EntryType.CHAR_DEVICE && st.rdev() == 0) {
         sink.accept(LayerEntry.whiteout(rel));
         continue;

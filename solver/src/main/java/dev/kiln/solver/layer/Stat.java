@@ -33,6 +33,7 @@ record Stat(
 
   private static final int S_IFMT = 0170000;
 
+  /** The lstat of {@code p}, or null for a socket (sockets are skipped, as containerd does). */
   static Stat of(Path p) throws IOException {
     Map<String, Object> a = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
     int full = (Integer) a.get("mode");
@@ -44,8 +45,12 @@ record Stat(
           case 0060000 -> EntryType.BLOCK_DEVICE;
           case 0010000 -> EntryType.FIFO;
           case 0100000 -> EntryType.FILE;
-          default -> throw new IOException("unsupported file type (a socket?) at " + p);
+          case 0140000 -> null;
+          default -> throw new IOException("unsupported file type at " + p);
         };
+    if (type == null) {
+      return null;
+    }
     return new Stat(
         type,
         full & 07777,

@@ -77,6 +77,18 @@ public final class TreeDiff implements EntrySource {
       throws IOException {
     Stat ls = Stat.of(l);
     Stat us = Stat.of(u);
+    if (us == null) {
+      if (ls != null) {
+        flush(parents, sink);
+        sink.accept(LayerEntry.whiteout(rel));
+      }
+      return;
+    }
+    if (ls == null) {
+      flush(parents, sink);
+      added(u, rel, sink);
+      return;
+    }
     if (ls.type() == EntryType.DIRECTORY && us.type() == EntryType.DIRECTORY) {
       LayerEntry entry = us.toEntry(rel, u);
       if (!sameMetadata(ls, us, l, u)) {
@@ -100,6 +112,9 @@ public final class TreeDiff implements EntrySource {
 
   private static void added(Path u, String rel, EntrySink sink) throws IOException {
     Stat st = Stat.of(u);
+    if (st == null) {
+      return; // a socket
+    }
     sink.accept(st.toEntry(rel, u));
     if (st.type() == EntryType.DIRECTORY) {
       DirectoryWalker.walkAll(u, rel + "/", sink);

@@ -65,6 +65,19 @@ class DirectoryWalkerTest {
   }
 
   @Test
+  void emit_socket_skipped() throws Exception {
+    Trees.file(root, "a", "", 0644);
+    try (var server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(root.resolve("sock")));
+
+      assertThat(DirectoryWalker.of(root).toList())
+          .extracting(LayerEntry::path)
+          .containsExactly("a");
+    }
+  }
+
+  @Test
   void filter_excludedDirectory_subtreeSkipped() throws Exception {
     Trees.file(root, "keep/a", "", 0644);
     Trees.file(root, "node_modules/x/y", "", 0644);
