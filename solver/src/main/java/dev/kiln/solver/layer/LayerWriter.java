@@ -1,0 +1,187 @@
+package dev.kiln.solver.layer;
+
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests.CountingDigestOutputStream;
+import dev.kiln.oci.MediaTypes;
+import dev.kiln.oci.MediaTypes.Compression;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Turns a sequence of {@link LayerEntry entries} into a layer blob in one streaming pass: tar (PAX)
+ * → sha256 of the tar (diffID) → compression → sha256 and count of the blob → a temp file in the
+ * target directory, atomically renamed to {@code <targetDir>/<algorithm>/<hex>} (an existing target
+ * counts as success). The same entries always give the same bytes: gzip headers carry no time or
+ * name, PAX headers no host user, and mtimes are whole seconds, clamped when {@link
+ * Options#sourceDateEpoch()} is set. Immutable and thread-safe; each call writes its own file.
+ */
+public final class LayerWriter {
+
+  /**
+   * How layers are written.
+   *
+   * @param compression gzip, zstd or uncompressed
+   * @param level gzip 0–9 or -1 (zlib default); zstd -7–22; ignored when uncompressed
+   * @param oci OCI media types when true, Docker schema 2 types otherwise
+   * @param sourceDateEpoch when not null, every mtime later than it is written as it
+   */
+  public record Options(Compression compression, int level, boolean oci, Instant sourceDateEpoch) {
+
+    /** Validates the level for the compression. */
+    public Options {
+      Objects.requireNonNull(compression, "compression");
+      if (compression == Compression.GZIP && (level < -1 || level > 9)) {
+        throw new IllegalArgumentException("gzip level must be -1..9, got " + level);
+      }
+      if (compression == Compression.ZSTD && (level < -7 || level > 22)) {
+        throw new IllegalArgumentException("zstd level must be -7..22, got " + level);
+      }
+    }
+
+    /** OCI gzip at zlib's default level, as BuildKit writes by default; no clamp. */
+    public static Options defaults() {
+      return new Options(Compression.GZIP, -1, true, null);
+    }
+
+    /** The same options with another compression at its default level (gzip -1, zstd 3). */
+    public Options withCompression(Compression c) {
+      return new Options(
+          c, c == Compression.ZSTD ? 3 : c == Compression.GZIP ? -1 : 0, oci, sourceDateEpoch);
+    }
+
+    /** The same options with another level. */
+    public Options withLevel(int newLevel) {
+      return new Options(compression, newLevel, oci, sourceDateEpoch);
+    }
+
+    /** The same options with OCI (true) or Docker (false) media types. */
+    public Options withOci(boolean newOci) {
+      return new Options(compression, level, newOci, sourceDateEpoch);
+    }
+
+    /** The same options with an mtime clamp (null for none). */
+    public Options withSourceDateEpoch(Instant epoch) {
+      return new Options(compression, level, oci, epoch);
+    }
+  }
+
+  private final Options options;
+
+  /** A writer with the given options. */
+  public LayerWriter(Options options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** This writer's options. */
+  public Options options() {
+    return options;
+  }
+
+  /**
+   * Writes the entries of {@code source} as a blob under {@code targetDir} (created if missing).
+   *
+   * @throws LayerException naming the entry or file when reading or writing fails
+   */
+  public LayerBlob write(EntrySource source, Path targetDir) throws LayerException {
+    Path tmp = null;
+    try {
+      Files.createDirectories(targetDir);
+      tmp = Files.createTempFile(targetDir, ".layer-", ".tmp");
+      Digest diffId;
+      CountingDigestOutputStream blobHash;
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
+        blobHash = new CountingDigestOutputStream(file, Digest.SHA256);
+        OutputStream compressor = compressor(blobHash);
+        diffId = writeTar(source, compressor);
+        finish(compressor);
+        blobHash.flush();
+      }
+      Digest digest = blobHash.digest();
+      Path target = targetDir.resolve(digest.algorithm()).resolve(digest.hex());
+      Files.createDirectories(target.getParent());
+      if (Files.exists(target)) {
+        Files.delete(tmp);
+      } else {
+        try {
+          Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (FileAlreadyExistsException raced) {
+          Files.deleteIfExists(tmp);
+        }
+      }
+      tmp = null;
+      return new LayerBlob(
+          digest,
+          blobHash.count(),
+          diffId,
+          MediaTypes.layerType(options.compression(), options.oci()),
+          options.compression(),
+          target);
+    } catch (IOException e) {
+      throw new LayerException("writing a layer to " + targetDir + ": " + e.getMessage(), e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // The write already failed; a stray temp file is harmless and named as one.
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the uncompressed tar of {@code source} to {@code out} (not closed) and returns its
+   * digest, the diffID. Ignores the compression option.
+   */
+  public Digest writeTar(EntrySource source, OutputStream out) throws IOException {
+    CountingDigestOutputStream tarHash = new CountingDigestOutputStream(out, Digest.SHA256);
+    DeterministicTarOutputStream tar = new DeterministicTarOutputStream(new NonClosing(tarHash));
+    TarEntryEncoder encoder = new TarEntryEncoder(tar, options.sourceDateEpoch());
+    source.emit(encoder::write);
+    tar.finish();
+    tar.flush();
+    return tarHash.digest();
+  }
+
+  private OutputStream compressor(OutputStream out) throws IOException {
+    return switch (options.compression()) {
+      case UNCOMPRESSED -> new NonClosing(out);
+      case GZIP -> new DeterministicGzipOutputStream(new NonClosing(out), options.level());
+      case ZSTD -> new ZstdOutputStreamNoFinalizer(new NonClosing(out), options.level());
+    };
+  }
+
+  private static void finish(OutputStream compressor) throws IOException {
+    if (compressor instanceof DeterministicGzipOutputStream gz) {
+      gz.finish();
+    } else {
+      // Closing ends the zstd frame; NonClosing keeps the file open for the caller.
+      compressor.close();
+    }
+  }
+
+  /** Passes everything on but ignores close, so a wrapper's close cannot close the file early. */
+  static final class NonClosing extends java.io.FilterOutputStream {
+    NonClosing(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+}

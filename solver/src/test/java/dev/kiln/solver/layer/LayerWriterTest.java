@@ -1,0 +1,271 @@
+package dev.kiln.solver.layer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.ZstdInputStream;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import dev.kiln.oci.MediaTypes;
+import dev.kiln.oci.MediaTypes.Compression;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LayerWriterTest {
+  @TempDir Path tmp;
+
+  private static List<LayerEntry> sample(Instant mtime) {
+    return List.of(
+        LayerEntry.builder("etc", EntryType.DIRECTORY).mtime(mtime).build(),
+        LayerEntry.builder("etc/hosts", EntryType.FILE)
+            .content("127.0.0.1 localhost\n".getBytes(StandardCharsets.UTF_8))
+            .mtime(mtime)
+            .build(),
+        LayerEntry.builder("etc/link", EntryType.SYMLINK).linkTarget("hosts").mtime(mtime).build());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void write_sameEntriesTwice_identicalBlobs(Compression c) throws Exception {
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults().withCompression(c));
+    LayerBlob a = w.write(EntrySource.of(sample(Trees.T0)), tmp.resolve("a"));
+    LayerBlob b = w.write(EntrySource.of(sample(Trees.T0)), tmp.resolve("b"));
+
+    assertThat(b.digest()).isEqualTo(a.digest());
+    assertThat(Files.readAllBytes(b.path())).isEqualTo(Files.readAllBytes(a.path()));
+    assertThat(a.compression()).isEqualTo(c);
+    assertThat(a.mediaType()).isEqualTo(MediaTypes.layerType(c, true));
+  }
+
+  @Test
+  void write_differentMtimesWithClamp_identicalDigests() throws Exception {
+    Instant epoch = Instant.parse("2020-01-01T00:00:00Z");
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults().withSourceDateEpoch(epoch));
+    LayerBlob a = w.write(EntrySource.of(sample(Trees.T0)), tmp);
+    LayerBlob b = w.write(EntrySource.of(sample(Trees.T0.plusSeconds(86_400))), tmp);
+    LayerBlob unclamped =
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(EntrySource.of(sample(Trees.T0)), tmp);
+
+    assertThat(b.digest()).isEqualTo(a.digest());
+    assertThat(unclamped.digest()).isNotEqualTo(a.digest());
+    assertThat(readTar(a.path()).get(1).getLastModifiedTime().toInstant()).isEqualTo(epoch);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void write_anyCompression_digestsMatchFileAndDecompressedTar(Compression c) throws Exception {
+    LayerBlob blob =
+        new LayerWriter(LayerWriter.Options.defaults().withCompression(c).withOci(false))
+            .write(EntrySource.of(sample(Trees.T0)), tmp);
+
+    Digests.Sized onDisk = Digests.sha256(blob.path());
+    assertThat(onDisk.digest()).isEqualTo(blob.digest());
+    assertThat(onDisk.size()).isEqualTo(blob.size());
+    assertThat(blob.path()).isEqualTo(tmp.resolve("sha256").resolve(blob.digest().hex()));
+    assertThat(Digests.sha256(decompress(blob.path(), c))).isEqualTo(blob.diffId());
+    assertThat(blob.mediaType()).isEqualTo(MediaTypes.layerType(c, false));
+    if (c == Compression.UNCOMPRESSED) {
+      assertThat(blob.diffId()).isEqualTo(blob.digest());
+    }
+  }
+
+  @Test
+  void write_gzip_headerHasNoMtimeNoNameAndFixedOs() throws Exception {
+    LayerBlob blob =
+        new LayerWriter(LayerWriter.Options.defaults().withLevel(9))
+            .write(EntrySource.of(sample(Trees.T0)), tmp);
+    int[] head = Arrays10.first(blob.path(), 10);
+
+    assertThat(head).containsExactly(0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff);
+  }
+
+  @Test
+  void write_targetExists_succeedsAndLeavesNoTempFile() throws Exception {
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults());
+    LayerBlob first = w.write(EntrySource.of(sample(Trees.T0)), tmp);
+    LayerBlob second = w.write(EntrySource.of(sample(Trees.T0)), tmp);
+
+    assertThat(second).isEqualTo(first);
+    try (var s = Files.list(tmp)) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactly("sha256");
+    }
+  }
+
+  @Test
+  void writeTar_everyEntryKind_readBackWithAllMetadata() throws Exception {
+    String longName = "d/" + "x".repeat(150) + "/fïlé-ü.txt";
+    List<LayerEntry> entries =
+        List.of(
+            LayerEntry.builder("d", EntryType.DIRECTORY).mode(01777).build(),
+            LayerEntry.builder(longName, EntryType.FILE)
+                .content("hi".getBytes(StandardCharsets.UTF_8))
+                .mode(04755)
+                .owner(70_000_000L, 3)
+                .names("alice", "staff")
+                .xattrs(Map.of("user.note", "ünïcode".getBytes(StandardCharsets.UTF_8)))
+                .build(),
+            LayerEntry.builder("d/sym", EntryType.SYMLINK)
+                .linkTarget("/" + "y".repeat(120))
+                .build(),
+            LayerEntry.builder("d/null", EntryType.CHAR_DEVICE).device(1, 3).mode(0666).build(),
+            LayerEntry.builder("d/sda", EntryType.BLOCK_DEVICE).device(8, 0).mode(0660).build(),
+            LayerEntry.builder("d/pipe", EntryType.FIFO).mode(02644).build(),
+            LayerEntry.whiteout("d/gone"),
+            LayerEntry.opaque("d"));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Digest diffId =
+        new LayerWriter(LayerWriter.Options.defaults()).writeTar(EntrySource.of(entries), out);
+    List<TarArchiveEntry> read = readTar(out.toByteArray());
+
+    assertThat(diffId).isEqualTo(Digests.sha256(out.toByteArray()));
+    assertThat(read)
+        .extracting(TarArchiveEntry::getName)
+        .containsExactly(
+            "d/", longName, "d/sym", "d/null", "d/sda", "d/pipe", "d/.wh.gone", "d/.wh..wh..opq");
+    assertThat(read.get(0).getMode() & 07777).isEqualTo(01777);
+    TarArchiveEntry f = read.get(1);
+    assertThat(f.getMode() & 07777).isEqualTo(04755);
+    assertThat(f.getLongUserId()).isEqualTo(70_000_000L);
+    assertThat(f.getLongGroupId()).isEqualTo(3);
+    assertThat(f.getUserName()).isEqualTo("alice");
+    assertThat(f.getGroupName()).isEqualTo("staff");
+    assertThat(f.getExtraPaxHeaders()).containsEntry("SCHILY.xattr.user.note", "ünïcode");
+    assertThat(read.get(2).isSymbolicLink()).isTrue();
+    assertThat(read.get(2).getLinkName()).isEqualTo("/" + "y".repeat(120));
+    assertThat(read.get(3).isCharacterDevice()).isTrue();
+    assertThat(read.get(3).getDevMajor()).isEqualTo(1);
+    assertThat(read.get(3).getDevMinor()).isEqualTo(3);
+    assertThat(read.get(4).isBlockDevice()).isTrue();
+    assertThat(read.get(4).getDevMajor()).isEqualTo(8);
+    assertThat(read.get(5).isFIFO()).isTrue();
+    assertThat(read.get(5).getMode() & 07777).isEqualTo(02644);
+    assertThat(read.get(6).getSize()).isZero();
+  }
+
+  @Test
+  void writeTar_paxHeaders_carryNoHostUserName() throws Exception {
+    LayerEntry longOne =
+        LayerEntry.builder("z".repeat(200), EntryType.FILE).content(new byte[] {1}).build();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new LayerWriter(LayerWriter.Options.defaults()).writeTar(EntrySource.of(List.of(longOne)), out);
+    byte[] tar = out.toByteArray();
+
+    assertThat(tar[156]).isEqualTo((byte) 'x');
+    for (int k = 265; k < 329; k++) {
+      assertThat(tar[k]).as("uname/gname byte %d of the PAX header", k).isZero();
+    }
+  }
+
+  @Test
+  void writeTar_sameInodeTwice_secondBecomesHardlinkToFirst() throws Exception {
+    LayerEntry.FileId id = new LayerEntry.FileId(1, 42);
+    List<LayerEntry> entries =
+        List.of(
+            LayerEntry.builder("a", EntryType.FILE).content(new byte[] {1, 2}).fileId(id).build(),
+            LayerEntry.builder("b", EntryType.FILE).content(new byte[] {1, 2}).fileId(id).build());
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    new LayerWriter(LayerWriter.Options.defaults()).writeTar(EntrySource.of(entries), out);
+    List<TarArchiveEntry> read = readTar(out.toByteArray());
+
+    assertThat(read.get(0).isFile()).isTrue();
+    assertThat(read.get(0).getSize()).isEqualTo(2);
+    assertThat(read.get(1).isLink()).isTrue();
+    assertThat(read.get(1).getLinkName()).isEqualTo("a");
+    assertThat(read.get(1).getSize()).isZero();
+  }
+
+  @Test
+  void write_contentShorterThanDeclared_failsNamingFileAndLeavesNoTemp() {
+    LayerEntry lying =
+        LayerEntry.builder("big", EntryType.FILE)
+            .content(10, () -> new ByteArrayInputStream(new byte[3]))
+            .build();
+
+    assertThatThrownBy(
+            () ->
+                new LayerWriter(LayerWriter.Options.defaults())
+                    .write(EntrySource.of(List.of(lying)), tmp))
+        .isInstanceOf(LayerException.class)
+        .hasMessageContaining("'big' changed size");
+    assertThat(tmp.toFile().list()).isEmpty();
+  }
+
+  @Test
+  void options_levelOutOfRange_rejected() {
+    assertThatThrownBy(() -> LayerWriter.Options.defaults().withLevel(10))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("gzip level");
+    assertThatThrownBy(
+            () -> LayerWriter.Options.defaults().withCompression(Compression.ZSTD).withLevel(23))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("zstd level");
+  }
+
+  @Test
+  void layerEntry_unsafePath_rejected() {
+    for (String bad : List.of("/abs", "a/../b", "a//b", "./a", "a/", "")) {
+      assertThatThrownBy(() -> LayerEntry.builder(bad, EntryType.DIRECTORY).build())
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  static byte[] decompress(Path blob, Compression c) throws IOException {
+    try (InputStream raw = Files.newInputStream(blob);
+        InputStream in =
+            switch (c) {
+              case GZIP -> new GZIPInputStream(raw);
+              case ZSTD -> new ZstdInputStream(raw);
+              case UNCOMPRESSED -> raw;
+            }) {
+      return in.readAllBytes();
+    }
+  }
+
+  static List<TarArchiveEntry> readTar(Path gzBlob) throws IOException {
+    return readTar(decompress(gzBlob, Compression.GZIP));
+  }
+
+  static List<TarArchiveEntry> readTar(byte[] tar) throws IOException {
+    List<TarArchiveEntry> out = new ArrayList<>();
+    try (TarArchiveInputStream in =
+        new TarArchiveInputStream(new ByteArrayInputStream(tar), "UTF-8")) {
+      TarArchiveEntry e;
+      while ((e = in.getNextEntry()) != null) {
+        out.add(e);
+      }
+    }
+    return out;
+  }
+
+  /** Reads the first bytes of a file as unsigned ints, for header assertions. */
+  static final class Arrays10 {
+    static int[] first(Path p, int n) throws IOException {
+      try (InputStream in = Files.newInputStream(p)) {
+        byte[] b = in.readNBytes(n);
+        int[] out = new int[b.length];
+        for (int i = 0; i < b.length; i++) {
+          out[i] = b[i] & 0xff;
+        }
+        return out;
+      }
+    }
+  }
+}
