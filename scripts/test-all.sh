@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need=(docker.io docker-registry skopeo runc busybox-static umoci zstd pigz)
+need=(docker.io docker-registry skopeo runc busybox-static umoci zstd pigz attr)
 missing=()
 for p in "${need[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
