@@ -58,7 +58,7 @@ public final class ImageKeys {
   public static List<Digest> keys(ResolvedImage image) {
     return List.of(
         manifestKey(image.topDigest(), image.platform()),
-        configKey(image.diffIds(), image.configDigest()));
+        configKey(image.diffIds(), image.config().digest()));
   }
 
   /** OCI ChainID: {@code c0 = d0}, {@code ci = sha256(c(i-1) + " " + di)}. */

@@ -1,5 +1,6 @@
 package dev.kiln.core.port;
 
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Platform;
 import java.util.List;
@@ -11,27 +12,31 @@ import java.util.Objects;
  * @param ref the reference as requested
  * @param topDigest digest of the top-level object the reference points to (an index or a manifest),
  *     as BuildKit uses it in the manifest-based cache key
- * @param manifestDigest digest of the platform-specific manifest
- * @param configDigest digest of the image config
+ * @param manifest descriptor of the platform-specific manifest
+ * @param config descriptor of the image config blob
  * @param platform the requested platform
+ * @param layers the manifest's layer descriptors, bottom first (fetched lazily through {@link
+ *     ImageSource#openBlob})
  * @param diffIds the config's {@code rootfs.diff_ids}, bottom first; empty if the config has no
- *     parseable rootfs (the config-based key then falls back to {@code configDigest})
+ *     parseable rootfs (the config-based key then falls back to the config digest)
  */
 public record ResolvedImage(
     String ref,
     Digest topDigest,
-    Digest manifestDigest,
-    Digest configDigest,
+    Descriptor manifest,
+    Descriptor config,
     Platform platform,
+    List<Descriptor> layers,
     List<Digest> diffIds) {
 
   /** Requires everything but allows an empty diff-id list. */
   public ResolvedImage {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(topDigest, "topDigest");
-    Objects.requireNonNull(manifestDigest, "manifestDigest");
-    Objects.requireNonNull(configDigest, "configDigest");
+    Objects.requireNonNull(manifest, "manifest");
+    Objects.requireNonNull(config, "config");
     Objects.requireNonNull(platform, "platform");
+    layers = List.copyOf(layers);
     diffIds = List.copyOf(diffIds);
   }
 }
