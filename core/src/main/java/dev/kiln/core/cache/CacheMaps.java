@@ -112,7 +112,7 @@ public final class CacheMaps {
         if (m.input() != i) {
           continue;
         }
-        paths.add(m.selector());
+        paths.add(clean(m.selector()));
         contentSafe &= !m.target().equals("/") && (m.readOnly() || m.selector().equals("/"));
       }
       Digest selector = Digests.sha256(String.join("\0", paths));
@@ -155,6 +155,22 @@ public final class CacheMaps {
       inputs.add(new CacheMap.Input(selector, new ContentSelection(List.copyOf(selected.get(i)))));
     }
     return new CacheMap(digest(n), false, inputs);
+  }
+
+  /** Go's {@code path.Join("/", p)}: lexically cleaned, absolute, no trailing slash. */
+  static String clean(String path) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String c : path.split("/")) {
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(c);
+      }
+    }
+    return "/" + String.join("/", parts);
   }
 
   static String baseName(String path) {

@@ -167,6 +167,15 @@ class CacheMapsTest {
   }
 
   @Test
+  void exec_selectorPaths_cleanedLikeGoPathJoin() {
+    CacheMap messy = CacheMaps.of(exec(Mount.bind(1, "/src", "/a/./b/../c/", true)));
+
+    assertThat(messy.inputs().get(1).selector()).isEqualTo(Digests.sha256("/a/c"));
+    assertThat(CacheMaps.clean("/")).isEqualTo("/");
+    assertThat(CacheMaps.clean("/../x")).isEqualTo("/x");
+  }
+
+  @Test
   void baseName_edgeCases() {
     assertThat(CacheMaps.baseName("/a/b")).isEqualTo("b");
     assertThat(CacheMaps.baseName("/a/b/")).isEqualTo("b");
