@@ -90,4 +90,30 @@ class StateTest {
   void sameCalls_produceEqualDigests() {
     assertThat(Graphs.multiStage().output()).isEqualTo(Graphs.multiStage().output());
   }
+
+  @Test
+  void packageExample_buildsSerializableDefinition() throws Exception {
+    dev.kiln.oci.Platform amd64 = dev.kiln.oci.Platform.of("linux", "amd64");
+    State context = State.local("context");
+    State build =
+        State.image("golang:1.22", amd64)
+            .withCwd("/src")
+            .withEnv("CGO_ENABLED", "0")
+            .run(
+                Run.shell("go build -o /out/app .")
+                    .mount("/src", context, "/", true)
+                    .cache("/root/.cache/go-build", null, null)
+                    .named("go build"))
+            .root();
+    State image =
+        State.scratch()
+            .file(FileStep.copy(build, "/out/app", "/app"), FileStep.mkdir("/tmp", 01777));
+
+    Definition definition = image.definition();
+
+    assertThat(definition.size()).isEqualTo(5);
+    assertThat(Definition.fromJson(definition.toJson())).isEqualTo(definition);
+    assertThat(definition.vertices())
+        .anySatisfy(v -> assertThat(v.metadata().name()).isEqualTo("go build"));
+  }
 }
