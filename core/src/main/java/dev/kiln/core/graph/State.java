@@ -64,6 +64,9 @@ public final class State {
 
   /** The filesystems of {@code states} merged, later ones on top (at least two). */
   public static State merge(List<State> states) {
+    if (states.size() < 2) {
+      throw new IllegalArgumentException("merge needs at least 2 states, got " + states.size());
+    }
     List<Edge> inputs = new ArrayList<>();
     states.forEach(s -> inputs.add(s.output));
     State first = states.get(0);
