@@ -1,0 +1,104 @@
+package dev.kiln.core.cache;
+
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A cache key for one output of an op, structured as in BuildKit: the op digest, the output index,
+ * and per input the set of alternative dependency keys, each with the selector of the link.
+ * Dependencies are not hashed into the key; two keys are the same node of the key graph when their
+ * {@link #digest()} is reachable from matching parents under the same selectors (§8.1 of
+ * cache-format.md).
+ *
+ * @param opDigest the op digest D (from {@link CacheMap#digest()}) or, for a content key, the
+ *     content checksum
+ * @param output the output index, or -1 for a content key
+ * @param deps per input, the non-empty list of alternative dependency links; empty for a root key
+ */
+public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
+
+  /** Validates and deep-copies. */
+  public CacheKey {
+    Objects.requireNonNull(opDigest, "opDigest");
+    if (output < -1) {
+      throw new IllegalArgumentException("cache key output must be >= -1, got " + output);
+    }
+    List<List<Dep>> copy = new ArrayList<>();
+    for (int i = 0; i < deps.size(); i++) {
+      if (deps.get(i).isEmpty()) {
+        throw new IllegalArgumentException("cache key input " + i + " has no dependency key");
+      }
+      copy.add(List.copyOf(deps.get(i)));
+    }
+    deps = List.copyOf(copy);
+  }
+
+  /**
+   * One link from a dependency key.
+   *
+   * @param key the dependency's key
+   * @param selector the selector of the link, or null
+   */
+  public record Dep(CacheKey key, Digest selector) {
+
+    /** Requires a key. */
+    public Dep {
+      Objects.requireNonNull(key, "dependency key");
+    }
+  }
+
+  /** A key without inputs (a source op's output). */
+  public static CacheKey root(Digest opDigest, int output) {
+    return new CacheKey(opDigest, output, List.of());
+  }
+
+  /** The content-based ("slow") key of a content checksum: {@code rootKey(C, -1)}. */
+  public static CacheKey content(Digest checksum) {
+    return new CacheKey(checksum, -1, List.of());
+  }
+
+  /**
+   * The definition-based key of output {@code output} of an op with cache map {@code map}, given
+   * for each input the alternative keys of the dependency; each link gets the map's selector.
+   */
+  public static CacheKey of(CacheMap map, int output, List<List<CacheKey>> inputKeys) {
+    if (inputKeys.size() != map.inputs().size()) {
+      throw new IllegalArgumentException(
+          "cache map has " + map.inputs().size() + " inputs but " + inputKeys.size() + " given");
+    }
+    List<List<Dep>> deps = new ArrayList<>();
+    for (int i = 0; i < inputKeys.size(); i++) {
+      Digest sel = map.inputs().get(i).selector();
+      List<Dep> alternatives = new ArrayList<>();
+      for (CacheKey k : inputKeys.get(i)) {
+        alternatives.add(new Dep(k, sel));
+      }
+      deps.add(alternatives);
+    }
+    return new CacheKey(map.digest(), output, deps);
+  }
+
+  /**
+   * {@code rootKey(D, out) = "sha256:" + hex(sha256(D + "@" + out))} with D as its {@code
+   * "sha256:…"} string and out in decimal, exactly as BuildKit's {@code rootKey}.
+   */
+  public static Digest rootKey(Digest d, int output) {
+    return Digests.sha256(d.toString() + "@" + output);
+  }
+
+  /**
+   * The key's digest, which is also the {@code digest} of its record in an exported cache config:
+   * {@code rootKey(opDigest, output)}, for roots and non-roots alike.
+   */
+  public Digest digest() {
+    return rootKey(opDigest, output);
+  }
+
+  /** True when the key has no inputs. */
+  public boolean isRoot() {
+    return deps.isEmpty();
+  }
+}

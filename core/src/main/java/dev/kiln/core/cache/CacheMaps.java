@@ -1,0 +1,192 @@
+package dev.kiln.core.cache;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.graph.ExecOp;
+import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.ImageOp;
+import dev.kiln.core.graph.LocalOp;
+import dev.kiln.core.graph.MergeOp;
+import dev.kiln.core.graph.Mount;
+import dev.kiln.core.graph.ScratchOp;
+import dev.kiln.core.graph.Vertex;
+import dev.kiln.core.graph.internal.CanonicalJson;
+import dev.kiln.core.graph.internal.OpCodec;
+import dev.kiln.core.port.ContentSelection;
+import dev.kiln.core.port.PathSelector;
+import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Computes the {@link CacheMap} of a vertex (cache-format.md §8). Kiln's op digests are {@code
+ * sha256("kiln.cachekey.v1:" + canonicalJson(keyObject))} where the key object is the op's JSON
+ * form minus the fields listed in {@code core/README.md}; image sources use BuildKit's exact
+ * formulas ({@link ImageKeys}). Selectors follow BuildKit byte for byte. Stateless; thread-safe.
+ */
+public final class CacheMaps {
+
+  /** The versioned type tag of every kiln op digest. Bump it when a key's content changes. */
+  public static final String TAG = "kiln.cachekey.v1:";
+
+  private CacheMaps() {}
+
+  /**
+   * The cache map of an exec, file, merge or scratch vertex.
+   *
+   * @throws IllegalArgumentException for image and local sources, whose keys need information from
+   *     outside the graph: use {@link #forImage} and {@link #forLocal}
+   */
+  public static CacheMap of(Vertex vertex) {
+    int n = vertex.inputs().size();
+    if (vertex.op() instanceof ExecOp e) {
+      return exec(e, n);
+    } else if (vertex.op() instanceof FileOp f) {
+      return file(f, n);
+    } else if (vertex.op() instanceof MergeOp || vertex.op() instanceof ScratchOp) {
+      List<CacheMap.Input> inputs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        inputs.add(CacheMap.Input.PLAIN);
+      }
+      return new CacheMap(digest(OpCodec.encode(vertex.op())), false, inputs);
+    } else if (vertex.op() instanceof ImageOp) {
+      throw new IllegalArgumentException("image source keys need the resolved image: forImage");
+    }
+    throw new IllegalArgumentException("local source keys need the session id: forLocal");
+  }
+
+  /**
+   * The two alternative cache maps of an image source (BuildKit §8.2): manifest-based, then config
+   * (chain-ID) based. The reference string itself is not part of either.
+   */
+  public static List<CacheMap> forImage(ImageOp op, ResolvedImage image) {
+    if (!op.platform().equals(image.platform())) {
+      throw new IllegalArgumentException(
+          "image " + op.ref() + " was resolved for " + image.platform() + ", not " + op.platform());
+    }
+    List<CacheMap> maps = new ArrayList<>();
+    for (Digest d : ImageKeys.keys(image)) {
+      maps.add(new CacheMap(d, false, List.of()));
+    }
+    return maps;
+  }
+
+  /**
+   * The session-bound cache map of a local source. Consumers match local content only through
+   * content keys, so this digest never leaves the session.
+   */
+  public static CacheMap forLocal(LocalOp op, String sessionId) {
+    ObjectNode n = OpCodec.encode(op);
+    n.put("session", sessionId);
+    return new CacheMap(digest(n), true, List.of());
+  }
+
+  private static CacheMap exec(ExecOp op, int inputCount) {
+    ObjectNode n = OpCodec.encode(op);
+    for (JsonNode m : n.withArray("mounts")) {
+      ObjectNode mn = (ObjectNode) m;
+      // Selectors are per-input selectors, not part of D (as BuildKit blanks mounts[].selector).
+      mn.remove("selector");
+      // Default cache ids must not affect the key (BuildKit since v0.13.0).
+      if ("cache".equals(mn.path("type").asText())
+          && mn.path("cacheId").asText().equals(mn.path("target").asText())
+          && "shared".equals(mn.path("sharing").asText())) {
+        mn.remove("cacheId");
+        mn.remove("sharing");
+      }
+    }
+    List<CacheMap.Input> inputs = new ArrayList<>();
+    for (int i = 0; i < inputCount; i++) {
+      List<String> paths = new ArrayList<>();
+      boolean contentSafe = true;
+      for (Mount m : op.mounts()) {
+        if (m.input() != i) {
+          continue;
+        }
+        paths.add(clean(m.selector()));
+        contentSafe &= !m.target().equals("/") && (m.readOnly() || m.selector().equals("/"));
+      }
+      Digest selector = Digests.sha256(String.join("\0", paths));
+      ContentSelection content = null;
+      if (contentSafe) {
+        List<PathSelector> sels = new ArrayList<>();
+        new LinkedHashSet<>(paths).forEach(p -> sels.add(new PathSelector(p, true, false)));
+        content = new ContentSelection(sels);
+      }
+      inputs.add(new CacheMap.Input(selector, content));
+    }
+    return new CacheMap(digest(n), false, inputs);
+  }
+
+  private static CacheMap file(FileOp op, int inputCount) {
+    ObjectNode n = OpCodec.encode(op);
+    ArrayNode actions = n.withArray("actions");
+    List<Set<PathSelector>> selected = new ArrayList<>();
+    for (int i = 0; i < inputCount; i++) {
+      selected.add(new LinkedHashSet<>());
+    }
+    for (int i = 0; i < op.actions().size(); i++) {
+      if (op.actions().get(i) instanceof FileAction.Copy c && c.sourceInput() != 0) {
+        selected
+            .get(c.sourceInput())
+            .add(new PathSelector(c.src(), c.followSymlinks(), c.allowWildcard()));
+        // The source path is the selector; only its base name stays in D (as BuildKit does).
+        ((ObjectNode) actions.get(i)).put("src", baseName(c.src()));
+      }
+    }
+    List<CacheMap.Input> inputs = new ArrayList<>();
+    for (int i = 0; i < inputCount; i++) {
+      if (i == 0 || selected.get(i).isEmpty()) {
+        inputs.add(CacheMap.Input.PLAIN);
+        continue;
+      }
+      TreeSet<String> paths = new TreeSet<>(Comparator.reverseOrder());
+      selected.get(i).forEach(s -> paths.add(s.path()));
+      Digest selector = Digests.sha256(String.join("\0", paths));
+      inputs.add(new CacheMap.Input(selector, new ContentSelection(List.copyOf(selected.get(i)))));
+    }
+    return new CacheMap(digest(n), false, inputs);
+  }
+
+  /** Go's {@code path.Join("/", p)}: lexically cleaned, absolute, no trailing slash. */
+  static String clean(String path) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String c : path.split("/")) {
+      if (c.isEmpty() || c.equals(".")) {
+        continue;
+      }
+      if (c.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(c);
+      }
+    }
+    return "/" + String.join("/", parts);
+  }
+
+  static String baseName(String path) {
+    String p = path;
+    while (p.length() > 1 && p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    return p.equals("/") ? "/" : p.substring(p.lastIndexOf('/') + 1);
+  }
+
+  private static Digest digest(JsonNode keyObject) {
+    byte[] json = CanonicalJson.bytes(keyObject);
+    byte[] tag = TAG.getBytes(StandardCharsets.UTF_8);
+    byte[] all = new byte[tag.length + json.length];
+    System.arraycopy(tag, 0, all, 0, tag.length);
+    System.arraycopy(json, 0, all, tag.length, json.length);
+    return Digests.sha256(all);
+  }
+}

@@ -1,0 +1,323 @@
+package dev.kiln.core.graph.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.graph.Edge;
+import dev.kiln.core.graph.ExecMeta;
+import dev.kiln.core.graph.ExecOp;
+import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.ImageOp;
+import dev.kiln.core.graph.LocalOp;
+import dev.kiln.core.graph.MergeOp;
+import dev.kiln.core.graph.Mount;
+import dev.kiln.core.graph.NetworkMode;
+import dev.kiln.core.graph.Op;
+import dev.kiln.core.graph.Owner;
+import dev.kiln.core.graph.ScratchOp;
+import dev.kiln.oci.Platform;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The JSON form of ops, shared by the canonical vertex bytes and the definition serialization, so
+ * that what is hashed and what is persisted can never drift apart. Every field of every op is
+ * written (lists even when empty); only absent optional values (an owner, a variant) are omitted.
+ * Thread-safe (stateless).
+ */
+public final class OpCodec {
+
+  /** Version tag written into every vertex's canonical bytes; bump it when the form changes. */
+  public static final String VERTEX_VERSION = "kiln.llb.v1";
+
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private OpCodec() {}
+
+  /** The canonical bytes of a vertex with {@code op} over {@code inputs}. */
+  public static byte[] canonicalVertexBytes(Op op, List<Edge> inputs) {
+    ObjectNode n = F.objectNode();
+    n.put("version", VERTEX_VERSION);
+    n.set("op", encode(op));
+    ArrayNode in = n.putArray("inputs");
+    for (Edge e : inputs) {
+      in.addObject().put("digest", e.vertex().digest().toString()).put("output", e.output());
+    }
+    return CanonicalJson.bytes(n);
+  }
+
+  /** The JSON form of {@code op}. */
+  public static ObjectNode encode(Op op) {
+    ObjectNode n = F.objectNode();
+    if (op instanceof ImageOp i) {
+      n.put("type", "image").put("ref", i.ref()).set("platform", platform(i.platform()));
+    } else if (op instanceof LocalOp l) {
+      n.put("type", "local").put("name", l.name()).put("sharedKey", l.sharedKey());
+      n.set("include", strings(l.includePatterns()));
+      n.set("exclude", strings(l.excludePatterns()));
+    } else if (op instanceof ScratchOp) {
+      n.put("type", "scratch");
+    } else if (op instanceof MergeOp) {
+      n.put("type", "merge");
+    } else if (op instanceof ExecOp e) {
+      n.put("type", "exec");
+      n.set("args", strings(e.meta().args()));
+      n.set("env", strings(e.meta().env()));
+      n.put("cwd", e.meta().cwd()).put("user", e.meta().user());
+      n.put("network", lower(e.network()));
+      n.set("platform", platform(e.platform()));
+      ArrayNode mounts = n.putArray("mounts");
+      for (Mount m : e.mounts()) {
+        ObjectNode mn = mounts.addObject();
+        mn.put("input", m.input()).put("target", m.target()).put("selector", m.selector());
+        mn.put("readOnly", m.readOnly()).put("type", lower(m.type()));
+        if (m.type() == Mount.Type.CACHE) {
+          mn.put("cacheId", m.cacheId()).put("sharing", lower(m.sharing()));
+        }
+      }
+    } else if (op instanceof FileOp f) {
+      n.put("type", "file");
+      ArrayNode actions = n.putArray("actions");
+      for (FileAction a : f.actions()) {
+        actions.add(action(a));
+      }
+    } else {
+      throw new IllegalStateException("unknown op " + op.getClass());
+    }
+    return n;
+  }
+
+  /** The JSON form of one file action. */
+  public static ObjectNode action(FileAction a) {
+    ObjectNode n = F.objectNode();
+    if (a instanceof FileAction.Copy c) {
+      n.put("action", "copy").put("sourceInput", c.sourceInput());
+      n.put("src", c.src()).put("dest", c.dest());
+      n.put("followSymlinks", c.followSymlinks()).put("dirContentsOnly", c.dirContentsOnly());
+      n.put("createDestPath", c.createDestPath()).put("allowWildcard", c.allowWildcard());
+      n.put("allowEmptyWildcard", c.allowEmptyWildcard()).put("mode", c.mode());
+      owner(n, c.owner());
+    } else if (a instanceof FileAction.Mkdir m) {
+      n.put("action", "mkdir").put("path", m.path()).put("mode", m.mode());
+      n.put("makeParents", m.makeParents());
+      owner(n, m.owner());
+    } else if (a instanceof FileAction.Mkfile m) {
+      n.put("action", "mkfile").put("path", m.path()).put("mode", m.mode());
+      n.put("data", Base64.getEncoder().encodeToString(m.data()));
+      owner(n, m.owner());
+    } else if (a instanceof FileAction.Rm r) {
+      n.put("action", "rm").put("path", r.path());
+      n.put("allowNotFound", r.allowNotFound()).put("allowWildcard", r.allowWildcard());
+    } else if (a instanceof FileAction.Symlink s) {
+      n.put("action", "symlink").put("oldPath", s.oldPath()).put("newPath", s.newPath());
+    } else {
+      throw new IllegalStateException("unknown file action " + a.getClass());
+    }
+    return n;
+  }
+
+  /**
+   * Decodes the JSON form of an op.
+   *
+   * @throws IllegalArgumentException naming the field when the JSON is not a valid op
+   */
+  public static Op decode(JsonNode n) {
+    String type = text(n, "type");
+    return switch (type) {
+      case "image" -> new ImageOp(text(n, "ref"), platform(req(n, "platform")));
+      case "local" ->
+          new LocalOp(
+              text(n, "name"),
+              strings(req(n, "include")),
+              strings(req(n, "exclude")),
+              text(n, "sharedKey"));
+      case "scratch" -> new ScratchOp();
+      case "merge" -> new MergeOp();
+      case "exec" -> {
+        List<Mount> mounts = new ArrayList<>();
+        for (JsonNode m : req(n, "mounts")) {
+          boolean cache = "cache".equals(text(m, "type"));
+          mounts.add(
+              new Mount(
+                  integer(m, "input"),
+                  text(m, "target"),
+                  text(m, "selector"),
+                  bool(m, "readOnly"),
+                  upper(Mount.Type.class, text(m, "type")),
+                  cache ? text(m, "cacheId") : null,
+                  cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null));
+        }
+        yield new ExecOp(
+            new ExecMeta(
+                strings(req(n, "args")), strings(req(n, "env")), text(n, "cwd"), text(n, "user")),
+            mounts,
+            upper(NetworkMode.class, text(n, "network")),
+            platform(req(n, "platform")));
+      }
+      case "file" -> {
+        List<FileAction> actions = new ArrayList<>();
+        for (JsonNode a : req(n, "actions")) {
+          actions.add(decodeAction(a));
+        }
+        yield new FileOp(actions);
+      }
+      default -> throw new IllegalArgumentException("unknown op type '" + type + "'");
+    };
+  }
+
+  private static FileAction decodeAction(JsonNode n) {
+    String kind = text(n, "action");
+    return switch (kind) {
+      case "copy" ->
+          new FileAction.Copy(
+              integer(n, "sourceInput"),
+              text(n, "src"),
+              text(n, "dest"),
+              bool(n, "followSymlinks"),
+              bool(n, "dirContentsOnly"),
+              bool(n, "createDestPath"),
+              bool(n, "allowWildcard"),
+              bool(n, "allowEmptyWildcard"),
+              integer(n, "mode"),
+              owner(n));
+      case "mkdir" ->
+          new FileAction.Mkdir(
+              text(n, "path"), integer(n, "mode"), bool(n, "makeParents"), owner(n));
+      case "mkfile" ->
+          new FileAction.Mkfile(
+              text(n, "path"),
+              integer(n, "mode"),
+              Base64.getDecoder().decode(text(n, "data")),
+              owner(n));
+      case "rm" ->
+          new FileAction.Rm(text(n, "path"), bool(n, "allowNotFound"), bool(n, "allowWildcard"));
+      case "symlink" -> new FileAction.Symlink(text(n, "oldPath"), text(n, "newPath"));
+      default -> throw new IllegalArgumentException("unknown file action '" + kind + "'");
+    };
+  }
+
+  private static void owner(ObjectNode n, Owner o) {
+    if (o == null) {
+      return;
+    }
+    ObjectNode on = n.putObject("owner");
+    on.set("user", ownerId(o.user()));
+    if (o.group() != null) {
+      on.set("group", ownerId(o.group()));
+    }
+  }
+
+  private static ObjectNode ownerId(Owner.Id id) {
+    return id.byName() ? F.objectNode().put("name", id.name()) : F.objectNode().put("id", id.id());
+  }
+
+  private static Owner owner(JsonNode n) {
+    JsonNode o = n.get("owner");
+    if (o == null) {
+      return null;
+    }
+    JsonNode g = o.get("group");
+    return new Owner(ownerId(req(o, "user")), g == null ? null : ownerId(g));
+  }
+
+  private static Owner.Id ownerId(JsonNode n) {
+    return n.has("name") ? Owner.Id.named(text(n, "name")) : Owner.Id.of(req(n, "id").asLong());
+  }
+
+  private static ObjectNode platform(Platform p) {
+    ObjectNode n = F.objectNode().put("os", p.os()).put("architecture", p.architecture());
+    if (p.variant() != null && !p.variant().isEmpty()) {
+      n.put("variant", p.variant());
+    }
+    if (p.osVersion() != null && !p.osVersion().isEmpty()) {
+      n.put("osVersion", p.osVersion());
+    }
+    if (!p.osFeatures().isEmpty()) {
+      n.set("osFeatures", strings(p.osFeatures()));
+    }
+    if (!p.features().isEmpty()) {
+      n.set("features", strings(p.features()));
+    }
+    return n;
+  }
+
+  private static Platform platform(JsonNode n) {
+    JsonNode v = n.get("variant");
+    JsonNode ov = n.get("osVersion");
+    return new Platform(
+        text(n, "architecture"),
+        text(n, "os"),
+        ov == null ? null : ov.asText(),
+        n.has("osFeatures") ? strings(n.get("osFeatures")) : null,
+        v == null ? null : v.asText(),
+        n.has("features") ? strings(n.get("features")) : null);
+  }
+
+  private static ArrayNode strings(List<String> values) {
+    ArrayNode a = F.arrayNode();
+    values.forEach(a::add);
+    return a;
+  }
+
+  private static List<String> strings(JsonNode n) {
+    if (!n.isArray()) {
+      throw new IllegalArgumentException("expected an array of strings, got " + n.getNodeType());
+    }
+    List<String> out = new ArrayList<>();
+    for (JsonNode s : n) {
+      if (!s.isTextual()) {
+        throw new IllegalArgumentException("expected a string, got " + s.getNodeType());
+      }
+      out.add(s.textValue());
+    }
+    return out;
+  }
+
+  private static JsonNode req(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing field '" + field + "'");
+    }
+    return v;
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = req(n, field);
+    if (!v.isTextual()) {
+      throw new IllegalArgumentException("field '" + field + "' must be a string");
+    }
+    return v.textValue();
+  }
+
+  private static int integer(JsonNode n, String field) {
+    JsonNode v = req(n, field);
+    if (!v.isInt()) {
+      throw new IllegalArgumentException("field '" + field + "' must be an integer");
+    }
+    return v.intValue();
+  }
+
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = req(n, field);
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException("field '" + field + "' must be a boolean");
+    }
+    return v.booleanValue();
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static <E extends Enum<E>> E upper(Class<E> type, String value) {
+    try {
+      return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("unknown " + type.getSimpleName() + " '" + value + "'", e);
+    }
+  }
+}
