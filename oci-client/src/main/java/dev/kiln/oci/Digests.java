@@ -121,8 +121,8 @@ public final class Digests {
   }
 
   /**
-   * An output stream that hashes and counts everything written through it before passing it on.
-   * Not thread-safe.
+   * An output stream that hashes and counts everything written through it before passing it on. Not
+   * thread-safe.
    */
   public static final class CountingDigestOutputStream extends java.io.FilterOutputStream {
     private final MessageDigest md;

@@ -64,7 +64,8 @@ public final class MediaTypes {
   public static final String DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json";
 
   /** Docker gzip layer. */
-  public static final String DOCKER_LAYER_GZIP = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+  public static final String DOCKER_LAYER_GZIP =
+      "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
   /** Docker uncompressed layer (as written by BuildKit for uncompressed Docker-typed caches). */
   public static final String DOCKER_LAYER_TAR = "application/vnd.docker.image.rootfs.diff.tar";
@@ -74,7 +75,8 @@ public final class MediaTypes {
       "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip";
 
   /** Docker-typed zstd layer as used by BuildKit (not part of Docker's own spec). */
-  public static final String DOCKER_LAYER_ZSTD = "application/vnd.docker.image.rootfs.diff.tar.zstd";
+  public static final String DOCKER_LAYER_ZSTD =
+      "application/vnd.docker.image.rootfs.diff.tar.zstd";
 
   /** BuildKit's remote cache configuration. */
   public static final String BUILDKIT_CACHE_CONFIG = "application/vnd.buildkit.cacheconfig.v0";

@@ -21,7 +21,9 @@ public record Credential(String username, String password, String identityToken)
     return new Credential(username, password, null);
   }
 
-  /** An identity-token (OAuth2 refresh token) credential, optionally with the user it belongs to. */
+  /**
+   * An identity-token (OAuth2 refresh token) credential, optionally with the user it belongs to.
+   */
   public static Credential identityToken(String username, String token) {
     return new Credential(username, null, token);
   }

@@ -32,9 +32,9 @@ public interface RegistryAuthorizer {
       };
 
   /**
-   * The value of the {@code Authorization} header for a request that needs {@code scopes}, or
-   * empty when no authorization is known yet (the request goes out anonymous and may draw a 401).
-   * May use a cached token; never blocks longer than one token fetch.
+   * The value of the {@code Authorization} header for a request that needs {@code scopes}, or empty
+   * when no authorization is known yet (the request goes out anonymous and may draw a 401). May use
+   * a cached token; never blocks longer than one token fetch.
    *
    * @throws IOException when obtaining a token fails
    */

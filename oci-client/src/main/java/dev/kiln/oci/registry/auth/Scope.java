@@ -34,8 +34,8 @@ public record Scope(String type, String name, SortedSet<String> actions) {
   }
 
   /**
-   * Parses {@code type:name:actions}. The name may itself contain colons (a registry with a port
-   * in a resource name), so the type is split at the first colon and the actions at the last.
+   * Parses {@code type:name:actions}. The name may itself contain colons (a registry with a port in
+   * a resource name), so the type is split at the first colon and the actions at the last.
    */
   public static Scope parse(String s) {
     int first = s.indexOf(':');
