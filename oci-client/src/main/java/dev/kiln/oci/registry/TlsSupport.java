@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +26,7 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.OkHttpClient;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -89,13 +92,26 @@ final class TlsSupport {
   static PrivateKey readPrivateKey(Path pem) throws IOException {
     try (Reader reader = Files.newBufferedReader(pem, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(reader)) {
-      JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+      // BouncyCastle's provider reads what the JDK cannot (PKCS#1, SEC1 EC keys whose curve sits
+      // in the key structure rather than the algorithm identifier); its PKCS#8 re-encoding is
+      // then turned into a JDK key so JSSE handles it like any other.
+      JcaPEMKeyConverter converter =
+          new JcaPEMKeyConverter().setProvider(new BouncyCastleProvider());
       for (Object o; (o = parser.readObject()) != null; ) {
-        if (o instanceof PEMKeyPair pair) {
-          return converter.getKeyPair(pair).getPrivate();
-        }
-        if (o instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
+        PrivateKeyInfo info =
+            o instanceof PEMKeyPair pair
+                ? pair.getPrivateKeyInfo()
+                : o instanceof PrivateKeyInfo p ? p : null;
+        if (info != null) {
+          PrivateKey key = converter.getPrivateKey(info);
+          try {
+            // BouncyCastle names EC keys "ECDSA"; the JDK's key factory is "EC".
+            String algorithm = "ECDSA".equals(key.getAlgorithm()) ? "EC" : key.getAlgorithm();
+            return KeyFactory.getInstance(algorithm)
+                .generatePrivate(new PKCS8EncodedKeySpec(key.getEncoded()));
+          } catch (GeneralSecurityException e) {
+            throw new IOException("unsupported " + key.getAlgorithm() + " key in " + pem, e);
+          }
         }
       }
     }
