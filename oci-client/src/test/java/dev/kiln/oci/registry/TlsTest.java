@@ -112,10 +112,35 @@ class TlsTest extends MockRegistry {
 
   @Test
   void plainHttpServer_nonLoopbackWithoutInsecure_isRefused() throws Exception {
-    enqueue(200);
-    assertThatThrownBy(() -> tlsClient(b -> b).ping())
-        .isInstanceOf(RegistryException.class)
-        .hasMessageContaining("mark it insecure");
+    // A plain HTTP server answers a TLS ClientHello with an HTTP 400 and closes, as Go's does.
+    // A raw socket makes that deterministic (MockWebServer may wait for a request line).
+    try (java.net.ServerSocket plain =
+        new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Thread answer =
+          new Thread(
+              () -> {
+                try (java.net.Socket s = plain.accept()) {
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"
+                              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                  // The test fails on its own assertions if the exchange did not happen.
+                }
+              });
+      answer.start();
+      Dns toLoopback = host -> List.of(InetAddress.getByName("127.0.0.1"));
+      RegistryClient c =
+          RegistryClient.builder(NAME + ":" + plain.getLocalPort())
+              .sleeper(sleeps::add)
+              .dns(toLoopback)
+              .build();
+      clients.add(c);
+      assertThatThrownBy(c::ping)
+          .isInstanceOf(RegistryException.class)
+          .hasMessageContaining("mark it insecure");
+      answer.join();
+    }
     assertThat(sleeps).isEmpty(); // a TLS failure is not retried
   }
 
