@@ -1,0 +1,210 @@
+package dev.kiln.oci.registry;
+
+import dev.kiln.oci.registry.auth.RegistryAuthorizer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import okhttp3.Dns;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+
+/**
+ * Configures a {@link RegistryClient}. Not thread-safe; build once and share the client.
+ *
+ * <p>Scheme: loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) use plain HTTP as
+ * Docker does; other hosts use HTTPS unless {@link #insecure(boolean)} allows plain HTTP.
+ */
+public final class RegistryClientBuilder {
+
+  private final String registryHost;
+  private Function<String, RegistryAuthorizer> authorizers = host -> RegistryAuthorizer.ANONYMOUS;
+  private boolean insecure;
+  private final List<Path> caCertificates = new ArrayList<>();
+  private Path clientCertificate;
+  private Path clientKey;
+  private long chunkSize = 4L * 1024 * 1024;
+  private UploadMode uploadMode = UploadMode.MONOLITHIC;
+  private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+  private int maxParallel = 4;
+  private ProgressListener progressListener = ProgressListener.NONE;
+  private Clock clock = Clock.systemUTC();
+  private Sleeper sleeper = Sleeper.SYSTEM;
+  private String userAgent = "kiln/0.1";
+  private Duration connectTimeout = Duration.ofSeconds(30);
+  private Duration readTimeout = Duration.ofMinutes(5);
+  private Dns dns = Dns.SYSTEM;
+
+  RegistryClientBuilder(String registryHost) {
+    this.registryHost = Objects.requireNonNull(registryHost, "registryHost");
+  }
+
+  /** Creates the authorizer for the registry host (default: anonymous). */
+  public RegistryClientBuilder authorizerFactory(Function<String, RegistryAuthorizer> factory) {
+    this.authorizers = Objects.requireNonNull(factory, "authorizer factory");
+    return this;
+  }
+
+  /** Allows plain HTTP to a non-loopback host (HTTP is then used instead of HTTPS). */
+  public RegistryClientBuilder insecure(boolean insecure) {
+    this.insecure = insecure;
+    return this;
+  }
+
+  /** Trusts the CA certificates in a PEM file in addition to the JDK's roots. */
+  public RegistryClientBuilder addCaCertificate(Path pem) {
+    caCertificates.add(Objects.requireNonNull(pem, "CA certificate file"));
+    return this;
+  }
+
+  /** Offers a client certificate (PEM chain) and its unencrypted key (PKCS#1, PKCS#8 or EC PEM). */
+  public RegistryClientBuilder clientCertificate(Path certificatePem, Path keyPem) {
+    this.clientCertificate = Objects.requireNonNull(certificatePem, "client certificate file");
+    this.clientKey = Objects.requireNonNull(keyPem, "client key file");
+    return this;
+  }
+
+  /** Largest PATCH body in {@link UploadMode#CHUNKED} (default 4 MiB, below GHCR's cap). */
+  public RegistryClientBuilder chunkSize(long bytes) {
+    if (bytes < 1) {
+      throw new IllegalArgumentException("chunk size must be positive, got " + bytes);
+    }
+    this.chunkSize = bytes;
+    return this;
+  }
+
+  /** How blobs are uploaded (default {@link UploadMode#MONOLITHIC}). */
+  public RegistryClientBuilder uploadMode(UploadMode mode) {
+    this.uploadMode = Objects.requireNonNull(mode, "upload mode");
+    return this;
+  }
+
+  /** Retry policy for transient failures (default {@link RetryPolicy#DEFAULT}). */
+  public RegistryClientBuilder retryPolicy(RetryPolicy policy) {
+    this.retryPolicy = Objects.requireNonNull(policy, "retry policy");
+    return this;
+  }
+
+  /** Operations running at once through this client (default 4); more callers wait. */
+  public RegistryClientBuilder maxParallel(int operations) {
+    if (operations < 1) {
+      throw new IllegalArgumentException("maxParallel must be at least 1, got " + operations);
+    }
+    this.maxParallel = operations;
+    return this;
+  }
+
+  /** Receives byte counts and blob outcomes. */
+  public RegistryClientBuilder progressListener(ProgressListener listener) {
+    this.progressListener = Objects.requireNonNull(listener, "progress listener");
+    return this;
+  }
+
+  /** The clock used to read {@code Retry-After} dates (tests). */
+  public RegistryClientBuilder clock(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    return this;
+  }
+
+  /** How to wait between retries (tests pass a recorder). */
+  public RegistryClientBuilder sleeper(Sleeper sleeper) {
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    return this;
+  }
+
+  /** The User-Agent header. */
+  public RegistryClientBuilder userAgent(String userAgent) {
+    this.userAgent = Objects.requireNonNull(userAgent, "user agent");
+    return this;
+  }
+
+  /** Connect and read timeouts (defaults 30 s and 5 min). */
+  public RegistryClientBuilder timeouts(Duration connect, Duration read) {
+    this.connectTimeout = Objects.requireNonNull(connect, "connect timeout");
+    this.readTimeout = Objects.requireNonNull(read, "read timeout");
+    return this;
+  }
+
+  /** Name resolution override (tests map a non-loopback name to 127.0.0.1). */
+  RegistryClientBuilder dns(Dns dns) {
+    this.dns = dns;
+    return this;
+  }
+
+  /**
+   * Builds the client.
+   *
+   * @throws IllegalArgumentException when the host is malformed
+   * @throws RegistryException when a certificate or key file cannot be loaded
+   */
+  public RegistryClient build() throws RegistryException {
+    HttpUrl probe = HttpUrl.parse("https://" + registryHost + "/");
+    if (probe == null || registryHost.contains("/") || registryHost.contains("@")) {
+      throw new IllegalArgumentException(
+          "invalid registry host '"
+              + registryHost
+              + "': expected host[:port], e.g. localhost:5000");
+    }
+    String scheme = insecure || isLoopback(probe.host()) ? "http" : "https";
+    HttpUrl base = probe.newBuilder().scheme(scheme).port(portOf(probe)).build();
+    OkHttpClient.Builder http =
+        new OkHttpClient.Builder()
+            // Our transport retries with backoff and knows which bodies are replayable; okhttp's
+            // silent connection retry would replay outside that budget.
+            .retryOnConnectionFailure(false)
+            .followRedirects(true)
+            .followSslRedirects(true)
+            .connectTimeout(connectTimeout)
+            .readTimeout(readTimeout)
+            .writeTimeout(readTimeout)
+            .dns(dns);
+    try {
+      TlsSupport.configure(http, caCertificates, clientCertificate, clientKey);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new RegistryException(
+          "configuring TLS for " + registryHost + ": " + e.getMessage() + " (check the PEM files)",
+          e);
+    }
+    OkHttpClient client = http.build();
+    RegistryTransport transport =
+        new RegistryTransport(
+            client,
+            base,
+            registryHost,
+            Objects.requireNonNull(authorizers.apply(registryHost), "authorizer"),
+            retryPolicy,
+            sleeper,
+            clock,
+            userAgent);
+    return new RegistryClient(
+        RegistryClientParts.create(client, transport, uploadMode, chunkSize, progressListener),
+        maxParallel);
+  }
+
+  /** The explicit port, or the scheme default of the probe URL (https 443) if none was given. */
+  private int portOf(HttpUrl probe) {
+    boolean explicit = registryHost.matches(".*:\\d+$") && !registryHost.endsWith("]");
+    return explicit ? probe.port() : (insecure || isLoopback(probe.host()) ? 80 : 443);
+  }
+
+  /** {@code localhost}, an IPv4 literal in 127.0.0.0/8, or {@code ::1}; names are not resolved. */
+  static boolean isLoopback(String host) {
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    if (host.matches("\\d{1,3}(\\.\\d{1,3}){3}") || host.contains(":")) {
+      try {
+        return InetAddress.getByName(host).isLoopbackAddress();
+      } catch (IOException e) {
+        return false;
+      }
+    }
+    return false;
+  }
+}
