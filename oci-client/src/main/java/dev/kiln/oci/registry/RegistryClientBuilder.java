@@ -1,6 +1,8 @@
 package dev.kiln.oci.registry;
 
+import dev.kiln.oci.registry.auth.CredentialProvider;
 import dev.kiln.oci.registry.auth.RegistryAuthorizer;
+import dev.kiln.oci.registry.auth.RegistryAuthorizers;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -24,7 +26,8 @@ import okhttp3.OkHttpClient;
 public final class RegistryClientBuilder {
 
   private final String registryHost;
-  private Function<String, RegistryAuthorizer> authorizers = host -> RegistryAuthorizer.ANONYMOUS;
+  private Function<String, RegistryAuthorizer> authorizers;
+  private CredentialProvider credentials;
   private boolean insecure;
   private final List<Path> caCertificates = new ArrayList<>();
   private Path clientCertificate;
@@ -45,7 +48,20 @@ public final class RegistryClientBuilder {
     this.registryHost = Objects.requireNonNull(registryHost, "registryHost");
   }
 
-  /** Creates the authorizer for the registry host (default: anonymous). */
+  /**
+   * Authenticates with the default authorizer (Basic or Bearer tokens, as the registry asks) using
+   * these credentials; token requests share this client's TLS settings. Without this and without
+   * {@link #authorizerFactory}, requests are anonymous.
+   */
+  public RegistryClientBuilder credentials(CredentialProvider provider) {
+    this.credentials = Objects.requireNonNull(provider, "credential provider");
+    return this;
+  }
+
+  /**
+   * Creates the authorizer for the registry host; overrides {@link #credentials} (default:
+   * anonymous).
+   */
   public RegistryClientBuilder authorizerFactory(Function<String, RegistryAuthorizer> factory) {
     this.authorizers = Objects.requireNonNull(factory, "authorizer factory");
     return this;
@@ -177,7 +193,7 @@ public final class RegistryClientBuilder {
             client,
             base,
             registryHost,
-            Objects.requireNonNull(authorizers.apply(registryHost), "authorizer"),
+            Objects.requireNonNull(authorizerFor(client), "authorizer"),
             retryPolicy,
             sleeper,
             clock,
@@ -185,6 +201,16 @@ public final class RegistryClientBuilder {
     return new RegistryClient(
         RegistryClientParts.create(client, transport, uploadMode, chunkSize, progressListener),
         maxParallel);
+  }
+
+  private RegistryAuthorizer authorizerFor(OkHttpClient client) {
+    if (authorizers != null) {
+      return authorizers.apply(registryHost);
+    }
+    if (credentials != null) {
+      return RegistryAuthorizers.create(client, registryHost, credentials, clock);
+    }
+    return RegistryAuthorizer.ANONYMOUS;
   }
 
   /** The explicit port, or the scheme default of the probe URL (https 443) if none was given. */
