@@ -50,13 +50,22 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
 
   /** A provider for this process: {@code $DOCKER_CONFIG}, else {@code ~/.docker}. */
   public static DockerConfigCredentialProvider fromEnvironment() {
-    Map<String, String> env = System.getenv();
+    return fromEnvironment(System.getenv(), Path.of(System.getProperty("user.home")));
+  }
+
+  /**
+   * A provider for the given environment: {@code DOCKER_CONFIG} when set, else {@code
+   * <home>/.docker}.
+   */
+  public static DockerConfigCredentialProvider fromEnvironment(Map<String, String> env, Path home) {
     String dir = env.get("DOCKER_CONFIG");
-    Path path =
-        dir != null && !dir.isEmpty()
-            ? Path.of(dir)
-            : Path.of(System.getProperty("user.home"), ".docker");
+    Path path = dir != null && !dir.isEmpty() ? Path.of(dir) : home.resolve(".docker");
     return new DockerConfigCredentialProvider(path, env);
+  }
+
+  /** The config file this provider reads. */
+  public Path configFile() {
+    return configFile;
   }
 
   @Override
