@@ -95,6 +95,45 @@ public final class StageExpander {
     return new ExpandedStage(stage, from, out, env, args);
   }
 
+  /**
+   * Expands a FROM's image and platform with the global ARGs.
+   *
+   * @param df the Dockerfile
+   * @param from a FROM of {@code df}
+   * @param meta the global ARG values ({@link #resolveMetaArgs})
+   * @return the FROM with image and platform expanded
+   * @throws DockerfileParseException naming the line when expansion fails or the image is blank
+   */
+  public static Instruction.From expandFrom(
+      Dockerfile df, Instruction.From from, Map<String, String> meta)
+      throws DockerfileParseException {
+    return expandFrom(df, from, ShellLex.of(df.directives().escapeToken()), meta);
+  }
+
+  /**
+   * Expands one instruction the way Docker does, for a caller that tracks ARG and ENV itself (the
+   * graph conversion, which also runs ONBUILD triggers). An ARG is returned with its effective
+   * values: the build arg, else the expanded default, else the global ARG of that name.
+   *
+   * @param df the Dockerfile (escape token and file name)
+   * @param ins the instruction
+   * @param scope the ARG values then ENV values in force before it (ENV wins); not modified
+   * @param buildArgs the {@code --build-arg} values
+   * @param meta the global ARG values
+   * @return the expanded instruction
+   * @throws DockerfileParseException naming the instruction's line when expansion fails
+   */
+  public static Instruction expandInstruction(
+      Dockerfile df,
+      Instruction ins,
+      Map<String, String> scope,
+      Map<String, String> buildArgs,
+      Map<String, String> meta)
+      throws DockerfileParseException {
+    ShellLex lex = ShellLex.of(df.directives().escapeToken());
+    return expandOne(df, ins, lex, new HashMap<>(scope), buildArgs, meta);
+  }
+
   static Instruction.From expandFrom(
       Dockerfile df, Instruction.From from, ShellLex lex, Map<String, String> meta)
       throws DockerfileParseException {

@@ -1,0 +1,82 @@
+package dev.kiln.frontend.dockerfile.convert;
+
+import dev.kiln.oci.Platform;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a conversion needs. Immutable.
+ *
+ * @param fileName the Dockerfile's name for messages, e.g. {@code Dockerfile}
+ * @param dockerfile the Dockerfile text
+ * @param buildArgs the {@code --build-arg} values
+ * @param target the stage to build, or null/empty for the last stage
+ * @param excludes the build context's {@code .dockerignore} patterns (already read with {@link
+ *     dev.kiln.frontend.dockerfile.dockerignore.Dockerignore#readPatterns}); they become the
+ *     exclude patterns of the context's local source
+ * @param platform the native platform: the platform of every stage
+ * @param resolver looks up base image configs
+ * @param contextName the name under which the client provides the build context
+ */
+public record ConversionRequest(
+    String fileName,
+    String dockerfile,
+    Map<String, String> buildArgs,
+    String target,
+    List<String> excludes,
+    Platform platform,
+    ImageConfigResolver resolver,
+    String contextName) {
+
+  /** The default local source name of the build context, as in BuildKit. */
+  public static final String DEFAULT_CONTEXT_NAME = "context";
+
+  /** Validates and copies. */
+  public ConversionRequest {
+    Objects.requireNonNull(fileName, "fileName");
+    Objects.requireNonNull(dockerfile, "dockerfile");
+    buildArgs = Map.copyOf(buildArgs);
+    excludes = List.copyOf(excludes);
+    Objects.requireNonNull(platform, "platform");
+    Objects.requireNonNull(resolver, "resolver");
+    if (contextName == null || contextName.isBlank()) {
+      throw new IllegalArgumentException("contextName must not be blank");
+    }
+  }
+
+  /**
+   * A request for the last stage of {@code dockerfile} named {@code Dockerfile}, without build args
+   * or excludes, using context name {@code context}.
+   */
+  public static ConversionRequest of(
+      String dockerfile, Platform platform, ImageConfigResolver resolver) {
+    return new ConversionRequest(
+        "Dockerfile",
+        dockerfile,
+        Map.of(),
+        null,
+        List.of(),
+        platform,
+        resolver,
+        DEFAULT_CONTEXT_NAME);
+  }
+
+  /** This request with {@code args} as build args. */
+  public ConversionRequest withBuildArgs(Map<String, String> args) {
+    return new ConversionRequest(
+        fileName, dockerfile, args, target, excludes, platform, resolver, contextName);
+  }
+
+  /** This request building stage {@code stage}. */
+  public ConversionRequest withTarget(String stage) {
+    return new ConversionRequest(
+        fileName, dockerfile, buildArgs, stage, excludes, platform, resolver, contextName);
+  }
+
+  /** This request with {@code patterns} as the context's exclude patterns. */
+  public ConversionRequest withExcludes(List<String> patterns) {
+    return new ConversionRequest(
+        fileName, dockerfile, buildArgs, target, patterns, platform, resolver, contextName);
+  }
+}

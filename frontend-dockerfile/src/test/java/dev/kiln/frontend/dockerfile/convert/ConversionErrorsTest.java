@@ -1,0 +1,138 @@
+package dev.kiln.frontend.dockerfile.convert;
+
+import static dev.kiln.frontend.dockerfile.convert.Fixtures.AMD64;
+import static dev.kiln.frontend.dockerfile.convert.Fixtures.convert;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.frontend.dockerfile.DockerfileParseException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConversionErrorsTest {
+
+  private static void fails(String dockerfile, String message) {
+    assertThatThrownBy(() -> convert(dockerfile))
+        .isInstanceOf(DockerfileParseException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void convert_addUrl_errorWithLine() {
+    fails(
+        "FROM busybox\nRUN true\nADD https://example.com/x.tgz /x\n",
+        "Dockerfile:3: ADD from a URL is not supported: download the file in the context or use"
+            + " RUN (source https://example.com/x.tgz)");
+  }
+
+  @Test
+  void convert_addLocalTar_notSupportedYet() {
+    fails(
+        "FROM busybox\nADD rootfs.tar.gz /\n",
+        "Dockerfile:2: ADD of a local tar archive (rootfs.tar.gz) is not supported yet: automatic"
+            + " extraction needs support in the file op; use COPY and RUN tar -x");
+  }
+
+  @Test
+  void convert_foreignPlatform_errorNamesNativePlatform() {
+    fails(
+        "FROM --platform=linux/arm64 busybox\n",
+        "Dockerfile:1: FROM --platform=linux/arm64 is not supported: kiln builds only for the"
+            + " native platform linux/amd64 (remove --platform or use linux/amd64)");
+  }
+
+  @Test
+  void convert_buildPlatformArg_isNative() throws Exception {
+    convert("FROM --platform=$BUILDPLATFORM busybox\n");
+  }
+
+  @Test
+  void convert_secretMount_notSupported() {
+    fails(
+        "FROM busybox\n\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n",
+        "Dockerfile:3: RUN --mount=type=secret is not supported yet (supported: bind, cache,"
+            + " tmpfs)");
+  }
+
+  @Test
+  void convert_multipleSourcesWithoutSlash_error() {
+    fails(
+        "FROM busybox\nCOPY a b /dest\n",
+        "Dockerfile:2: When using COPY with more than one source file, the destination must be a"
+            + " directory and end with a /");
+  }
+
+  @Test
+  void convert_badChmod_error() {
+    fails(
+        "FROM busybox\nCOPY --chmod=u+x a /a\n",
+        "Dockerfile:2: invalid --chmod value 'u+x': expected an octal mode such as 0755");
+  }
+
+  @Test
+  void convert_unresolvableBase_errorAtFromLine() {
+    fails(
+        "FROM busybox AS a\nFROM nosuch/image:1\n",
+        "Dockerfile:2: cannot resolve base image docker.io/nosuch/image:1: manifest unknown:"
+            + " docker.io/nosuch/image:1");
+  }
+
+  @Test
+  void convert_invalidReference_error() {
+    fails(
+        "FROM Busy@box\n",
+        "Dockerfile:1: invalid image reference 'Busy@box': "
+            + "invalid digest 'box': expected algorithm:hex");
+  }
+
+  @Test
+  void convert_badExpose_error() {
+    fails(
+        "FROM busybox\nEXPOSE 80/foo\n",
+        "Dockerfile:2: invalid EXPOSE protocol in '80/foo' (use tcp, udp or sctp)");
+  }
+
+  @Test
+  void convert_copyFromFutureStage_error() {
+    fails(
+        "FROM busybox AS a\nCOPY --from=1 /a /a\nFROM busybox\nCOPY --from=a /a /a\n",
+        "Dockerfile:2: invalid from flag value 1: refers to current or future build stage (use an"
+            + " earlier stage's index or name)");
+  }
+
+  @Test
+  void convert_invalidOnbuildTrigger_errorAtFromLine() {
+    assertThatThrownBy(
+            () ->
+                DockerfileConverter.convert(
+                    ConversionRequest.of(
+                        "ARG X\n\nFROM busybox\n",
+                        AMD64,
+                        Fixtures.resolver(
+                            Map.of(
+                                "docker.io/library/busybox:latest",
+                                Fixtures.busybox(java.util.List.of("FROM other")))))))
+        .hasMessage(
+            "Dockerfile:3: invalid ONBUILD trigger in base busybox: FROM is not allowed as an"
+                + " ONBUILD trigger");
+  }
+
+  @Test
+  void convert_unknownTarget_listsStages() {
+    assertThatThrownBy(
+            () ->
+                DockerfileConverter.convert(
+                    ConversionRequest.of(
+                            "FROM busybox AS a\nFROM busybox AS b\n",
+                            AMD64,
+                            Fixtures.busyboxResolver())
+                        .withTarget("c")))
+        .hasMessage("Dockerfile: target stage \"c\" could not be found (available stages: a, b)");
+  }
+
+  @Test
+  void convert_duplicateMountTarget_reportedAtLine() {
+    fails(
+        "FROM busybox\nRUN --mount=type=tmpfs,target=/t --mount=type=tmpfs,target=/t ls\n",
+        "Dockerfile:2: exec op mounts '/t' twice");
+  }
+}
