@@ -1,0 +1,218 @@
+package dev.kiln.solver.store;
+
+import dev.kiln.core.port.ContentDigestMismatchException;
+import dev.kiln.core.port.ContentNotFoundException;
+import dev.kiln.core.port.ContentStore;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * A {@link ContentStore} on a local file system: blob {@code <alg>:<hex>} lives at {@code
+ * <root>/blobs/<alg>/<hex>} (the OCI image-layout path scheme).
+ *
+ * <p>A write streams into a temp file {@code .tmp-<uuid>} in the blob's own directory while hashing
+ * and counting, forces it to disk, compares the digest, and only then renames it atomically onto
+ * the blob path; so a blob path never holds a partial or unverified blob, and a crash leaves at
+ * most an orphaned temp file (removed by {@link #at(Path)}). A target that already exists counts as
+ * success: the content is the same by construction. Reads hash while streaming and throw {@link
+ * ContentDigestMismatchException} at the end of the stream when the file was corrupted.
+ *
+ * <p>Thread-safe, also across processes sharing the root: all coordination is through atomic
+ * renames. Content written with no expected digest is hashed with sha256.
+ */
+public final class LocalContentStore implements ContentStore {
+
+  private static final String TEMP_PREFIX = ".tmp-";
+
+  private final Path root;
+
+  private LocalContentStore(Path root) {
+    this.root = root;
+  }
+
+  /**
+   * Opens (creating if needed) the store under {@code root} and removes temp files left behind by
+   * an earlier crash.
+   *
+   * @throws IOException if the directories cannot be created or listed
+   */
+  public static LocalContentStore at(Path root) throws IOException {
+    Path blobs = root.resolve("blobs");
+    Files.createDirectories(blobs.resolve(Digest.SHA256));
+    for (String alg : new String[] {Digest.SHA256, Digest.SHA512}) {
+      Path dir = blobs.resolve(alg);
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (var files = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+        for (Path tmp : files) {
+          Files.deleteIfExists(tmp);
+        }
+      }
+    }
+    return new LocalContentStore(root);
+  }
+
+  /** The root directory of this store. */
+  public Path root() {
+    return root;
+  }
+
+  /** The path where blob {@code digest} is (or would be) stored. */
+  public Path blobPath(Digest digest) {
+    return root.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+  }
+
+  @Override
+  public boolean contains(Digest digest) {
+    return Files.isRegularFile(blobPath(digest));
+  }
+
+  @Override
+  public long size(Digest digest) throws IOException {
+    try {
+      return Files.size(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new ContentNotFoundException(digest);
+    }
+  }
+
+  @Override
+  public InputStream open(Digest digest) throws IOException {
+    InputStream in;
+    try {
+      in = Files.newInputStream(blobPath(digest));
+    } catch (NoSuchFileException e) {
+      throw new ContentNotFoundException(digest);
+    }
+    return new VerifyingInputStream(in, digest);
+  }
+
+  @Override
+  public Digests.Sized write(InputStream content, Digest expected) throws IOException {
+    String algorithm = expected == null ? Digest.SHA256 : expected.algorithm();
+    Path dir = root.resolve("blobs").resolve(algorithm);
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
+    try {
+      Digest actual;
+      long size;
+      try (FileChannel ch =
+              FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          Digests.CountingDigestOutputStream out =
+              new Digests.CountingDigestOutputStream(Channels.newOutputStream(ch), algorithm)) {
+        content.transferTo(out);
+        out.flush();
+        // The rename must not be able to publish a name whose data is still only in page cache.
+        ch.force(true);
+        actual = out.digest();
+        size = out.count();
+      }
+      if (expected != null && !expected.equals(actual)) {
+        throw new ContentDigestMismatchException(expected, actual);
+      }
+      Path target = dir.resolve(actual.hex());
+      if (!Files.exists(target)) {
+        publish(tmp, target);
+      }
+      return new Digests.Sized(actual, size);
+    } finally {
+      // Gone after a successful rename; otherwise a failed, mismatched or duplicate write.
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void publish(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (FileAlreadyExistsException e) {
+      // A concurrent writer published the same content first: that is success.
+    } catch (AtomicMoveNotSupportedException e) {
+      throw new IOException(
+          "content store " + tmp.getParent() + " does not support atomic renames", e);
+    }
+  }
+
+  @Override
+  public boolean delete(Digest digest) throws IOException {
+    // On POSIX an unlinked file stays readable through already open streams.
+    return Files.deleteIfExists(blobPath(digest));
+  }
+
+  /** Hashes while reading and fails at the end of the stream if the bytes do not match. */
+  private static final class VerifyingInputStream extends FilterInputStream {
+    private final Digest expected;
+    private final Digests.CountingDigestInputStream hashing;
+    private boolean verified;
+
+    VerifyingInputStream(InputStream in, Digest expected) {
+      this(new Digests.CountingDigestInputStream(in, expected.algorithm()), expected);
+    }
+
+    private VerifyingInputStream(Digests.CountingDigestInputStream hashing, Digest expected) {
+      super(hashing);
+      this.hashing = hashing;
+      this.expected = expected;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b < 0) {
+        verify();
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n < 0) {
+        verify();
+      }
+      return n;
+    }
+
+    @Override
+    public long transferTo(OutputStream out) throws IOException {
+      byte[] buf = new byte[64 * 1024];
+      long total = 0;
+      int n;
+      while ((n = read(buf, 0, buf.length)) >= 0) {
+        out.write(buf, 0, n);
+        total += n;
+      }
+      return total;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+
+    private void verify() throws ContentDigestMismatchException {
+      if (verified) {
+        return;
+      }
+      verified = true;
+      Digest actual = hashing.digest();
+      if (!actual.equals(expected)) {
+        throw new ContentDigestMismatchException(expected, actual);
+      }
+    }
+  }
+}
