@@ -166,6 +166,8 @@ public final class DockerConfigCredentialProvider implements CredentialProvider 
     Process p = pb.start();
     try (OutputStream in = p.getOutputStream()) {
       in.write(serverUrl.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      // The helper exited without reading its input; its exit code and output tell what happened.
     }
     byte[] out = readCapped(p.getInputStream());
     try {
