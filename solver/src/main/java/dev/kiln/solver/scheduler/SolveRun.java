@@ -409,6 +409,7 @@ final class SolveRun {
 
   /** Records the first failure, cancels the token and interrupts every running task. */
   private void fail(Node n, Throwable cause) {
+    List<Thread> toInterrupt;
     synchronized (this) {
       if (failure != null) {
         return;
@@ -417,13 +418,16 @@ final class SolveRun {
           n == null || cause instanceof CancellationException
               ? cause
               : new SolveException(n.vertex.digest(), n.name, cause);
-      for (Thread t : running) {
-        if (t != Thread.currentThread()) {
-          t.interrupt();
-        }
+      toInterrupt = new ArrayList<>(running);
+    }
+    // Cancel the token before interrupting, so an op that wakes from the interrupt already sees
+    // that the solve is cancelled.
+    token.cancel();
+    for (Thread t : toInterrupt) {
+      if (t != Thread.currentThread()) {
+        t.interrupt();
       }
     }
-    token.cancel();
     maybeFinish();
   }
 
