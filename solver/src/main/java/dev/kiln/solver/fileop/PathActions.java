@@ -60,7 +60,7 @@ final class PathActions {
     if (p.equals(dest.root())) {
       throw new FileOpException(what + ": is the root directory");
     }
-    requireParent(p, a.path(), what);
+    requireParent(p, what);
     BasicFileAttributes existing = RootedFs.lstat(p);
     if (existing != null && existing.isDirectory()) {
       throw new FileOpException(what + ": " + a.path() + " is a directory");
@@ -110,7 +110,7 @@ final class PathActions {
     if (p.equals(dest.root())) {
       throw new FileOpException(what + ": is the root directory");
     }
-    requireParent(p, a.newPath(), what);
+    requireParent(p, what);
     if (RootedFs.lstat(p) != null) {
       throw new FileOpException(what + ": " + a.newPath() + " already exists");
     }
@@ -123,10 +123,12 @@ final class PathActions {
     }
   }
 
-  private void requireParent(Path p, String path, String what) throws FileOpException, IOException {
+  private void requireParent(Path p, String what) throws FileOpException, IOException {
     BasicFileAttributes parent = RootedFs.lstat(p.getParent());
     if (parent == null || !parent.isDirectory()) {
-      throw new FileOpException(what + ": parent " + parentOf(path) + " does not exist");
+      // The resolved parent: after symlinks it may differ from the path as written.
+      throw new FileOpException(
+          what + ": parent " + dest.display(p.getParent()) + " does not exist");
     }
   }
 
