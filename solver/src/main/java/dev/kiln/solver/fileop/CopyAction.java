@@ -1,0 +1,173 @@
+package dev.kiln.solver.fileop;
+
+import dev.kiln.core.graph.FileAction;
+import java.io.IOException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs one {@link FileAction.Copy} with Docker's COPY rules (BuildKit's file backend over fsutil's
+ * copy): the source is resolved inside its root, wildcards expand per component, the destination is
+ * a directory when it ends in {@code /} or there are several sources, a directory source is copied
+ * as its contents when {@code dirContentsOnly}, and a source lands inside an existing destination
+ * directory under its own base name. One instance per action; not thread-safe.
+ */
+final class CopyAction {
+  private final FileAction.Copy copy;
+  private final FileOpInput input;
+  private final RootedFs src;
+  private final RootedFs dest;
+  private final UserDb.Ids owner;
+  private final FileOpExecutor.Options options;
+  private final String name;
+
+  CopyAction(
+      FileAction.Copy copy,
+      FileOpInput input,
+      RootedFs src,
+      RootedFs dest,
+      UserDb.Ids owner,
+      FileOpExecutor.Options options) {
+    this.copy = copy;
+    this.input = input;
+    this.src = src;
+    this.dest = dest;
+    this.owner = owner;
+    this.options = options;
+    this.name = "COPY";
+  }
+
+  void run() throws IOException, FileOpException {
+    List<String> sources = sources();
+    if (sources.isEmpty()) {
+      return;
+    }
+    boolean destIsDir = copy.dest().endsWith("/") || sources.size() > 1;
+    Path destPath = dest.resolve(copy.dest(), true);
+    prepareDestination(destPath, destIsDir);
+    TreeCopier copier = new TreeCopier(dest, copy.mode(), owner, options.privileged(), name);
+    for (String virtual : sources) {
+      Path from = src.resolve(virtual, copy.followSymlinks());
+      BasicFileAttributes fa = RootedFs.lstat(from);
+      if (fa == null) {
+        // A followed symlink whose target is missing.
+        throw notFound(virtual);
+      }
+      BasicFileAttributes da = RootedFs.lstat(destPath);
+      boolean destExists = da != null;
+      Path target = destPath;
+      if ((!copy.dirContentsOnly() && fa.isDirectory() && destExists)
+          || (!fa.isDirectory() && destExists && da.isDirectory())) {
+        String base = baseName(virtual);
+        target = base.isEmpty() ? destPath : destPath.resolve(base);
+      }
+      if (fa.isDirectory()
+          && src.root().equals(dest.root())
+          && (target.startsWith(from) && !target.equals(from))) {
+        throw new FileOpException(
+            name
+                + " failed: cannot copy "
+                + virtual
+                + " into itself ("
+                + dest.display(target)
+                + ")");
+      }
+      if (target.equals(from) && src.root().equals(dest.root())) {
+        continue; // copying a path onto itself changes nothing
+      }
+      copier.copy(from, target);
+    }
+  }
+
+  private List<String> sources() throws IOException, FileOpException {
+    if (copy.allowWildcard() && Glob.hasMeta(copy.src())) {
+      List<String> matches;
+      try {
+        matches = src.glob(copy.src());
+      } catch (IllegalArgumentException e) {
+        throw new FileOpException(name + " failed: " + e.getMessage());
+      }
+      if (matches.isEmpty() && !copy.allowEmptyWildcard()) {
+        throw new FileOpException(
+            name
+                + " failed: no source files were specified ("
+                + relative(copy.src())
+                + " matched nothing in "
+                + input.label()
+                + ")");
+      }
+      return matches;
+    }
+    Path p;
+    try {
+      p = src.resolve(copy.src(), copy.followSymlinks());
+    } catch (NotDirectoryException e) {
+      throw notFound(copy.src());
+    }
+    if (RootedFs.lstat(p) == null) {
+      throw notFound(copy.src());
+    }
+    return List.of(copy.src());
+  }
+
+  private void prepareDestination(Path destPath, boolean destIsDir)
+      throws IOException, FileOpException {
+    Path dir = destIsDir ? destPath : destPath.getParent();
+    if (dir == null || !dir.startsWith(dest.root())) {
+      dir = dest.root();
+    }
+    BasicFileAttributes a = RootedFs.lstat(dir);
+    if (a != null && !a.isDirectory()) {
+      throw new FileOpException(
+          name + " failed: destination " + dest.display(dir) + " is not a directory");
+    }
+    if (a != null) {
+      return;
+    }
+    if (!copy.createDestPath()) {
+      throw new FileOpException(
+          name
+              + " failed: destination "
+              + (destIsDir ? "directory " : "parent ")
+              + dest.display(dir)
+              + " does not exist");
+    }
+    List<Path> created = new ArrayList<>();
+    dest.mkdirs(dir, created::add);
+    FileTime time = options.timestamp() == null ? null : FileTime.from(options.timestamp());
+    for (Path d : created) {
+      if (owner != null && options.privileged()) {
+        Attrs.chown(d, owner.uid(), owner.gid());
+      }
+      Attrs.chmod(d, 0755);
+      if (time != null) {
+        Attrs.setMtime(d, time, false);
+      }
+    }
+  }
+
+  private FileOpException notFound(String path) {
+    return new FileOpException(
+        name + " failed: file not found in " + input.label() + ": " + relative(path));
+  }
+
+  private static String baseName(String virtual) {
+    String v = virtual;
+    while (v.endsWith("/")) {
+      v = v.substring(0, v.length() - 1);
+    }
+    return v.substring(v.lastIndexOf('/') + 1);
+  }
+
+  private static String relative(String path) {
+    String p = path;
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    return p.isEmpty() ? "." : p;
+  }
+}
