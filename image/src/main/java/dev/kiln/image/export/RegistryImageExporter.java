@@ -1,0 +1,109 @@
+package dev.kiln.image.export;
+
+import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.ExportResult;
+import dev.kiln.core.port.ExportableImage;
+import dev.kiln.core.port.ImageExporter;
+import dev.kiln.image.RegistryClients;
+import dev.kiln.image.internal.RegistryErrors;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Reference;
+import dev.kiln.oci.registry.BlobSource;
+import dev.kiln.oci.registry.RegistryClient;
+import dev.kiln.oci.registry.RegistryException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code type=image,name=REF[,REF…],push=true}: pushes the layers (skipping blobs the repository
+ * has, mounting from the layer's origin repository when it is on the same registry), then the
+ * config, then the manifest under each name's tag (or digest). The manifest goes last so that no
+ * tag ever points at missing content.
+ */
+final class RegistryImageExporter implements ImageExporter {
+
+  private final RegistryClients clients;
+  private final List<Reference> names;
+  private final ExportOptions options;
+
+  RegistryImageExporter(RegistryClients clients, List<Reference> names, ExportOptions options) {
+    this.clients = clients;
+    this.names = List.copyOf(names);
+    this.options = options;
+  }
+
+  @Override
+  public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
+    ExportableImage withAnnotations =
+        new ExportableImage(
+            image.config(),
+            image.layers(),
+            options.mergeAnnotations(image.annotations()),
+            image.rootfs());
+    ImageAssembler.Assembled assembled = ImageAssembler.assemble(withAnnotations, options);
+    Set<String> hosts = new LinkedHashSet<>();
+    List<String> pushed = new ArrayList<>();
+    for (Reference name : names) {
+      push(name, image.layers(), assembled, content);
+      hosts.add(name.registry());
+      pushed.add(name.toString());
+    }
+    return new ExportResult(
+        "image",
+        assembled.manifest().descriptor(),
+        assembled.config().digest(),
+        pushed,
+        String.join(",", hosts));
+  }
+
+  private void push(
+      Reference name,
+      List<ExportLayer> layers,
+      ImageAssembler.Assembled assembled,
+      ContentStore content)
+      throws IOException {
+    String host = name.registryApiHost();
+    RegistryClient client = clients.forHost(host);
+    String repo = name.repository();
+    String what = "pushing " + name.familiar() + " to " + name.registry();
+    try {
+      for (int i = 0; i < layers.size(); i++) {
+        Descriptor blob = layers.get(i).blob();
+        if (!content.contains(blob.digest())) {
+          throw new IOException(
+              what
+                  + ": layer "
+                  + blob.digest().shortForm()
+                  + " is not in the content store; the build result is incomplete");
+        }
+        client.pushBlob(repo, new StoreBlobSource(content, blob), mountSource(layers.get(i), name));
+      }
+      client.pushBlob(repo, BlobSource.of(assembled.config().bytes()));
+      String tag = name.tag() != null ? name.tag() : name.digest().toString();
+      client.pushManifest(
+          repo, tag, assembled.manifest().bytes(), assembled.manifest().descriptor().mediaType());
+    } catch (RegistryException e) {
+      throw new IOException(what + ": " + RegistryErrors.explain(e, host), e);
+    }
+  }
+
+  /** The origin repository when it is on the target's registry (a mount is possible), or null. */
+  static String mountSource(ExportLayer layer, Reference target) {
+    if (layer.origin() == null) {
+      return null;
+    }
+    try {
+      Reference origin = Reference.parse(layer.origin());
+      return origin.registry().equals(target.registry())
+              && !origin.repository().equals(target.repository())
+          ? origin.repository()
+          : null;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}
