@@ -132,7 +132,10 @@ public final class RuncExecutor implements AutoCloseable {
       throw new ExecException(
           "preparing container for " + request.args() + ": " + e.getMessage(), e);
     } finally {
-      runc.deleteForce(id);
+      // runc run deletes a container that exited by itself; only a killed runc leaves state.
+      if (Files.exists(runcStateDir().resolve(id), LinkOption.NOFOLLOW_LINKS)) {
+        runc.deleteForce(id);
+      }
       if (stubs != null) {
         stubs.clean();
       }
