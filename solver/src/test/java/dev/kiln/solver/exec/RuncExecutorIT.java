@@ -43,7 +43,12 @@ class RuncExecutorIT {
   }
 
   private void assertNothingLeft() throws IOException, InterruptedException {
-    assertThat(new Runc(Path.of("/usr/sbin/runc"), executor.runcStateDir()).list()).isEmpty();
+    assertThat(
+            new Runc(
+                    Preflight.findOnPath("runc", System.getenv("PATH")).orElseThrow(),
+                    executor.runcStateDir())
+                .list())
+        .isEmpty();
     if (Files.exists(executor.bundlesDir())) {
       try (Stream<Path> s = Files.list(executor.bundlesDir())) {
         assertThat(s).isEmpty();
