@@ -21,7 +21,8 @@ import okhttp3.OkHttpClient;
  * Configures a {@link RegistryClient}. Not thread-safe; build once and share the client.
  *
  * <p>Scheme: loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) use plain HTTP as
- * Docker does; other hosts use HTTPS unless {@link #insecure(boolean)} allows plain HTTP.
+ * Docker does; other hosts use HTTPS unless {@link #insecure(boolean)} allows plain HTTP. {@link
+ * #secure(boolean)} forces HTTPS, for a TLS registry on a loopback address.
  */
 public final class RegistryClientBuilder {
 
@@ -29,6 +30,7 @@ public final class RegistryClientBuilder {
   private Function<String, RegistryAuthorizer> authorizers;
   private CredentialProvider credentials;
   private boolean insecure;
+  private boolean secure;
   private final List<Path> caCertificates = new ArrayList<>();
   private Path clientCertificate;
   private Path clientKey;
@@ -70,6 +72,15 @@ public final class RegistryClientBuilder {
   /** Allows plain HTTP to a non-loopback host (HTTP is then used instead of HTTPS). */
   public RegistryClientBuilder insecure(boolean insecure) {
     this.insecure = insecure;
+    return this;
+  }
+
+  /**
+   * Forces HTTPS, also for loopback hosts (which otherwise use plain HTTP): for a registry that
+   * serves TLS on localhost. Cannot be combined with {@link #insecure(boolean)}.
+   */
+  public RegistryClientBuilder secure(boolean secure) {
+    this.secure = secure;
     return this;
   }
 
@@ -167,7 +178,14 @@ public final class RegistryClientBuilder {
               + registryHost
               + "': expected host[:port], e.g. localhost:5000");
     }
-    String scheme = insecure || isLoopback(probe.host()) ? "http" : "https";
+    if (secure && insecure) {
+      throw new IllegalArgumentException(
+          "registry "
+              + registryHost
+              + ": secure (HTTPS only) and insecure (plain HTTP) exclude each other");
+    }
+    boolean plain = !secure && (insecure || isLoopback(probe.host()));
+    String scheme = plain ? "http" : "https";
     HttpUrl base = probe.newBuilder().scheme(scheme).port(portOf(probe)).build();
     OkHttpClient.Builder http =
         new OkHttpClient.Builder()
@@ -216,7 +234,7 @@ public final class RegistryClientBuilder {
   /** The explicit port, or the scheme default of the probe URL (https 443) if none was given. */
   private int portOf(HttpUrl probe) {
     boolean explicit = registryHost.matches(".*:\\d+$") && !registryHost.endsWith("]");
-    return explicit ? probe.port() : (insecure || isLoopback(probe.host()) ? 80 : 443);
+    return explicit ? probe.port() : (!secure && (insecure || isLoopback(probe.host())) ? 80 : 443);
   }
 
   /** {@code localhost}, an IPv4 literal in 127.0.0.0/8, or {@code ::1}; names are not resolved. */
