@@ -1,0 +1,257 @@
+package dev.kiln.solver.worker;
+
+import dev.kiln.core.cache.CacheMap;
+import dev.kiln.core.cache.CacheMaps;
+import dev.kiln.core.graph.ExecOp;
+import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.ImageOp;
+import dev.kiln.core.graph.LocalOp;
+import dev.kiln.core.graph.MergeOp;
+import dev.kiln.core.graph.Op;
+import dev.kiln.core.graph.ScratchOp;
+import dev.kiln.core.graph.Vertex;
+import dev.kiln.core.port.ContentSelection;
+import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ImageSource;
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Digest;
+import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.fileop.FileOpExecutor;
+import dev.kiln.solver.layer.LayerApplier;
+import dev.kiln.solver.layer.LayerWriter;
+import dev.kiln.solver.scheduler.CancellationToken;
+import dev.kiln.solver.scheduler.OpRunner;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The local worker: runs every op but {@code RUN} on the host file system, for the {@link
+ * dev.kiln.solver.scheduler.Scheduler}. Results are immutable snapshot directories under {@code
+ * <root>/snapshots/<id>} plus their layer chain (blobs in the {@link ContentStore}, each descriptor
+ * annotated with its diffID in {@code containerd.io/uncompressed}); see {@code solver/WORKER.md}.
+ *
+ * <p>Thread-safe: the scheduler runs independent vertices concurrently. A failed or cancelled op
+ * leaves nothing behind but a temp directory that is removed (or, after a crash, removed when the
+ * next worker opens the root).
+ */
+public final class LocalWorker implements OpRunner {
+
+  /** The failure of every {@code RUN} step until the runc executor is plugged in. */
+  public static final String EXEC_UNAVAILABLE =
+      "RUN needs the runc executor, which is not available yet";
+
+  private final SnapshotStore snapshots;
+  private final ImageSource images;
+  private final Map<String, Path> locals;
+  private final ImagePuller puller;
+  private final FileRunner files;
+  private final Map<Digest, ResolvedImage> resolved = new ConcurrentHashMap<>();
+
+  private LocalWorker(Builder b) throws IOException {
+    LayerApplier applier =
+        new LayerApplier(
+            new LayerApplier.Options(b.privileged, LayerApplier.DEFAULT_MAX_HEADER_BYTES));
+    this.snapshots = new SnapshotStore(b.root, b.store, applier);
+    this.images = b.images;
+    this.locals = Map.copyOf(b.locals);
+    this.puller = new ImagePuller(b.images, b.store, snapshots, b.progress);
+    this.files =
+        new FileRunner(
+            snapshots,
+            b.store,
+            new LayerWriter(b.layers),
+            new FileOpExecutor(new FileOpExecutor.Options(b.privileged, null)));
+  }
+
+  /**
+   * Starts building a worker keeping its state under {@code root} and its blobs in {@code store}.
+   */
+  public static Builder builder(Path root, ContentStore store) {
+    return new Builder(root, store);
+  }
+
+  @Override
+  public List<CacheMap> cacheMaps(Vertex vertex, CancellationToken cancel)
+      throws IOException, InterruptedException {
+    Op op = vertex.op();
+    if (op instanceof ImageOp image) {
+      ResolvedImage r = resolve(vertex.digest(), image);
+      return CacheMaps.forImage(image, r);
+    }
+    if (op instanceof LocalOp local) {
+      // Keyed by the selected content: an unchanged context keeps every key, a touched mtime too.
+      Digest content = LocalContext.checksum(local, contextDir(local));
+      return List.of(CacheMaps.forLocal(local, "content:" + content));
+    }
+    return List.of(CacheMaps.of(vertex));
+  }
+
+  @Override
+  public List<CacheResult> run(Vertex vertex, List<CacheResult> inputs, CancellationToken cancel)
+      throws IOException, InterruptedException {
+    Op op = vertex.op();
+    CacheResult result;
+    if (op instanceof ScratchOp) {
+      result = scratch();
+    } else if (op instanceof LocalOp local) {
+      result = local(local);
+    } else if (op instanceof ImageOp image) {
+      result = puller.pull(vertex.digest(), resolve(vertex.digest(), image));
+    } else if (op instanceof FileOp file) {
+      result = files.file(vertex, file, inputs);
+    } else if (op instanceof MergeOp) {
+      result = files.merge(inputs);
+    } else if (op instanceof ExecOp) {
+      throw new IOException(EXEC_UNAVAILABLE);
+    } else {
+      throw new IOException("the local worker cannot run " + op.getClass().getSimpleName());
+    }
+    return List.of(result);
+  }
+
+  @Override
+  public Optional<Digest> contentChecksum(
+      Vertex vertex,
+      int input,
+      CacheResult inputResult,
+      ContentSelection selection,
+      CancellationToken cancel)
+      throws IOException, InterruptedException {
+    Path root = snapshot(inputResult);
+    try {
+      return Optional.of(LocalContext.checksum(root, selection));
+    } catch (NoSuchFileException e) {
+      // A missing COPY source: no content key; running the op reports it clearly.
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The root file system of {@code result} as a read-only-by-convention directory. When its
+   * snapshot directory is missing (deleted, or a cache from another machine), it is rebuilt by
+   * applying the result's layers from the content store. Must not be modified by the caller.
+   *
+   * @throws IOException if the snapshot is missing and cannot be rebuilt: a build-context result
+   *     (it has no layers) or a layer blob missing from the store; the message says to rebuild with
+   *     {@code --no-cache}
+   */
+  public Path snapshot(CacheResult result) throws IOException {
+    return snapshots.materialize(result);
+  }
+
+  private CacheResult scratch() throws IOException {
+    String id = SnapshotStore.chainId(List.of());
+    if (!snapshots.exists(id)) {
+      snapshots.commit(snapshots.newTemp(), id, List.of());
+    }
+    return new CacheResult(id, List.of());
+  }
+
+  private CacheResult local(LocalOp op) throws IOException {
+    Path dir = contextDir(op);
+    Path temp = snapshots.newTemp();
+    try {
+      Path rootfs = temp.resolve("rootfs");
+      LocalContext.copy(op, dir, rootfs, snapshots.applier(), snapshots.tmpDir());
+      // The id comes from what was copied, not from what the key saw (the context may change).
+      String id = SnapshotStore.LOCAL_PREFIX + LocalContext.checksum(rootfs).hex();
+      snapshots.commit(temp, id, List.of());
+      return new CacheResult(id, List.of());
+    } catch (IOException | RuntimeException e) {
+      SnapshotStore.deleteTree(temp);
+      throw e;
+    }
+  }
+
+  private Path contextDir(LocalOp op) throws IOException {
+    Path dir = locals.get(op.name());
+    if (dir == null) {
+      throw new IOException(
+          "no directory was provided for local source '"
+              + op.name()
+              + "' (provided: "
+              + String.join(", ", locals.keySet())
+              + ")");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("local source '" + op.name() + "': " + dir + " is not a directory");
+    }
+    return dir;
+  }
+
+  private ResolvedImage resolve(Digest vertex, ImageOp op) throws IOException {
+    ResolvedImage r = resolved.get(vertex);
+    if (r == null) {
+      if (images == null) {
+        throw new IOException("image " + op.ref() + ": this worker has no image source configured");
+      }
+      r = images.resolve(op.ref(), op.platform());
+      resolved.put(vertex, r);
+    }
+    return r;
+  }
+
+  /** Configures a {@link LocalWorker}. Not thread-safe; build once. */
+  public static final class Builder {
+    private final Path root;
+    private final ContentStore store;
+    private final Map<String, Path> locals = new LinkedHashMap<>();
+    private ImageSource images;
+    private LayerWriter.Options layers = LayerWriter.Options.defaults();
+    private ProgressListener progress = ProgressListener.NONE;
+    private boolean privileged = LayerApplier.Options.detect().privileged();
+
+    private Builder(Path root, ContentStore store) {
+      this.root = Objects.requireNonNull(root, "root");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** Where image sources are resolved and pulled from (none: image ops fail). */
+    public Builder images(ImageSource source) {
+      this.images = Objects.requireNonNull(source, "image source");
+      return this;
+    }
+
+    /** The directory served for local sources named {@code name} (e.g. "context"). */
+    public Builder local(String name, Path dir) {
+      locals.put(Objects.requireNonNull(name, "name"), dir.toAbsolutePath());
+      return this;
+    }
+
+    /** How new layers are written (default: OCI gzip, no SOURCE_DATE_EPOCH clamp). */
+    public Builder layers(LayerWriter.Options options) {
+      this.layers = Objects.requireNonNull(options, "layer options");
+      return this;
+    }
+
+    /** Receives layer fetch progress ({@code bytes}); vertex events come from the scheduler. */
+    public Builder progress(ProgressListener listener) {
+      this.progress = Objects.requireNonNull(listener, "progress");
+      return this;
+    }
+
+    /** Whether ownership and device nodes are written (default: when running as root). */
+    public Builder privileged(boolean value) {
+      this.privileged = value;
+      return this;
+    }
+
+    /**
+     * Creates the worker, creating {@code <root>/snapshots} and clearing {@code <root>/tmp}.
+     *
+     * @throws IOException if the root cannot be prepared
+     */
+    public LocalWorker build() throws IOException {
+      return new LocalWorker(this);
+    }
+  }
+}

@@ -1,0 +1,290 @@
+package dev.kiln.solver.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kiln.core.graph.Definition;
+import dev.kiln.core.graph.FileStep;
+import dev.kiln.core.graph.LocalOp;
+import dev.kiln.core.graph.Run;
+import dev.kiln.core.graph.State;
+import dev.kiln.core.port.ImageSource;
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import dev.kiln.oci.MediaTypes;
+import dev.kiln.oci.Platform;
+import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.cache.LocalCacheManager;
+import dev.kiln.solver.layer.DirectoryWalker;
+import dev.kiln.solver.layer.LayerApplier;
+import dev.kiln.solver.layer.LayerBlob;
+import dev.kiln.solver.layer.LayerWriter;
+import dev.kiln.solver.scheduler.Scheduler;
+import dev.kiln.solver.scheduler.SolveException;
+import dev.kiln.solver.scheduler.SolveOptions;
+import dev.kiln.solver.scheduler.SolveResult;
+import dev.kiln.solver.store.LocalContentStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalWorkerTest {
+
+  private static final Platform AMD64 = Platform.of("linux", "amd64");
+
+  @TempDir Path tmp;
+  private Path state;
+  private Path ctx;
+  private LocalContentStore store;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    state = tmp.resolve("state");
+    ctx = Files.createDirectories(tmp.resolve("ctx"));
+    Files.writeString(ctx.resolve("a.txt"), "alpha\n");
+    Files.createDirectories(ctx.resolve("sub"));
+    Files.writeString(ctx.resolve("sub/b.txt"), "bravo\n");
+    Files.writeString(ctx.resolve("sub/x.log"), "excluded\n");
+    Files.writeString(ctx.resolve("top.log"), "excluded\n");
+    store = LocalContentStore.at(state.resolve("content"));
+  }
+
+  /** scratch → mkdir/mkfile → COPY a.txt → COPY sub (from a context excluding logs) → merge. */
+  private static Definition graph() {
+    State context =
+        State.local(new LocalOp("context", List.of(), List.of("**.log"), "")).named("context");
+    State base =
+        State.scratch()
+            .file(FileStep.mkdir("/app", 0755), FileStep.mkfile("/app/hello.txt", 0644, "hi\n"))
+            .named("base");
+    State withA = base.file(FileStep.copy(context, "/a.txt", "/app/")).named("COPY a.txt");
+    State withSub = withA.file(FileStep.copy(context, "/sub", "/app/sub")).named("COPY sub");
+    State motd =
+        State.scratch()
+            .file(FileStep.mkdir("/etc", 0755), FileStep.mkfile("/etc/motd", 0644, "welcome\n"))
+            .named("motd");
+    return State.merge(List.of(withSub, motd)).named("merge").definition();
+  }
+
+  @Test
+  void solve_fileCopyMerge_snapshotMatchesItsLayers() throws Exception {
+    Solved run = solve(graph());
+
+    assertThat(run.result.executed()).isEqualTo(7);
+    CacheResult out = run.result.outputs().get(0);
+    Path rootfs = run.worker.snapshot(out);
+    assertThat(Trees.fingerprint(rootfs))
+        .containsOnlyKeys(
+            "app", "app/hello.txt", "app/a.txt", "app/sub", "app/sub/b.txt", "etc", "etc/motd");
+    assertThat(Files.readString(rootfs.resolve("app/sub/b.txt"))).isEqualTo("bravo\n");
+    // base, COPY a.txt, COPY sub, then motd: the merge stacks both chains.
+    assertThat(out.layers()).hasSize(4);
+    assertThat(out.layers())
+        .allSatisfy(d -> assertThat(d.annotation("containerd.io/uncompressed")).isNotNull());
+    assertThat(Trees.fingerprint(applyAll(out.layers()))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  @Test
+  void solve_secondTimeWithFreshScheduler_runsNothingAndResolves() throws Exception {
+    Solved first = solve(graph());
+    Solved second = solve(graph());
+
+    assertThat(second.result.executed()).isZero();
+    assertThat(second.result.outputs()).isEqualTo(first.result.outputs());
+    assertThat(Trees.fingerprint(second.worker.snapshot(second.result.outputs().get(0))))
+        .isEqualTo(Trees.fingerprint(first.worker.snapshot(first.result.outputs().get(0))));
+  }
+
+  @Test
+  void solve_oneContextFileChanged_rerunsOnlyTheCopyReadingIt() throws Exception {
+    solve(graph());
+    Files.writeString(ctx.resolve("sub/b.txt"), "bravo two\n");
+
+    Solved second = solve(graph());
+
+    assertThat(second.progress.completed).containsOnly("context", "COPY sub", "merge");
+    Path rootfs = second.worker.snapshot(second.result.outputs().get(0));
+    assertThat(Files.readString(rootfs.resolve("app/sub/b.txt"))).isEqualTo("bravo two\n");
+  }
+
+  @Test
+  void solve_contextMtimesTouched_rerunsNothing() throws Exception {
+    solve(graph());
+    FileTime later = FileTime.fromMillis(System.currentTimeMillis() + 3_600_000);
+    Files.setLastModifiedTime(ctx.resolve("a.txt"), later);
+    Files.setLastModifiedTime(ctx.resolve("sub/b.txt"), later);
+
+    assertThat(solve(graph()).result.executed()).isZero();
+  }
+
+  @Test
+  void snapshot_directoryDeleted_isRebuiltFromLayers() throws Exception {
+    Solved run = solve(graph());
+    CacheResult out = run.result.outputs().get(0);
+    Map<String, String> before = Trees.fingerprint(run.worker.snapshot(out));
+    SnapshotStore.deleteTree(state.resolve("worker/snapshots"));
+
+    Solved again = solve(graph());
+
+    assertThat(again.result.executed()).isZero();
+    assertThat(Trees.fingerprint(again.worker.snapshot(out))).isEqualTo(before);
+  }
+
+  @Test
+  void solve_imageBase_appliesItAndReusesItsLayerDescriptors() throws Exception {
+    Files.createDirectories(tmp.resolve("image/etc"));
+    Path base = Files.createDirectories(tmp.resolve("image/bin"));
+    Files.writeString(base.resolve("tool"), "#!/bin/sh\necho tool\n");
+    base.resolve("tool").toFile().setExecutable(true, false);
+    LayerBlob blob =
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(DirectoryWalker.of(tmp.resolve("image")), tmp.resolve("blobs"));
+    Descriptor layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
+    FakeImages images = new FakeImages(blob, layer);
+    Definition def =
+        State.image("example.com/base:1", AMD64)
+            .file(FileStep.mkfile("/etc/hostname", 0644, "kiln\n"))
+            .named("hostname")
+            .definition();
+
+    Solved run = solve(def, images);
+
+    CacheResult out = run.result.outputs().get(0);
+    assertThat(out.layers()).hasSize(2);
+    Descriptor reused = out.layers().get(0);
+    assertThat(reused.digest()).isEqualTo(blob.digest());
+    assertThat(reused.mediaType()).isEqualTo(blob.mediaType());
+    assertThat(reused.size()).isEqualTo(blob.size());
+    assertThat(reused.annotation("containerd.io/uncompressed")).isEqualTo(blob.diffId().toString());
+    assertThat(store.contains(blob.digest())).isTrue();
+    Path rootfs = run.worker.snapshot(out);
+    assertThat(Files.readString(rootfs.resolve("bin/tool"))).isEqualTo("#!/bin/sh\necho tool\n");
+    assertThat(Files.readString(rootfs.resolve("etc/hostname"))).isEqualTo("kiln\n");
+    assertThat(run.progress.bytes).containsEntry(blob.digest().toString(), blob.size());
+    assertThat(Trees.fingerprint(applyAll(out.layers()))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  @Test
+  void solve_execOp_failsNamingTheStep() {
+    Definition def = State.scratch().run(Run.of("make")).named("RUN make").root().definition();
+
+    assertThatThrownBy(() -> solve(def))
+        .isInstanceOf(SolveException.class)
+        .hasMessageContaining("RUN make")
+        .hasMessageContaining(LocalWorker.EXEC_UNAVAILABLE);
+  }
+
+  @Test
+  void solve_emptyDiff_addsTheEmptyTarLayer() throws Exception {
+    Definition def =
+        State.scratch()
+            .file(FileStep.mkdir("/app", 0755))
+            .file(FileStep.mkdir("/app", 0755))
+            .definition();
+
+    CacheResult out = solve(def).result.outputs().get(0);
+
+    assertThat(out.layers()).hasSize(2);
+    // sha256 of 1024 zero bytes: the empty tar Go and BuildKit write for an unchanged tree.
+    assertThat(out.layers().get(1).annotation("containerd.io/uncompressed"))
+        .isEqualTo("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+  }
+
+  private Path applyAll(List<Descriptor> layers) throws Exception {
+    Path dir = Files.createTempDirectory(tmp, "applied-");
+    LayerApplier applier = new LayerApplier(LayerApplier.Options.detect());
+    for (Descriptor d : layers) {
+      try (InputStream in = store.open(d.digest())) {
+        applier.apply(
+            d.digest().toString(),
+            in,
+            dir,
+            Digest.parse(d.annotation("containerd.io/uncompressed")));
+      }
+    }
+    return dir;
+  }
+
+  private Solved solve(Definition def) throws Exception {
+    return solve(def, null);
+  }
+
+  private Solved solve(Definition def, ImageSource images) throws Exception {
+    Recorder progress = new Recorder();
+    LocalWorker.Builder b =
+        LocalWorker.builder(state.resolve("worker"), store)
+            .local("context", ctx)
+            .progress(progress);
+    if (images != null) {
+      b.images(images);
+    }
+    LocalWorker worker = b.build();
+    try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
+        Scheduler scheduler = new Scheduler(worker, cache)) {
+      SolveResult r = scheduler.solve(def, SolveOptions.DEFAULT.withProgress(progress));
+      return new Solved(worker, r, progress);
+    }
+  }
+
+  private record Solved(LocalWorker worker, SolveResult result, Recorder progress) {}
+
+  private static final class Recorder implements ProgressListener {
+    final Set<String> completed = ConcurrentHashMap.newKeySet();
+    final Map<String, Long> bytes = new ConcurrentHashMap<>();
+
+    @Override
+    public void vertexCompleted(Digest vertex, String name) {
+      completed.add(name);
+    }
+
+    @Override
+    public void bytes(Digest vertex, String id, long current, long total) {
+      bytes.put(id, current);
+    }
+  }
+
+  /** Serves one image with one layer from a file, as a registry would after resolving. */
+  private static final class FakeImages implements ImageSource {
+    private final LayerBlob blob;
+    private final Descriptor layer;
+
+    FakeImages(LayerBlob blob, Descriptor layer) {
+      this.blob = blob;
+      this.layer = layer;
+    }
+
+    @Override
+    public ResolvedImage resolve(String ref, Platform platform) {
+      byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+      return new ResolvedImage(
+          ref,
+          Digests.sha256("index of " + ref),
+          Descriptor.of(MediaTypes.OCI_MANIFEST, Digests.sha256("manifest of " + ref), 100),
+          Descriptor.of(MediaTypes.OCI_CONFIG, Digests.sha256(config), config.length),
+          platform,
+          List.of(layer),
+          List.of(blob.diffId()));
+    }
+
+    @Override
+    public InputStream openBlob(ResolvedImage image, Descriptor d) throws IOException {
+      if (!d.digest().equals(blob.digest())) {
+        throw new IOException("unknown blob " + d.digest());
+      }
+      return Files.newInputStream(blob.path());
+    }
+  }
+}
