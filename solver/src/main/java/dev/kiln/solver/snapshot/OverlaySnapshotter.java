@@ -1,0 +1,201 @@
+package dev.kiln.solver.snapshot;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Snapshotter on overlayfs: {@link #prepare} mounts {@code <root>/<key>/merged} with the chain as
+ * {@code lowerdir} and a fresh {@code upper} and {@code work}, through the {@code mount} binary.
+ * Nothing is copied, so preparing costs O(1) in the size of the base image; the changes of a RUN
+ * are exactly the upperdir. Needs root and a kernel with overlay (see {@link #unusableReason}).
+ *
+ * <p>Layout: {@code <root>/<key>/{upper,work,merged}} ({@code empty} as the lower of a scratch
+ * snapshot). The kernel stacks at most 500 lowers and takes one page of options; long chains fall
+ * back to relative paths, see {@link OverlayMount}.
+ *
+ * <p>Thread-safe. A JVM shutdown hook lazily detaches mounts still held (Ctrl-C).
+ */
+public final class OverlaySnapshotter implements Snapshotter {
+
+  private final Path root;
+  private final Map<String, SnapshotHandle> snapshots = new ConcurrentHashMap<>();
+  private final Set<Path> mounted = ConcurrentHashMap.newKeySet();
+  private final Thread shutdownHook;
+
+  /**
+   * @param root directory for the snapshots (created if missing); must not itself be on overlayfs
+   */
+  public OverlaySnapshotter(Path root) {
+    this.root = root.toAbsolutePath();
+    this.shutdownHook = new Thread(this::detachAll, "kiln-overlay-shutdown");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  @Override
+  public String name() {
+    return "overlay";
+  }
+
+  @Override
+  public SnapshotHandle prepare(String key, List<Path> lowerDirs) throws SnapshotException {
+    Path dir = create(key);
+    try {
+      Path upper = Files.createDirectory(dir.resolve("upper"));
+      Path work = Files.createDirectory(dir.resolve("work"));
+      Path merged = Files.createDirectory(dir.resolve("merged"));
+      List<Path> lowers = lowerDirs.isEmpty() ? List.of(emptyLower(dir)) : lowerDirs;
+      mount(OverlayMount.options(lowers, upper, work), merged);
+      return register(new SnapshotHandle(key, merged, lowerDirs, false));
+    } catch (IOException | SnapshotException e) {
+      discard(dir);
+      throw wrap("preparing overlay snapshot " + key, e);
+    }
+  }
+
+  @Override
+  public SnapshotHandle view(String key, List<Path> lowerDirs) throws SnapshotException {
+    Path dir = create(key);
+    try {
+      Path rootfs;
+      if (lowerDirs.isEmpty()) {
+        rootfs = emptyLower(dir);
+      } else if (lowerDirs.size() == 1) {
+        // A single layer is its own view; overlay needs two lowers to mount without an upper.
+        rootfs = lowerDirs.get(0);
+      } else {
+        rootfs = Files.createDirectory(dir.resolve("merged"));
+        mount(OverlayMount.options(lowerDirs, null, null), rootfs);
+      }
+      return register(new SnapshotHandle(key, rootfs, lowerDirs, true));
+    } catch (IOException | SnapshotException e) {
+      discard(dir);
+      throw wrap("preparing overlay view " + key, e);
+    }
+  }
+
+  @Override
+  public SnapshotChanges commit(String key) throws SnapshotException {
+    SnapshotHandle h = snapshots.get(key);
+    if (h == null || h.readOnly()) {
+      throw new SnapshotException("no writable overlay snapshot " + key + " to commit");
+    }
+    Path merged = root.resolve(key).resolve("merged");
+    try {
+      unmount(merged);
+    } catch (IOException e) {
+      throw new SnapshotException("unmounting overlay snapshot " + key + ": " + e.getMessage(), e);
+    }
+    return new SnapshotChanges(
+        SnapshotChanges.Kind.OVERLAY_UPPERDIR, root.resolve(key).resolve("upper"), h.lowerDirs());
+  }
+
+  @Override
+  public void remove(String key) throws SnapshotException {
+    Trees.checkKey(key);
+    snapshots.remove(key);
+    Path dir = root.resolve(key);
+    try {
+      Path merged = dir.resolve("merged");
+      if (mounted.contains(merged) || OverlayMount.isMounted(merged)) {
+        unmount(merged);
+      }
+      Trees.deleteTree(dir);
+    } catch (IOException e) {
+      throw new SnapshotException("removing overlay snapshot " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (Path m : List.copyOf(mounted)) {
+      try {
+        unmount(m);
+      } catch (IOException e) {
+        // close is best effort; the shutdown hook would not do better.
+      }
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // The JVM is shutting down and the hook runs anyway.
+    }
+  }
+
+  /**
+   * Why overlay cannot be used with snapshots under {@code root}, found by mounting a probe.
+   *
+   * @param root the snapshot root (created if missing)
+   * @return the reason, or empty when overlay works
+   */
+  public static Optional<String> unusableReason(Path root) {
+    return OverlayProbe.run(root.toAbsolutePath());
+  }
+
+  private Path create(String key) throws SnapshotException {
+    Trees.checkKey(key);
+    Path dir = root.resolve(key);
+    try {
+      Files.createDirectories(root);
+      return Files.createDirectory(dir);
+    } catch (FileAlreadyExistsException e) {
+      throw new SnapshotException("snapshot " + key + " already exists under " + root, e);
+    } catch (IOException e) {
+      throw new SnapshotException("creating snapshot " + key + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Path emptyLower(Path dir) throws IOException {
+    return Files.createDirectory(dir.resolve("empty"));
+  }
+
+  private SnapshotHandle register(SnapshotHandle h) {
+    snapshots.put(h.key(), h);
+    return h;
+  }
+
+  private void mount(OverlayMount.Options options, Path target) throws IOException {
+    OverlayMount.mount(options, target);
+    mounted.add(target);
+  }
+
+  private void unmount(Path target) throws IOException {
+    OverlayMount.unmount(target);
+    mounted.remove(target);
+  }
+
+  private void discard(Path dir) {
+    try {
+      Path merged = dir.resolve("merged");
+      if (mounted.contains(merged)) {
+        unmount(merged);
+      }
+      Trees.deleteTree(dir);
+    } catch (IOException e) {
+      // The original failure is what the user needs to see.
+    }
+  }
+
+  private void detachAll() {
+    for (Path m : mounted) {
+      try {
+        Commands.run(null, List.of("umount", "--lazy", m.toString()));
+      } catch (IOException e) {
+        // Best effort while the JVM goes down.
+      }
+    }
+  }
+
+  private static SnapshotException wrap(String what, Exception e) {
+    if (e instanceof SnapshotException se) {
+      return new SnapshotException(what + ": " + se.getMessage(), se);
+    }
+    return new SnapshotException(what + ": " + e.getMessage(), e);
+  }
+}
