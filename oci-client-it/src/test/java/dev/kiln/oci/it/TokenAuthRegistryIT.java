@@ -9,6 +9,7 @@ import dev.kiln.oci.registry.BlobOutcome;
 import dev.kiln.oci.registry.BlobSource;
 import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.oci.registry.RegistryException;
+import dev.kiln.oci.registry.RegistryUnauthorizedException;
 import dev.kiln.oci.registry.UploadMode;
 import dev.kiln.oci.registry.auth.Credential;
 import dev.kiln.oci.registry.auth.CredentialProviders;
@@ -102,7 +103,7 @@ class TokenAuthRegistryIT {
     byte[] blob = "reader may not push".getBytes();
     try (RegistryClient client = client(registry.hostPort(), "reader", READER_PASSWORD)) {
       assertThatThrownBy(() -> client.pushBlob("team/readonly", BlobSource.of(blob)))
-          .isInstanceOf(RegistryException.class)
+          .isInstanceOf(RegistryUnauthorizedException.class)
           .hasMessageContaining("team/readonly")
           .satisfies(
               e -> {
