@@ -21,8 +21,9 @@ import okhttp3.OkHttpClient;
  * Configures a {@link RegistryClient}. Not thread-safe; build once and share the client.
  *
  * <p>Scheme: loopback hosts ({@code localhost}, {@code 127.0.0.0/8}, {@code ::1}) use plain HTTP as
- * Docker does; other hosts use HTTPS unless {@link #insecure(boolean)} allows plain HTTP. {@link
- * #secure(boolean)} forces HTTPS, for a TLS registry on a loopback address.
+ * Docker does, unless a CA or client certificate is configured (then HTTPS, since that material
+ * only makes sense for TLS); other hosts use HTTPS unless {@link #insecure(boolean)} allows plain
+ * HTTP. {@link #secure(boolean)} forces HTTPS.
  */
 public final class RegistryClientBuilder {
 
@@ -184,8 +185,7 @@ public final class RegistryClientBuilder {
               + registryHost
               + ": secure (HTTPS only) and insecure (plain HTTP) exclude each other");
     }
-    boolean plain = !secure && (insecure || isLoopback(probe.host()));
-    String scheme = plain ? "http" : "https";
+    String scheme = plainHttp(probe) ? "http" : "https";
     HttpUrl base = probe.newBuilder().scheme(scheme).port(portOf(probe)).build();
     OkHttpClient.Builder http =
         new OkHttpClient.Builder()
@@ -234,7 +234,17 @@ public final class RegistryClientBuilder {
   /** The explicit port, or the scheme default of the probe URL (https 443) if none was given. */
   private int portOf(HttpUrl probe) {
     boolean explicit = registryHost.matches(".*:\\d+$") && !registryHost.endsWith("]");
-    return explicit ? probe.port() : (!secure && (insecure || isLoopback(probe.host())) ? 80 : 443);
+    return explicit ? probe.port() : (plainHttp(probe) ? 80 : 443);
+  }
+
+  /**
+   * Plain HTTP unless HTTPS is forced: when allowed explicitly, or for a loopback host without TLS
+   * material: a CA or client certificate given for a loopback registry means it serves TLS, and
+   * ignoring it silently would send plain HTTP to a TLS port.
+   */
+  private boolean plainHttp(HttpUrl probe) {
+    boolean tlsConfigured = !caCertificates.isEmpty() || clientCertificate != null;
+    return !secure && (insecure || (isLoopback(probe.host()) && !tlsConfigured));
   }
 
   /** {@code localhost}, an IPv4 literal in 127.0.0.0/8, or {@code ::1}; names are not resolved. */
