@@ -62,48 +62,15 @@ public final class InMemoryContentStore implements ContentStore {
     return b;
   }
 
-  /** Hashes while reading and fails at the end of the stream if the digest does not match. */
-  static final class VerifyingInputStream extends java.io.FilterInputStream {
-    private final Digest expected;
-    private final Digests.CountingDigestInputStream counting;
-    private boolean checked;
-
+  /** The shared verifying stream, failing with the port's mismatch exception. */
+  static final class VerifyingInputStream extends dev.kiln.oci.VerifyingInputStream {
     VerifyingInputStream(InputStream in, Digest expected) {
-      this(new Digests.CountingDigestInputStream(in, expected.algorithm()), expected);
-    }
-
-    private VerifyingInputStream(Digests.CountingDigestInputStream in, Digest expected) {
-      super(in);
-      this.counting = in;
-      this.expected = expected;
+      super(in, expected, -1, "blob " + expected);
     }
 
     @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b < 0) {
-        verify();
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n < 0) {
-        verify();
-      }
-      return n;
-    }
-
-    private void verify() throws ContentDigestMismatchException {
-      if (!checked) {
-        checked = true;
-        Digest actual = counting.digest();
-        if (!actual.equals(expected)) {
-          throw new ContentDigestMismatchException(expected, actual);
-        }
-      }
+    protected IOException mismatch(Digest actual, long actualSize) {
+      return new ContentDigestMismatchException(expected(), actual);
     }
   }
 }

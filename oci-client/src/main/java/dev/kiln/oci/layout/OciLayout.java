@@ -8,6 +8,7 @@ import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.Manifest;
 import dev.kiln.oci.OciFormatException;
 import dev.kiln.oci.OciJson;
+import dev.kiln.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

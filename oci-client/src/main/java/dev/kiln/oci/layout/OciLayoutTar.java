@@ -1,6 +1,7 @@
 package dev.kiln.oci.layout;
 
 import dev.kiln.oci.Digest;
+import dev.kiln.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -5,10 +5,8 @@ import dev.kiln.core.port.ContentNotFoundException;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -153,66 +151,15 @@ public final class LocalContentStore implements ContentStore {
     return Files.deleteIfExists(blobPath(digest));
   }
 
-  /** Hashes while reading and fails at the end of the stream if the bytes do not match. */
-  private static final class VerifyingInputStream extends FilterInputStream {
-    private final Digest expected;
-    private final Digests.CountingDigestInputStream hashing;
-    private boolean verified;
-
+  /** The shared verifying stream, failing with the port's mismatch exception. */
+  private static final class VerifyingInputStream extends dev.kiln.oci.VerifyingInputStream {
     VerifyingInputStream(InputStream in, Digest expected) {
-      this(new Digests.CountingDigestInputStream(in, expected.algorithm()), expected);
-    }
-
-    private VerifyingInputStream(Digests.CountingDigestInputStream hashing, Digest expected) {
-      super(hashing);
-      this.hashing = hashing;
-      this.expected = expected;
+      super(in, expected, -1, "blob " + expected);
     }
 
     @Override
-    public int read() throws IOException {
-      int b = super.read();
-      if (b < 0) {
-        verify();
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n < 0) {
-        verify();
-      }
-      return n;
-    }
-
-    @Override
-    public long transferTo(OutputStream out) throws IOException {
-      byte[] buf = new byte[64 * 1024];
-      long total = 0;
-      int n;
-      while ((n = read(buf, 0, buf.length)) >= 0) {
-        out.write(buf, 0, n);
-        total += n;
-      }
-      return total;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
-    }
-
-    private void verify() throws ContentDigestMismatchException {
-      if (verified) {
-        return;
-      }
-      verified = true;
-      Digest actual = hashing.digest();
-      if (!actual.equals(expected)) {
-        throw new ContentDigestMismatchException(expected, actual);
-      }
+    protected IOException mismatch(Digest actual, long actualSize) {
+      return new ContentDigestMismatchException(expected(), actual);
     }
   }
 }

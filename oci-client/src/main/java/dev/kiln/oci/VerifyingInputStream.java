@@ -1,24 +1,23 @@
-package dev.kiln.oci.layout;
+package dev.kiln.oci;
 
-import dev.kiln.oci.Digest;
-import dev.kiln.oci.DigestMismatchException;
-import dev.kiln.oci.Digests;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 
 /**
  * Passes content through while hashing it, and fails the read that reaches the end of the stream
  * when the content does not match the expected digest (and size, when known). A caller that reads
- * to the end therefore never mistakes corrupt content for good content. Not thread-safe.
+ * to the end therefore never mistakes corrupt content for good content. Subclasses may choose the
+ * exception through {@link #mismatch}. Not thread-safe.
  */
-final class VerifyingInputStream extends FilterInputStream {
+public class VerifyingInputStream extends FilterInputStream {
   private final Digest expected;
   private final long expectedSize;
   private final String what;
   private final Digests.CountingDigestInputStream counting;
   private boolean verified;
-  private DigestMismatchException failure;
+  private IOException failure;
 
   /**
    * @param in the raw content
@@ -26,7 +25,7 @@ final class VerifyingInputStream extends FilterInputStream {
    * @param expectedSize the size it must have, or -1 when unknown
    * @param what a description for error messages
    */
-  VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
+  public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String what) {
     this(
         new Digests.CountingDigestInputStream(in, expected.algorithm()),
         expected,
@@ -62,6 +61,19 @@ final class VerifyingInputStream extends FilterInputStream {
   }
 
   @Override
+  public long transferTo(OutputStream out) throws IOException {
+    // Through read(), so the end of the stream is checked (FilterInputStream may delegate).
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    int n;
+    while ((n = read(buf, 0, buf.length)) >= 0) {
+      out.write(buf, 0, n);
+      total += n;
+    }
+    return total;
+  }
+
+  @Override
   public long skip(long n) throws IOException {
     // Skipped bytes must still be hashed; the counting stream reads instead of skipping.
     return counting.skip(n);
@@ -76,11 +88,11 @@ final class VerifyingInputStream extends FilterInputStream {
     if (!verified) {
       verified = true;
       if (expectedSize >= 0 && counting.count() != expectedSize) {
-        failure = new DigestMismatchException(what, expected, expectedSize, counting.count());
+        failure = mismatch(null, counting.count());
       } else {
         Digest actual = counting.digest();
         if (!actual.equals(expected)) {
-          failure = new DigestMismatchException(what, expected, actual);
+          failure = mismatch(actual, counting.count());
         }
       }
     }
@@ -88,5 +100,20 @@ final class VerifyingInputStream extends FilterInputStream {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * The exception for content that does not match: {@code actual} is null when the size was already
+   * wrong. The default is a {@link DigestMismatchException} naming the content.
+   */
+  protected IOException mismatch(Digest actual, long actualSize) {
+    return actual == null
+        ? new DigestMismatchException(what, expected, expectedSize, actualSize)
+        : new DigestMismatchException(what, expected, actual);
+  }
+
+  /** The digest the content must have. */
+  protected final Digest expected() {
+    return expected;
   }
 }
