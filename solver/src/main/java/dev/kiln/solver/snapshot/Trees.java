@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * Directory-tree helpers for the snapshotters: key validation, recursive delete without following
  * symlinks, and merging a layer chain into one tree with whiteouts applied. Stateless.
  */
-final class Trees {
+public final class Trees {
 
   static final String WHITEOUT_PREFIX = ".wh.";
   static final String OPAQUE_MARKER = ".wh..wh..opq";
@@ -34,7 +34,7 @@ final class Trees {
   }
 
   /** Deletes a tree without following symlinks; a missing tree is fine. */
-  static void deleteTree(Path root) throws IOException {
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }
