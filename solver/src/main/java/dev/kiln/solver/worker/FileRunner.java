@@ -111,7 +111,7 @@ final class FileRunner {
    * The layer chain of a result. A build-context result has none (it is never exported on its own),
    * so when it becomes part of a layered result its whole tree is written as one layer.
    */
-  private List<Descriptor> layersOf(CacheResult result, Path root) throws IOException {
+  List<Descriptor> layersOf(CacheResult result, Path root) throws IOException {
     if (result.snapshotId().startsWith(SnapshotStore.LOCAL_PREFIX)) {
       return List.of(writeLayer(DirectoryWalker.of(root)));
     }
@@ -119,7 +119,7 @@ final class FileRunner {
   }
 
   /** Writes a layer into the content store; its descriptor carries the diffID annotation. */
-  private Descriptor writeLayer(EntrySource entries) throws IOException {
+  Descriptor writeLayer(EntrySource entries) throws IOException {
     Path dir = snapshots.tmpDir().resolve("layer-" + UUID.randomUUID());
     try {
       LayerBlob blob = writer.write(entries, dir);

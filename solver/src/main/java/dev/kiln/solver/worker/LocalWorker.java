@@ -17,11 +17,13 @@ import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.exec.RuncExecutor;
 import dev.kiln.solver.fileop.FileOpExecutor;
 import dev.kiln.solver.layer.LayerApplier;
 import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.scheduler.CancellationToken;
 import dev.kiln.solver.scheduler.OpRunner;
+import dev.kiln.solver.snapshot.Snapshotters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -34,7 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The local worker: runs every op but {@code RUN} on the host file system, for the {@link
+ * The local worker: runs every op on the host file system ({@code RUN} in runc), for the {@link
  * dev.kiln.solver.scheduler.Scheduler}. Results are immutable snapshot directories under {@code
  * <root>/snapshots/<id>} plus their layer chain (blobs in the {@link ContentStore}, each descriptor
  * annotated with its diffID in {@code containerd.io/uncompressed}); see {@code solver/WORKER.md}.
@@ -45,15 +47,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LocalWorker implements OpRunner {
 
-  /** The failure of every {@code RUN} step until the runc executor is plugged in. */
-  public static final String EXEC_UNAVAILABLE =
-      "RUN needs the runc executor, which is not available yet";
-
   private final SnapshotStore snapshots;
   private final ImageSource images;
   private final Map<String, Path> locals;
   private final ImagePuller puller;
   private final FileRunner files;
+  private final ExecRunner execs;
   private final Map<Digest, ResolvedImage> resolved = new ConcurrentHashMap<>();
 
   private LocalWorker(Builder b) throws IOException {
@@ -70,6 +69,15 @@ public final class LocalWorker implements OpRunner {
             b.store,
             new LayerWriter(b.layers),
             new FileOpExecutor(new FileOpExecutor.Options(b.privileged, null)));
+    this.execs =
+        new ExecRunner(
+            snapshots,
+            files,
+            b.progress,
+            b.snapshotter,
+            b.root.resolve("runs"),
+            b.executor,
+            b.root.resolve("exec"));
   }
 
   /**
@@ -110,8 +118,8 @@ public final class LocalWorker implements OpRunner {
       result = files.file(vertex, file, inputs);
     } else if (op instanceof MergeOp) {
       result = files.merge(inputs);
-    } else if (op instanceof ExecOp) {
-      throw new IOException(EXEC_UNAVAILABLE);
+    } else if (op instanceof ExecOp exec) {
+      result = execs.run(vertex, exec, inputs);
     } else {
       throw new IOException("the local worker cannot run " + op.getClass().getSimpleName());
     }
@@ -209,6 +217,8 @@ public final class LocalWorker implements OpRunner {
     private LayerWriter.Options layers = LayerWriter.Options.defaults();
     private ProgressListener progress = ProgressListener.NONE;
     private boolean privileged = LayerApplier.Options.detect().privileged();
+    private String snapshotter = Snapshotters.AUTO;
+    private RuncExecutor executor;
 
     private Builder(Path root, ContentStore store) {
       this.root = Objects.requireNonNull(root, "root");
@@ -236,6 +246,26 @@ public final class LocalWorker implements OpRunner {
     /** Receives layer fetch progress ({@code bytes}); vertex events come from the scheduler. */
     public Builder progress(ProgressListener listener) {
       this.progress = Objects.requireNonNull(listener, "progress");
+      return this;
+    }
+
+    /**
+     * The snapshotter preparing {@code RUN} root file systems: {@code auto} (default: overlay where
+     * a probe mount works, else native), {@code overlay} or {@code native}. Selected on the first
+     * {@code RUN}; an unknown name or a forced overlay that cannot mount fails that step.
+     */
+    public Builder snapshotter(String name) {
+      this.snapshotter = Objects.requireNonNull(name, "snapshotter");
+      return this;
+    }
+
+    /**
+     * The executor for {@code RUN} (default: a {@link RuncExecutor} with its state under {@code
+     * <root>/exec}, created on the first {@code RUN}; where runc or root is missing, every {@code
+     * RUN} fails with its one-line reason). The worker does not close it.
+     */
+    public Builder executor(RuncExecutor value) {
+      this.executor = Objects.requireNonNull(value, "executor");
       return this;
     }
 

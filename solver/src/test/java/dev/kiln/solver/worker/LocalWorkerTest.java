@@ -18,6 +18,7 @@ import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.Platform;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.cache.LocalCacheManager;
+import dev.kiln.solver.exec.RuncExecutor;
 import dev.kiln.solver.layer.DirectoryWalker;
 import dev.kiln.solver.layer.LayerApplier;
 import dev.kiln.solver.layer.LayerBlob;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
@@ -178,13 +180,20 @@ class LocalWorkerTest {
   }
 
   @Test
-  void solve_execOp_failsNamingTheStep() {
+  void solve_execOpWithoutRunc_failsNamingTheStepAndWhatToInstall() throws Exception {
     Definition def = State.scratch().run(Run.of("make")).named("RUN make").root().definition();
+    LocalWorker worker =
+        LocalWorker.builder(state.resolve("worker"), store)
+            .executor(new RuncExecutor(state.resolve("exec"), Optional.empty()))
+            .build();
 
-    assertThatThrownBy(() -> solve(def))
-        .isInstanceOf(SolveException.class)
-        .hasMessageContaining("RUN make")
-        .hasMessageContaining(LocalWorker.EXEC_UNAVAILABLE);
+    try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
+        Scheduler scheduler = new Scheduler(worker, cache)) {
+      assertThatThrownBy(() -> scheduler.solve(def, SolveOptions.DEFAULT))
+          .isInstanceOf(SolveException.class)
+          .hasMessageContaining("RUN make")
+          .hasMessageContaining("RUN needs the runc executor: install the Debian package runc");
+    }
   }
 
   @Test
