@@ -124,7 +124,8 @@ final class CopyDispatch {
                           "/" + h.name(),
                           mode < 0 ? 0644 : mode,
                           h.content().getBytes(StandardCharsets.UTF_8),
-                          null)));
+                          null)))
+              .named("[internal] preparing inline document");
       steps.add(copy(file, "/" + h.name(), target, mode, owner));
     }
     msg.append(' ').append(dest).append(" # buildkit");

@@ -1,0 +1,232 @@
+package dev.kiln.cli;
+
+import com.google.inject.Guice;
+import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.oci.Platform;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code kiln build [OPTIONS] PATH}: the flags of {@code docker buildx build} that kiln supports.
+ * Checks and resolves them into a {@link BuildRequest}, then runs the {@link BuildService} wired by
+ * {@link KilnModule}.
+ */
+@Command(
+    name = "build",
+    mixinStandardHelpOptions = true,
+    versionProvider = KilnCommand.Version.class,
+    description = "Build an image from a Dockerfile and a build context.",
+    sortOptions = false)
+final class BuildCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "PATH", description = "The build context directory.")
+  String path;
+
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "FILE",
+      description = "The Dockerfile (default: PATH/Dockerfile).")
+  String file;
+
+  @Option(
+      names = {"-t", "--tag"},
+      paramLabel = "NAME",
+      description = "Name and optionally tag the image (name:tag); repeatable.")
+  List<String> tags = new ArrayList<>();
+
+  @Option(names = "--push", description = "Push the tagged image (same as --output=type=registry).")
+  boolean push;
+
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "SPEC",
+      description =
+          "Output destination: type=image|registry|oci|docker|local,dest=…,name=…; repeatable. "
+              + "A bare path means type=local,dest=PATH.")
+  List<String> outputs = new ArrayList<>();
+
+  @Option(names = "--target", paramLabel = "STAGE", description = "The stage to build.")
+  String target;
+
+  @Option(
+      names = "--build-arg",
+      paramLabel = "KEY[=VALUE]",
+      description = "Set a build-time variable; KEY alone takes its value from the environment.")
+  List<String> buildArgs = new ArrayList<>();
+
+  @Option(
+      names = "--platform",
+      paramLabel = "OS/ARCH",
+      description = "Target platform; only the native one is supported.")
+  String platform;
+
+  @Option(names = "--no-cache", description = "Do not use the cache when building.")
+  boolean noCache;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      description = "auto (default), plain, tty, quiet or rawjson.")
+  String progress = "auto";
+
+  @Option(
+      names = "--root",
+      paramLabel = "DIR",
+      description =
+          "Where kiln keeps its state (default: $XDG_DATA_HOME/kiln or ~/.local/share/kiln).")
+  String root;
+
+  @Option(
+      names = "--snapshotter",
+      paramLabel = "NAME",
+      description = "How RUN root file systems are prepared: auto (default), overlay or native.")
+  String snapshotter = "auto";
+
+  @Option(
+      names = "--metadata-file",
+      paramLabel = "FILE",
+      description = "Write the build result metadata (image digest, …) to FILE as JSON.")
+  String metadataFile;
+
+  @Option(names = "--debug", description = "Show stack traces of errors.")
+  boolean debug;
+
+  private final Invocation invocation;
+
+  BuildCommand(Invocation invocation) {
+    this.invocation = invocation;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BuildRequest request = request();
+    BuildService service =
+        Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
+    service.build();
+    return 0;
+  }
+
+  BuildRequest request() throws CliException {
+    Path context = invocation.resolve(path);
+    if ("-".equals(path)) {
+      throw new CliException(
+          "a build context from standard input ('-') is not supported; pass a directory");
+    }
+    if (!Files.isDirectory(context)) {
+      throw new CliException(
+          "build context " + context + " is not a directory; pass the directory to build from");
+    }
+    Path dockerfile = file == null ? context.resolve("Dockerfile") : invocation.resolve(file);
+    checkPlatform();
+    ProgressMode mode;
+    try {
+      mode = ProgressMode.parse(progress).resolve(invocation.terminal());
+    } catch (IllegalArgumentException e) {
+      throw new CliException(e.getMessage());
+    }
+    if (!List.of("auto", "overlay", "native").contains(snapshotter)) {
+      throw new CliException(
+          "--snapshotter=" + snapshotter + " is not one of auto, overlay, native");
+    }
+    Instant epoch = sourceDateEpoch();
+    Map<String, String> args = buildArgs();
+    if (epoch != null) {
+      args.putIfAbsent("SOURCE_DATE_EPOCH", Long.toString(epoch.getEpochSecond()));
+    }
+    return new BuildRequest(
+        context,
+        dockerfile,
+        tags,
+        push,
+        outputs,
+        target == null || target.isEmpty() ? null : target,
+        args,
+        noCache,
+        mode,
+        root == null ? defaultRoot() : invocation.resolve(root),
+        snapshotter,
+        epoch,
+        metadataFile == null ? null : invocation.resolve(metadataFile),
+        debug);
+  }
+
+  private void checkPlatform() throws CliException {
+    if (platform == null || platform.isEmpty() || platform.equals("local")) {
+      return;
+    }
+    Platform nativePlatform = Platform.current();
+    for (String p : platform.split(",")) {
+      Platform wanted;
+      try {
+        wanted = Platform.parse(p.trim());
+      } catch (IllegalArgumentException e) {
+        throw new CliException("--platform " + p + ": " + e.getMessage());
+      }
+      if (!wanted.matches(nativePlatform) && !nativePlatform.matches(wanted)) {
+        throw new CliException(
+            "--platform "
+                + p.trim()
+                + " is not supported: kiln builds only for the native platform "
+                + nativePlatform
+                + "; drop --platform or pass --platform "
+                + nativePlatform);
+      }
+    }
+  }
+
+  private Map<String, String> buildArgs() throws CliException {
+    Map<String, String> args = new LinkedHashMap<>();
+    for (String a : buildArgs) {
+      int eq = a.indexOf('=');
+      String key = eq < 0 ? a : a.substring(0, eq);
+      if (key.isEmpty()) {
+        throw new CliException("--build-arg " + a + ": the name is empty; use KEY=VALUE");
+      }
+      if (eq >= 0) {
+        args.put(key, a.substring(eq + 1));
+      } else if (invocation.env().containsKey(key)) {
+        // As docker: a bare KEY takes its value from the environment, or is ignored.
+        args.put(key, invocation.env().get(key));
+      }
+    }
+    return args;
+  }
+
+  private Instant sourceDateEpoch() throws CliException {
+    String v = invocation.env().get("SOURCE_DATE_EPOCH");
+    if (v == null || v.isEmpty()) {
+      return null;
+    }
+    try {
+      long seconds = Long.parseLong(v.trim());
+      if (seconds < 0) {
+        throw new NumberFormatException();
+      }
+      return Instant.ofEpochSecond(seconds);
+    } catch (NumberFormatException e) {
+      throw new CliException(
+          "SOURCE_DATE_EPOCH=" + v + " is not a number of seconds since 1970; fix or unset it");
+    }
+  }
+
+  private Path defaultRoot() throws CliException {
+    String xdg = invocation.env().get("XDG_DATA_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return invocation.resolve(xdg).resolve("kiln");
+    }
+    String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home"));
+    if (home == null || home.isEmpty()) {
+      throw new CliException("no --root given and neither XDG_DATA_HOME nor HOME is set");
+    }
+    return invocation.resolve(home).resolve(".local/share/kiln");
+  }
+}

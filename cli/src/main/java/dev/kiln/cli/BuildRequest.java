@@ -1,0 +1,60 @@
+package dev.kiln.cli;
+
+import dev.kiln.cli.progress.ProgressMode;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One {@code kiln build}, its flags checked and resolved: absolute paths, parsed build args, the
+ * resolved progress mode. Immutable.
+ *
+ * @param context the build context directory
+ * @param dockerfile the Dockerfile to read
+ * @param tags the {@code -t} names
+ * @param push {@code --push}
+ * @param outputs the {@code -o} values as typed
+ * @param target the {@code --target} stage, or null for the last one
+ * @param buildArgs the {@code --build-arg} values (plus {@code SOURCE_DATE_EPOCH} from the
+ *     environment when not given)
+ * @param noCache {@code --no-cache}
+ * @param progress the resolved progress mode (never AUTO)
+ * @param root where kiln keeps its state ({@code --root})
+ * @param snapshotter {@code --snapshotter}: auto, overlay or native
+ * @param sourceDateEpoch {@code SOURCE_DATE_EPOCH}, or null
+ * @param metadataFile {@code --metadata-file}, or null
+ * @param debug {@code --debug}
+ */
+public record BuildRequest(
+    Path context,
+    Path dockerfile,
+    List<String> tags,
+    boolean push,
+    List<String> outputs,
+    String target,
+    Map<String, String> buildArgs,
+    boolean noCache,
+    ProgressMode progress,
+    Path root,
+    String snapshotter,
+    Instant sourceDateEpoch,
+    Path metadataFile,
+    boolean debug) {
+
+  /** Checks required fields and copies collections. */
+  public BuildRequest {
+    Objects.requireNonNull(context, "context");
+    Objects.requireNonNull(dockerfile, "dockerfile");
+    tags = List.copyOf(tags);
+    outputs = List.copyOf(outputs);
+    buildArgs = Map.copyOf(buildArgs);
+    Objects.requireNonNull(progress, "progress");
+    if (progress == ProgressMode.AUTO) {
+      throw new IllegalArgumentException("progress must be resolved");
+    }
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(snapshotter, "snapshotter");
+  }
+}

@@ -1,0 +1,235 @@
+package dev.kiln.cli;
+
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.ExportResult;
+import dev.kiln.core.port.ExportableImage;
+import dev.kiln.core.port.ImageExporter;
+import dev.kiln.frontend.dockerfile.DockerfileParseException;
+import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
+import dev.kiln.frontend.dockerfile.convert.ConversionResult;
+import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
+import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
+import dev.kiln.image.RegistryClients;
+import dev.kiln.image.export.ExportSpec;
+import dev.kiln.image.export.ExportSpecException;
+import dev.kiln.image.export.ImageExporters;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import dev.kiln.oci.Platform;
+import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.scheduler.SolveException;
+import dev.kiln.solver.scheduler.SolveOptions;
+import dev.kiln.solver.scheduler.SolveResult;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one {@code kiln build}: reads the Dockerfile and {@code .dockerignore}, converts them to a
+ * build graph (resolving base image configs), solves it on the local worker with the persistent
+ * cache under {@code --root}, then hands the result to each requested exporter. Every failure ends
+ * as a {@link CliException} with one line naming the input. Not thread-safe; one build per
+ * instance.
+ */
+final class BuildService {
+
+  private final BuildRequest request;
+  private final Invocation invocation;
+  private final ProgressDisplay progress;
+  private final RegistryClients clients;
+  private final BuildImageSource images;
+  private final ImageExporters exporters;
+
+  @Inject
+  BuildService(
+      BuildRequest request,
+      Invocation invocation,
+      ProgressDisplay progress,
+      RegistryClients clients,
+      BuildImageSource images,
+      ImageExporters exporters) {
+    this.request = request;
+    this.invocation = invocation;
+    this.progress = progress;
+    this.clients = clients;
+    this.images = images;
+    this.exporters = exporters;
+  }
+
+  /** Builds and exports; returns normally only when every output was written. */
+  void build() throws CliException {
+    boolean success = false;
+    try (clients) {
+      List<ExportSpec> specs = Outputs.resolve(request, invocation.err());
+      List<ImageExporter> outputs = new ArrayList<>();
+      for (ExportSpec spec : specs) {
+        try {
+          outputs.add(exporters.create(spec));
+        } catch (ExportSpecException e) {
+          throw new CliException("--output " + Outputs.describe(spec) + ": " + e.getMessage(), e);
+        }
+      }
+      ConversionResult converted = convert();
+      try (KilnState state = KilnState.open(request, invocation, progress, images)) {
+        SolveResult solved = solve(state, converted);
+        CacheResult result = solved.outputs().get(0);
+        List<ExportResult> written = export(state, converted, result, specs, outputs);
+        if (request.metadataFile() != null) {
+          Metadata.write(request.metadataFile(), written);
+        }
+      }
+      success = true;
+    } finally {
+      progress.finish(success);
+    }
+  }
+
+  private ConversionResult convert() throws CliException {
+    String name = "[internal] load build definition from " + request.dockerfile().getFileName();
+    Digest step = Digests.sha256(name);
+    progress.vertexStarted(step, name);
+    String text = readDockerfile();
+    List<String> excludes = readDockerignore();
+    progress.vertexCompleted(step, name);
+    ConversionRequest conversion =
+        new ConversionRequest(
+            request.dockerfile().getFileName().toString(),
+            text,
+            request.buildArgs(),
+            request.target(),
+            excludes,
+            Platform.current(),
+            images::config,
+            ConversionRequest.DEFAULT_CONTEXT_NAME);
+    try {
+      return DockerfileConverter.convert(conversion);
+    } catch (DockerfileParseException e) {
+      throw new CliException(request.dockerfile() + ":" + e.line() + ": " + e.detail(), e);
+    }
+  }
+
+  private String readDockerfile() throws CliException {
+    Path file = request.dockerfile();
+    try {
+      if (Files.size(file) > 16L << 20) {
+        throw new CliException("Dockerfile " + file + " is larger than 16 MiB; is -f right?");
+      }
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new CliException(
+          "Dockerfile " + file + " not found; add it to the build context or pass -f FILE", e);
+    } catch (MalformedInputException e) {
+      throw new CliException("Dockerfile " + file + " is not UTF-8 text", e);
+    } catch (IOException e) {
+      throw new CliException("cannot read Dockerfile " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code <Dockerfile>.dockerignore} next to the Dockerfile wins over the context's one. */
+  private List<String> readDockerignore() throws CliException {
+    Path specific =
+        request.dockerfile().resolveSibling(request.dockerfile().getFileName() + ".dockerignore");
+    Path file =
+        Files.isRegularFile(specific) ? specific : request.context().resolve(".dockerignore");
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try {
+      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private SolveResult solve(KilnState state, ConversionResult converted) throws CliException {
+    try {
+      return state
+          .scheduler()
+          .solve(
+              converted.definition(),
+              new SolveOptions(
+                  request.noCache(), new HiddenSteps(progress, converted.definition())));
+    } catch (SolveException e) {
+      throw new CliException(oneLine(e), details(e), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CliException("build interrupted", e);
+    }
+  }
+
+  private List<ExportResult> export(
+      KilnState state,
+      ConversionResult converted,
+      CacheResult result,
+      List<ExportSpec> specs,
+      List<ImageExporter> outputs)
+      throws CliException {
+    List<ExportLayer> layers = new ArrayList<>();
+    for (Descriptor d : result.layers()) {
+      String diffId = d.annotations().get(KilnState.UNCOMPRESSED);
+      if (diffId == null) {
+        throw new CliException("layer " + d.digest() + " has no diffID; rebuild with --no-cache");
+      }
+      // Internal annotations stay out of the manifest, as BuildKit strips them.
+      Descriptor blob =
+          new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null);
+      layers.add(new ExportLayer(blob, Digest.parse(diffId), images.origin(d.digest())));
+    }
+    ExportableImage image = new ExportableImage(converted.imageConfig(), layers, Map.of(), null);
+    List<ExportResult> written = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      ExportSpec spec = specs.get(i);
+      String name = "exporting to " + Outputs.describe(spec);
+      Digest step = Digests.sha256(name + "#" + i);
+      progress.vertexStarted(step, name);
+      try {
+        ExportableImage target =
+            "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
+        ExportResult r = outputs.get(i).export(target, state.store());
+        written.add(r);
+        if (r.manifest() != null) {
+          progress.log(
+              step,
+              dev.kiln.core.port.ProgressListener.LogStream.STDOUT,
+              "manifest "
+                  + r.manifest().digest()
+                  + " config "
+                  + r.config()
+                  + (r.names().isEmpty() ? "" : " " + String.join(", ", r.names())));
+        }
+        progress.vertexCompleted(step, name);
+      } catch (IOException e) {
+        progress.vertexFailed(step, name, String.valueOf(e.getMessage()));
+        throw new CliException(name + ": " + e.getMessage(), e);
+      }
+    }
+    return written;
+  }
+
+  /** The lines after the first of the failure's message (e.g. a RUN's last output), or null. */
+  static String details(SolveException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String message = cause.getMessage();
+    if (message == null || message.lines().count() < 2) {
+      return null;
+    }
+    return message.lines().skip(1).collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  /** The solver's failure as one line: the failing step, then the root cause's message. */
+  static String oneLine(SolveException e) {
+    Throwable cause = e.getCause() == null ? e : e.getCause();
+    String message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+    String first = message.lines().findFirst().orElse(message);
+    return "failed to solve: " + e.step() + ": " + first;
+  }
+}

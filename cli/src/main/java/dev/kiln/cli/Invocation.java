@@ -1,0 +1,40 @@
+package dev.kiln.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one run of {@code kiln} sees of the outside world: environment, working directory and the
+ * two output streams, and whether standard error is a terminal. Tests run the CLI in-process with
+ * their own. Immutable.
+ *
+ * @param env the environment variables
+ * @param cwd the working directory that relative paths resolve against
+ * @param out standard output (results only)
+ * @param err standard error (progress, warnings, errors)
+ * @param terminal whether {@code err} is an interactive terminal ({@code --progress=auto} → tty)
+ */
+public record Invocation(
+    Map<String, String> env, Path cwd, PrintStream out, PrintStream err, boolean terminal) {
+
+  /** Copies the environment; makes the working directory absolute. */
+  public Invocation {
+    env = Map.copyOf(env);
+    cwd = cwd.toAbsolutePath().normalize();
+    Objects.requireNonNull(out, "out");
+    Objects.requireNonNull(err, "err");
+  }
+
+  /** The process's own environment, directory, streams and terminal. */
+  public static Invocation system() {
+    boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    return new Invocation(System.getenv(), Path.of(""), System.out, System.err, tty);
+  }
+
+  /** {@code path} resolved against the working directory. */
+  public Path resolve(String path) {
+    return cwd.resolve(path).normalize();
+  }
+}

@@ -1,0 +1,147 @@
+package dev.kiln.cli;
+
+import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
+import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.cache.LocalCacheManager;
+import dev.kiln.solver.layer.LayerWriter;
+import dev.kiln.solver.scheduler.Scheduler;
+import dev.kiln.solver.store.LocalContentStore;
+import dev.kiln.solver.worker.LocalWorker;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * kiln's state under {@code --root}, opened for one build and held exclusively (a file lock on
+ * {@code <root>/lock}; a second build on the same root waits):
+ *
+ * <pre>
+ * content/   blobs by digest (LocalContentStore)
+ * cache/     the cache journal (LocalCacheManager); cache-sde-N/ when SOURCE_DATE_EPOCH=N is set,
+ *            because layers written under an epoch differ from those written without
+ * worker/    snapshots and work directories (LocalWorker)
+ * </pre>
+ *
+ * Closing saves the cache and releases the lock.
+ */
+final class KilnState implements AutoCloseable {
+
+  /** The annotation carrying a layer's diffID on the worker's descriptors. */
+  static final String UNCOMPRESSED = "containerd.io/uncompressed";
+
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final LocalContentStore store;
+  private final LocalCacheManager cache;
+  private final LocalWorker worker;
+  private final Scheduler scheduler;
+
+  private KilnState(
+      FileChannel lockChannel,
+      FileLock lock,
+      LocalContentStore store,
+      LocalCacheManager cache,
+      LocalWorker worker) {
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.store = store;
+    this.cache = cache;
+    this.worker = worker;
+    this.scheduler = new Scheduler(worker, cache);
+  }
+
+  static KilnState open(
+      BuildRequest request,
+      Invocation invocation,
+      ProgressListener progress,
+      BuildImageSource images)
+      throws CliException {
+    Path root = request.root();
+    FileChannel channel = null;
+    FileLock lock = null;
+    LocalCacheManager cache = null;
+    try {
+      Files.createDirectories(root);
+      channel =
+          FileChannel.open(
+              root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      lock = channel.tryLock();
+      if (lock == null) {
+        invocation.err().println("waiting for another kiln build using " + root + " …");
+        lock = channel.lock();
+      }
+      LocalContentStore store = LocalContentStore.at(root.resolve("content"));
+      String cacheDir =
+          request.sourceDateEpoch() == null
+              ? "cache"
+              : "cache-sde-" + request.sourceDateEpoch().getEpochSecond();
+      cache = LocalCacheManager.open(root.resolve(cacheDir));
+      LayerWriter.Options layers =
+          LayerWriter.Options.defaults().withSourceDateEpoch(request.sourceDateEpoch());
+      LocalWorker worker =
+          LocalWorker.builder(root.resolve("worker"), store)
+              .images(images)
+              .local(ConversionRequest.DEFAULT_CONTEXT_NAME, request.context())
+              .layers(layers)
+              .progress(progress)
+              .snapshotter(request.snapshotter())
+              .build();
+      return new KilnState(channel, lock, store, cache, worker);
+    } catch (IOException | OverlappingFileLockException e) {
+      closeQuietly(cache);
+      closeQuietly(channel);
+      throw new CliException("cannot open kiln's state in " + root + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(cache);
+      closeQuietly(channel);
+      throw e;
+    }
+  }
+
+  Scheduler scheduler() {
+    return scheduler;
+  }
+
+  ContentStore store() {
+    return store;
+  }
+
+  /** The root file system of a result (rebuilt from its layers if its snapshot is gone). */
+  Path rootfs(CacheResult result) throws IOException {
+    return worker.snapshot(result);
+  }
+
+  @Override
+  public void close() throws CliException {
+    scheduler.close();
+    try {
+      cache.close();
+    } catch (IOException e) {
+      throw new CliException("saving the build cache in " + cache + ": " + e.getMessage(), e);
+    } finally {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        // Closing the channel releases it anyway.
+      }
+      closeQuietly(lockChannel);
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    if (c == null) {
+      return;
+    }
+    try {
+      c.close();
+    } catch (Exception e) {
+      // Already failing; the first error is the one reported.
+    }
+  }
+}

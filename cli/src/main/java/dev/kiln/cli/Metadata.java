@@ -1,0 +1,52 @@
+package dev.kiln.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.port.ExportResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * Writes {@code --metadata-file} as {@code docker buildx build} does: {@code
+ * containerimage.digest}, {@code containerimage.config.digest}, {@code containerimage.descriptor}
+ * and {@code image.name} of the first output that wrote an image. Written to a temp file and moved
+ * into place, so a reader never sees half a file.
+ */
+final class Metadata {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Metadata() {}
+
+  static void write(Path file, List<ExportResult> results) throws CliException {
+    ObjectNode root = JSON.createObjectNode();
+    for (ExportResult r : results) {
+      if (r.manifest() == null) {
+        continue;
+      }
+      root.put("containerimage.digest", r.manifest().digest().toString());
+      root.put("containerimage.config.digest", r.config().toString());
+      root.set("containerimage.descriptor", dev.kiln.oci.OciJson.toTree(r.manifest()));
+      if (!r.names().isEmpty()) {
+        root.put("image.name", String.join(",", r.names()));
+      }
+      break;
+    }
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      Files.createDirectories(dir);
+      Path tmp = Files.createTempFile(dir, ".metadata", ".tmp");
+      try {
+        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new CliException("--metadata-file " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
