@@ -66,6 +66,9 @@ final class SolveRun {
     List<CacheResult> results;
     int pending;
 
+    /** Keys recomputed in phase 2 with content keys (own or an input's): worth a new lookup. */
+    boolean rekeyed;
+
     Node(Vertex vertex) {
       this.vertex = vertex;
       this.name = displayName(vertex);
@@ -299,13 +302,16 @@ final class SolveRun {
     for (int i = 0; i < n.inputs.size(); i++) {
       inputs.add(n.inputs.get(i).results.get(n.vertex.inputs().get(i).output()));
     }
-    List<List<CacheKey>> keys = n.keys;
+    // Keys again, now from the inputs' final keys: an input found through its content key carries
+    // that key, under which this vertex's earlier record is linked (BuildKit's slow-key chain).
     Map<Integer, CacheKey> content = contentKeys(n, inputs);
-    if (!content.isEmpty()) {
-      keys = keys(n, content);
-      List<CacheResult> hit = options.noCache() ? null : lookup(keys);
+    List<List<CacheKey>> keys = keys(n, content);
+    n.rekeyed = !content.isEmpty() || inputsRekeyed(n);
+    if (!options.noCache() && n.rekeyed) {
+      List<CacheResult> hit = lookup(keys);
       if (hit != null) {
         save(keys, hit);
+        n.keys = keys;
         synchronized (this) {
           cached++;
         }
@@ -324,11 +330,22 @@ final class SolveRun {
               + " output(s)");
     }
     save(keys, results);
+    n.keys = keys;
     synchronized (this) {
       executed++;
     }
     progress.vertexCompleted(n.vertex.digest(), n.name);
     return results;
+  }
+
+  /** Whether an input's keys changed since phase 1 (it was found or run with content keys). */
+  private static boolean inputsRekeyed(Node n) {
+    for (Node input : n.inputs) {
+      if (input.rekeyed) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Map<Integer, CacheKey> contentKeys(Node n, List<CacheResult> inputs) throws Exception {

@@ -350,6 +350,28 @@ class SchedulerTest {
   }
 
   @Test
+  void solve_inputFoundByContentKey_itsDependentsWithoutContentKeysStayCached() throws Exception {
+    State p1 = file(State.scratch(), "producer-1");
+    State p2 = file(State.scratch(), "producer-2");
+    State c1 = State.scratch().file(FileStep.copy(p1, "/out", "/out"));
+    State c2 = State.scratch().file(FileStep.copy(p2, "/out", "/out"));
+    // Dependents of the copy that read no content of their own: found through the copy's key.
+    State d1 = file(file(c1, "then"), "finally");
+    State d2 = file(file(c2, "then"), "finally");
+    solve(new ToyRunner().content(v(p1), "same bytes"), d1.definition(), SolveOptions.DEFAULT);
+    ToyRunner second = new ToyRunner().content(v(p2), "same bytes");
+    RecordingProgress progress = new RecordingProgress();
+
+    solve(second, d2.definition(), SolveOptions.DEFAULT.withProgress(progress));
+
+    assertThat(second.runs(v(p2))).isEqualTo(1);
+    assertThat(second.runs(v(c2))).isZero();
+    assertThat(second.runs(v(file(c2, "then")))).isZero();
+    assertThat(second.runs(v(d2))).isZero();
+    assertThat(progress.cached).contains(v(d2).digest());
+  }
+
+  @Test
   void solve_differentContentFromOtherProducer_dependentRuns() throws Exception {
     State p1 = file(State.scratch(), "producer-1");
     State p2 = file(State.scratch(), "producer-2");

@@ -1,0 +1,236 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.oci.ImageConfig;
+import dev.kiln.oci.ImageManifest;
+import dev.kiln.oci.OciJson;
+import dev.kiln.oci.layout.OciLayout;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kiln build} end to end in this JVM on the FROM-scratch example (no registry, no runc):
+ * outputs, config, caching, invalidation, errors.
+ */
+class KilnBuildTest {
+
+  @TempDir Path tmp;
+  Path context;
+  Path root;
+
+  @BeforeEach
+  void copyExample() throws IOException {
+    context = tmp.resolve("hello");
+    root = tmp.resolve("root");
+    Path example = Path.of("../examples/hello").toAbsolutePath().normalize();
+    try (Stream<Path> files = Files.walk(example)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Path target = context.resolve(example.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    }
+  }
+
+  private Kiln.Run build(String... extra) {
+    return build(Map.of(), extra);
+  }
+
+  private Kiln.Run build(Map<String, String> env, String... extra) {
+    String[] args = new String[extra.length + 5];
+    args[0] = "build";
+    args[1] = "--root=" + root;
+    args[2] = "--progress=plain";
+    System.arraycopy(extra, 0, args, 3, extra.length);
+    args[args.length - 2] = "--metadata-file=" + tmp.resolve("meta.json");
+    args[args.length - 1] = context.toString();
+    return Kiln.run(tmp, env, args);
+  }
+
+  private static ImageConfig config(Path layoutDir) throws Exception {
+    OciLayout layout = OciLayout.open(layoutDir);
+    ImageManifest m = (ImageManifest) layout.readManifest(layout.index().manifests().get(0));
+    return OciJson.parse(layout.readBlob(m.config()), ImageConfig.class);
+  }
+
+  @Test
+  void build_multiStageFromScratch_writesFilesAndConfig() throws Exception {
+    Kiln.Run r =
+        build(
+            "-o",
+            "type=local,dest=" + tmp.resolve("fs"),
+            "-o",
+            "type=oci,tar=false,dest=" + tmp.resolve("oci"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path fs = tmp.resolve("fs");
+    assertThat(fs.resolve("opt/app/greeting.txt")).hasContent("hello from kiln");
+    assertThat(fs.resolve("opt/app/etc/hello.conf")).hasContent("name=hello\nport=8080");
+    assertThat(Files.isExecutable(fs.resolve("opt/app/bin/hello"))).isTrue();
+    assertThat(fs.resolve("usr/share/doc/hello/README.txt")).exists();
+    assertThat(fs.resolve("notes")).doesNotExist();
+    assertThat(fs.resolve("opt/app/notes")).doesNotExist();
+
+    ImageConfig config = config(tmp.resolve("oci"));
+    assertThat(config.config().env()).contains("GREETING=hello", "APP_HOME=/opt/app");
+    assertThat(config.config().workingDir()).isEqualTo("/opt/app");
+    assertThat(config.config().user()).isEqualTo("1000:1000");
+    assertThat(config.config().cmd()).containsExactly("/opt/app/bin/hello");
+    assertThat(config.config().labels())
+        .containsEntry("org.opencontainers.image.title", "kiln hello example");
+    assertThat(config.rootfs().diffIds()).isNotEmpty();
+    assertThat(tmp.resolve("meta.json")).content().contains("containerimage.digest");
+  }
+
+  @Test
+  void build_secondTime_everyStepCachedAndSameDigest() throws Exception {
+    Kiln.Run first = build("-o", "type=oci,tar=false,dest=" + tmp.resolve("a"));
+    Kiln.Run second = build("-o", "type=oci,tar=false,dest=" + tmp.resolve("b"));
+
+    assertThat(first.exitCode()).as(first.err()).isZero();
+    assertThat(second.exitCode()).as(second.err()).isZero();
+    assertThat(first.executed()).isNotEmpty();
+    assertThat(second.executed()).isEmpty();
+    assertThat(second.steps()).containsEntry("[internal] load build context", "CACHED");
+    assertThat(Files.readString(tmp.resolve("a/index.json")))
+        .isEqualTo(Files.readString(tmp.resolve("b/index.json")));
+  }
+
+  @Test
+  void build_oneContextFileChanged_rerunsOnlyTheStepsReadingIt() throws Exception {
+    assertThat(build().exitCode()).isZero();
+    Files.writeString(context.resolve("README.txt"), "changed\n");
+
+    Kiln.Run r = build();
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.executed())
+        .containsExactlyInAnyOrder(
+            "[internal] load build context",
+            "[stage-1 7/10] COPY README.txt /usr/share/doc/hello/");
+  }
+
+  @Test
+  void build_touchedMtimes_rerunsNothing() throws Exception {
+    assertThat(build().exitCode()).isZero();
+    Files.setLastModifiedTime(
+        context.resolve("README.txt"), FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+
+    Kiln.Run r = build();
+
+    assertThat(r.executed()).isEmpty();
+  }
+
+  @Test
+  void build_noCache_runsEveryStep() {
+    assertThat(build().exitCode()).isZero();
+    Kiln.Run r = build("--no-cache");
+    assertThat(r.executed()).contains("[assets 4/5] COPY app/ ./");
+    assertThat(r.steps()).doesNotContainValue("CACHED");
+  }
+
+  @Test
+  void build_buildArgAndTarget_buildsOnlyTheTargetStageWithTheArg() throws Exception {
+    Kiln.Run r =
+        build(
+            "--target=assets",
+            "--build-arg",
+            "GREETING=bonjour",
+            "-o",
+            "type=local,dest=" + tmp.resolve("fs"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/src/greeting.txt")).hasContent("bonjour from kiln");
+    assertThat(r.steps().keySet()).noneMatch(n -> n.startsWith("[stage-1"));
+  }
+
+  @Test
+  void build_sourceDateEpoch_sameImageFromCleanRootsAndStampsCreated() throws Exception {
+    Map<String, String> env = Map.of("SOURCE_DATE_EPOCH", "1700000000");
+    Kiln.Run a = build(env, "-o", "type=oci,tar=false,dest=" + tmp.resolve("a"));
+    root = tmp.resolve("root2");
+    Kiln.Run b = build(env, "-o", "type=oci,tar=false,dest=" + tmp.resolve("b"));
+
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(b.executed()).isNotEmpty();
+    assertThat(Files.readString(tmp.resolve("a/index.json")))
+        .isEqualTo(Files.readString(tmp.resolve("b/index.json")));
+    assertThat(config(tmp.resolve("a")).created()).isEqualTo("2023-11-14T22:13:20Z");
+  }
+
+  @Test
+  void build_malformedDockerfile_oneLineNumberedErrorAndExitOne() throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM scratch\nCOPY README.txt /\nFROMM nothing\n");
+
+    Kiln.Run r = build();
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors())
+        .singleElement()
+        .asString()
+        .contains(context.resolve("Dockerfile") + ":3:")
+        .contains("FROMM");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void build_missingCopySource_namesTheStepAndFileWithoutTrace() throws Exception {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY nope.txt /\n");
+
+    Kiln.Run r = build();
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors())
+        .singleElement()
+        .asString()
+        .contains("COPY nope.txt /")
+        .contains("nope.txt");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
+
+  @Test
+  void build_debug_showsTheStackTrace() throws Exception {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY nope.txt /\n");
+    Kiln.Run r = build("--debug");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("\tat ");
+  }
+
+  @Test
+  void build_missingDockerfile_saysWhatToDo() throws Exception {
+    Files.delete(context.resolve("Dockerfile"));
+    Kiln.Run r = build();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("Dockerfile").contains("-f");
+  }
+
+  @Test
+  void build_fileFlag_readsThatDockerfileAndItsOwnIgnoreFile() throws Exception {
+    Path other = tmp.resolve("other.Dockerfile");
+    Files.writeString(other, "FROM scratch\nCOPY . /ctx/\n");
+    Files.writeString(tmp.resolve("other.Dockerfile.dockerignore"), "app\nnotes\n");
+
+    Kiln.Run r = build("-f", other.toString(), "-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/ctx/README.txt")).exists();
+    assertThat(tmp.resolve("fs/ctx/app")).doesNotExist();
+    assertThat(tmp.resolve("fs/ctx/notes")).doesNotExist();
+    assertThat(Files.readString(tmp.resolve("fs/ctx/Dockerfile"), StandardCharsets.UTF_8))
+        .contains("ARG GREETING");
+  }
+}
