@@ -1,0 +1,133 @@
+package dev.kiln.cli.progress;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.core.port.ProgressListener.LogStream;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** The four progress displays, driven with a fake clock. */
+class ProgressDisplayTest {
+
+  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  private final AtomicLong now = new AtomicLong(1_000_000_000L);
+  private final Digest copy = Digests.sha256("copy");
+  private final Digest run = Digests.sha256("run");
+
+  private String output() {
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  private void script(ProgressDisplay d) {
+    d.vertexCached(copy, "[2/3] COPY a /a");
+    d.vertexStarted(run, "[3/3] RUN make");
+    now.addAndGet(250_000_000L);
+    d.log(run, LogStream.STDOUT, "compiling");
+    d.bytes(run, "sha256:0123456789abcdef0123", 2_000_000, 2_000_000);
+    now.addAndGet(1_000_000_000L);
+    d.vertexCompleted(run, "[3/3] RUN make");
+    d.finish(true);
+  }
+
+  @Test
+  void plain_printsBuildKitStyleLines() {
+    script(ProgressDisplay.create(ProgressMode.PLAIN, out, now::get));
+
+    assertThat(output().lines().toList())
+        .containsExactly(
+            "#1 [2/3] COPY a /a",
+            "#1 CACHED",
+            "",
+            "#2 [3/3] RUN make",
+            "#2 0.250 compiling",
+            "#2 sha256:0123456789ab 2.00MB done",
+            "#2 DONE 1.3s");
+  }
+
+  @Test
+  void plain_failure_printsTheError() {
+    ProgressDisplay d = ProgressDisplay.create(ProgressMode.PLAIN, out, now::get);
+    d.vertexStarted(run, "[3/3] RUN make");
+    d.vertexFailed(run, "[3/3] RUN make", "exit code: 2");
+    d.close();
+    assertThat(output()).endsWith("#1 ERROR: exit code: 2\n");
+  }
+
+  @Test
+  void rawjson_oneSolveStatusObjectPerEvent() throws Exception {
+    script(ProgressDisplay.create(ProgressMode.RAWJSON, out, now::get));
+
+    ObjectMapper json = new ObjectMapper();
+    List<JsonNode> events = new ArrayList<>();
+    for (String line : output().lines().toList()) {
+      events.add(json.readTree(line));
+    }
+    assertThat(events).hasSize(5);
+    JsonNode cached = events.get(0).path("vertexes").get(0);
+    assertThat(cached.path("digest").asText()).isEqualTo(copy.toString());
+    assertThat(cached.path("cached").asBoolean()).isTrue();
+    JsonNode log = events.get(2).path("logs").get(0);
+    assertThat(log.path("stream").asInt()).isEqualTo(1);
+    assertThat(
+            new String(
+                Base64.getDecoder().decode(log.path("data").asText()), StandardCharsets.UTF_8))
+        .isEqualTo("compiling\n");
+    assertThat(events.get(3).path("statuses").get(0).path("total").asLong()).isEqualTo(2_000_000);
+    assertThat(events.get(4).path("vertexes").get(0).has("completed")).isTrue();
+  }
+
+  @Test
+  void quiet_printsNothing() {
+    script(ProgressDisplay.create(ProgressMode.QUIET, out, now::get));
+    assertThat(output()).isEmpty();
+  }
+
+  @Test
+  void tty_finalFrameListsStepsWithTimersAndCachedMarkers() {
+    script(ProgressDisplay.create(ProgressMode.TTY, out, now::get));
+
+    String plain = output().replaceAll("\033\\[[0-9]*[A-Za-z]", "").replace("\r", "");
+    List<String> last = plain.lines().filter(l -> !l.isBlank()).toList();
+    assertThat(last.get(last.size() - 4)).isEqualTo("[+] Building 1.3s (2/2) FINISHED");
+    assertThat(last.get(last.size() - 3)).startsWith(" => CACHED [2/3] COPY a /a").endsWith("0.0s");
+    assertThat(last.get(last.size() - 2)).startsWith(" => [3/3] RUN make").endsWith("1.3s");
+    assertThat(last.get(last.size() - 1)).contains("2.00MB / 2.00MB");
+  }
+
+  @Test
+  void tty_runningStepShowsItsLastOutputLines() {
+    TtyDisplay d = new TtyDisplay(out, now::get);
+    try {
+      d.vertexStarted(run, "[3/3] RUN make");
+      for (int i = 0; i < 10; i++) {
+        d.log(run, LogStream.STDERR, "line " + i);
+      }
+      List<String> frame = d.render(now.get(), "", 100);
+      assertThat(frame).contains(" => => # line 9").doesNotContain(" => => # line 3");
+      assertThat(d.render(now.get(), "", 3)).hasSize(3);
+    } finally {
+      d.finish(false);
+    }
+  }
+
+  @Test
+  void mode_parseAndResolve() {
+    assertThat(ProgressMode.parse("rawjson")).isEqualTo(ProgressMode.RAWJSON);
+    assertThat(ProgressMode.AUTO.resolve(true)).isEqualTo(ProgressMode.TTY);
+    assertThat(ProgressMode.AUTO.resolve(false)).isEqualTo(ProgressMode.PLAIN);
+    assertThat(ProgressMode.QUIET.resolve(true)).isEqualTo(ProgressMode.QUIET);
+    assertThatThrownBy(() -> ProgressMode.parse("TTY")).hasMessageContaining("auto, plain");
+  }
+}
