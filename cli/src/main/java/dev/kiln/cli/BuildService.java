@@ -78,11 +78,30 @@ final class BuildService {
           throw new CliException("--output " + Outputs.describe(spec) + ": " + e.getMessage(), e);
         }
       }
+      long t0 = System.nanoTime();
       ConversionResult converted = convert();
+      long t1 = System.nanoTime();
       try (KilnState state = KilnState.open(request, invocation, progress, images)) {
+        long t2 = System.nanoTime();
         SolveResult solved = solve(state, converted);
+        long t3 = System.nanoTime();
         CacheResult result = solved.outputs().get(0);
         List<ExportResult> written = export(state, converted, result, specs, outputs);
+        if (request.debug()) {
+          invocation
+              .err()
+              .printf(
+                  "debug: JVM up %d ms before main; convert %d ms, open state %d ms, solve %d ms"
+                      + " (%d run, %d cached), export %d ms%n",
+                  java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                      - (System.nanoTime() - Main.STARTED) / 1_000_000,
+                  (t1 - t0) / 1_000_000,
+                  (t2 - t1) / 1_000_000,
+                  (t3 - t2) / 1_000_000,
+                  solved.executed(),
+                  solved.cached(),
+                  (System.nanoTime() - t3) / 1_000_000);
+        }
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
         }

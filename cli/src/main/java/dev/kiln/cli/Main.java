@@ -9,6 +9,9 @@ import picocli.CommandLine;
  */
 public final class Main {
 
+  /** When this class was initialised (for {@code --debug} timings). */
+  static final long STARTED = System.nanoTime();
+
   private Main() {}
 
   /** Runs kiln with {@code args} and exits with its exit code. */
