@@ -1,0 +1,203 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.oci.Digests;
+import dev.kiln.testsupport.BusyboxContext;
+import dev.kiln.testsupport.ProcessResult;
+import dev.kiln.testsupport.ProcessRunner;
+import dev.kiln.testsupport.RegistryContainer;
+import dev.kiln.testsupport.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The final file system of a multi-stage build with RUN steps, built once by kiln and once by
+ * docker's own builder ({@code DOCKER_BUILDKIT=1 docker build --network none}, dockerd 20.10), both
+ * exported with {@code docker export}: paths, types, modes, owners, link targets and contents must
+ * be equal.
+ */
+class DockerParityIT {
+
+  static final String DOCKERFILE =
+      """
+      ARG BASE
+      FROM ${BASE} AS build
+      WORKDIR /work
+      RUN echo one > a.txt && mkdir -p d/e && echo two > d/e/b.txt && ln -s a.txt link \\
+          && chmod 0600 a.txt && ln a.txt hard.txt && mkdir -p gone/inner && touch gone/inner/x
+      RUN rm d/e/b.txt && rm -rf gone && echo three > c.txt && chmod 0750 d
+      ENV GREETING=hi
+      RUN echo "$GREETING" > greeting.txt && mkdir -p empty/dir
+
+      FROM ${BASE}
+      COPY --from=build /work /app
+      COPY --chown=app:app --chmod=0640 local.txt /app/local.txt
+      RUN mkdir -p /data && echo data > /data/file && chown -R 1000:1000 /data
+      USER app
+      WORKDIR /home/app/w
+      RUN id -u > uid.txt && pwd > pwd.txt && echo "$HOME" > home.txt
+      USER root
+      RUN rm /app/c.txt && mkdir -p /app/d && echo replaced > /app/d/new.txt
+      """;
+
+  /** The docker client of Debian's docker.io package, matching its dockerd 20.10. */
+  static final String DEBIAN_DOCKER = "/usr/bin/docker";
+
+  static RegistryContainer registry;
+  static String base;
+  static Path shared;
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void startRegistryAndPushBase() throws Exception {
+    Tools.require("docker");
+    Tools.require("runc");
+    assertThat(Path.of(DEBIAN_DOCKER)).as("install Debian's docker.io").isExecutable();
+    registry = RegistryContainer.open();
+    registry.start();
+    shared = Files.createTempDirectory("kiln-parity-it");
+    base = registry.hostPort() + "/kiln-it/busybox:parity";
+    Kiln.Run r =
+        Kiln.run(
+            shared,
+            Map.of(),
+            "build",
+            "--root",
+            shared.resolve("root").toString(),
+            "--progress=plain",
+            "-t",
+            base,
+            "--push",
+            BusyboxContext.create(shared.resolve("busybox")).toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (registry != null) {
+      registry.close();
+    }
+    ProcessRunner.of("rm", "-rf", shared.toString()).run();
+  }
+
+  private static ProcessResult run(Map<String, String> env, String... cmd) {
+    ProcessRunner p = ProcessRunner.of(cmd).timeout(Duration.ofMinutes(5));
+    for (Map.Entry<String, String> e : env.entrySet()) {
+      p = p.env(e.getKey(), e.getValue());
+    }
+    return p.run();
+  }
+
+  private static String ok(String... cmd) {
+    return run(Map.of(), cmd).assertSuccess().stdout();
+  }
+
+  @Test
+  void multiStageWithRun_sameFileSystemAsDockersBuilder() throws Exception {
+    Path context = Files.createDirectories(tmp.resolve("ctx"));
+    Files.writeString(context.resolve("Dockerfile"), DOCKERFILE);
+    Files.writeString(context.resolve("local.txt"), "from the context\n");
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String kilnRef = registry.hostPort() + "/kiln-it/parity:" + suffix;
+    String dockerTag = "kiln-parity-docker:" + suffix;
+    String kilnContainer = "kiln-parity-k-" + suffix;
+    String dockerContainer = "kiln-parity-d-" + suffix;
+    try {
+      Kiln.Run r =
+          Kiln.run(
+              tmp,
+              Map.of(),
+              "build",
+              "--root",
+              tmp.resolve("root").toString(),
+              "--progress=plain",
+              "--build-arg",
+              "BASE=" + base,
+              "-t",
+              kilnRef,
+              "--push",
+              context.toString());
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      ok("docker", "pull", "-q", kilnRef);
+      // Debian's docker.io client (20.10) has the classic BuildKit builder built in; newer
+      // clients earlier on PATH need the buildx plugin instead.
+      run(
+              Map.of("DOCKER_BUILDKIT", "1"),
+              DEBIAN_DOCKER,
+              "build",
+              "--network",
+              "none",
+              "--build-arg",
+              "BASE=" + base,
+              "-t",
+              dockerTag,
+              context.toString())
+          .assertSuccess();
+      ok("docker", "create", "--name", kilnContainer, kilnRef);
+      ok("docker", "create", "--name", dockerContainer, dockerTag);
+      Path kilnTar = tmp.resolve("kiln.tar");
+      Path dockerTar = tmp.resolve("docker.tar");
+      ok("docker", "export", "-o", kilnTar.toString(), kilnContainer);
+      ok("docker", "export", "-o", dockerTar.toString(), dockerContainer);
+
+      Map<String, String> kiln = entries(kilnTar);
+      Map<String, String> docker = entries(dockerTar);
+
+      assertThat(kiln).containsKey("app/greeting.txt").doesNotContainKey("app/c.txt");
+      assertThat(kiln).isEqualTo(docker);
+    } finally {
+      run(Map.of(), "docker", "rm", "-f", kilnContainer, dockerContainer);
+      run(Map.of(), "docker", "rmi", "-f", kilnRef, dockerTag);
+    }
+  }
+
+  /** Path → "type mode uid:gid content-or-target" for every entry of a {@code docker export}. */
+  static Map<String, String> entries(Path tar) throws IOException {
+    Map<String, String> out = new TreeMap<>();
+    try (InputStream in = Files.newInputStream(tar);
+        TarArchiveInputStream t = new TarArchiveInputStream(in)) {
+      TarArchiveEntry e;
+      while ((e = t.getNextEntry()) != null) {
+        String name = e.getName().replaceAll("/$", "");
+        if (name.equals(".dockerenv")) {
+          continue;
+        }
+        String what;
+        if (e.isSymbolicLink()) {
+          what = "symlink -> " + e.getLinkName();
+        } else if (e.isLink()) {
+          what = "hardlink -> " + e.getLinkName();
+        } else if (e.isDirectory()) {
+          what = "dir";
+        } else if (e.isFile()) {
+          what = "file " + Digests.sha256(t.readAllBytes()).hex().substring(0, 16);
+        } else {
+          what = "special " + e.getDevMajor() + "," + e.getDevMinor();
+        }
+        out.put(
+            name,
+            what
+                + String.format(" %04o", e.getMode() & 07777)
+                + " "
+                + e.getLongUserId()
+                + ":"
+                + e.getLongGroupId());
+      }
+    }
+    return out;
+  }
+}
