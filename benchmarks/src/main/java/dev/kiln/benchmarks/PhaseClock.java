@@ -1,0 +1,73 @@
+package dev.kiln.benchmarks;
+
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.oci.Digest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Wall times of one solve, taken from the scheduler's progress events: the time until the first
+ * vertex starts (cache keys, which for a build context include its checksum), then each executed
+ * vertex from start to completion. Named phases outside the solve are added with {@link #phase}.
+ * Thread-safe (synchronised; events are rare).
+ */
+final class PhaseClock implements ProgressListener {
+
+  private final List<String> lines = new ArrayList<>();
+  private final List<Digest> running = new ArrayList<>();
+  private final List<Long> startedAt = new ArrayList<>();
+  private long solveStart;
+  private boolean firstStartSeen;
+
+  /** Marks the start of the solve. */
+  synchronized void solveStarted() {
+    solveStart = System.nanoTime();
+    firstStartSeen = false;
+  }
+
+  /** Records a phase measured by the caller. */
+  synchronized void phase(String name, long nanos) {
+    lines.add(format(name, nanos));
+  }
+
+  @Override
+  public synchronized void vertexStarted(Digest vertex, String name) {
+    long now = System.nanoTime();
+    if (!firstStartSeen) {
+      firstStartSeen = true;
+      lines.add(
+          format("cache keys before the first vertex (incl. context checksum)", now - solveStart));
+    }
+    running.add(vertex);
+    startedAt.add(now);
+  }
+
+  @Override
+  public synchronized void vertexCompleted(Digest vertex, String name) {
+    int i = running.indexOf(vertex);
+    if (i >= 0) {
+      lines.add(format("vertex '" + name + "'", System.nanoTime() - startedAt.get(i)));
+      running.remove(i);
+      startedAt.remove(i);
+    }
+  }
+
+  @Override
+  public synchronized void vertexFailed(Digest vertex, String name, String message) {
+    lines.add("vertex '" + name + "' FAILED: " + message);
+  }
+
+  @Override
+  public void log(Digest vertex, LogStream stream, String line) {
+    System.out.println("  | " + line);
+  }
+
+  /** Prints the phases in the order they ended. */
+  synchronized void report() {
+    lines.forEach(System.out::println);
+  }
+
+  private static String format(String name, long nanos) {
+    return String.format("phase %-62s %8.2f s", name, nanos / 1e9);
+  }
+}
