@@ -12,15 +12,15 @@ ensure_jar() {
   fi
 }
 
-# run_check LOG MAIN ARGS... — runs MAIN under -Xmx256m, output to the terminal and LOG; returns
+# run_check LOG MAIN ARGS... — runs MAIN under -Xmx256m (or -Xmx$XMX, to probe the headroom), output to the terminal and LOG; returns
 # non-zero if the JVM fails, reports an OutOfMemoryError, or the peak heap exceeds 256 MiB.
 run_check() {
   local log=$1 main=$2
   shift 2
   local rc=0
-  java -Xmx256m -XX:+ExitOnOutOfMemoryError -cp "$JAR" "$main" "$@" 2>&1 | tee "$log" || rc=$?
+  java "-Xmx${XMX:-256m}" -XX:+ExitOnOutOfMemoryError -cp "$JAR" "$main" "$@" 2>&1 | tee "$log" || rc=$?
   if grep -q OutOfMemoryError "$log"; then
-    echo "FAIL: OutOfMemoryError under -Xmx256m" >&2
+    echo "FAIL: OutOfMemoryError under -Xmx${XMX:-256m}" >&2
     return 1
   fi
   if [[ $rc -ne 0 ]]; then

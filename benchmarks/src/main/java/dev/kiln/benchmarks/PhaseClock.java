@@ -8,8 +8,9 @@ import java.util.List;
 /**
  * Wall times of one solve, taken from the scheduler's progress events: the time until the first
  * vertex starts (cache keys, which for a build context include its checksum), then each executed
- * vertex from start to completion. Named phases outside the solve are added with {@link #phase}.
- * Thread-safe (synchronised; events are rare).
+ * vertex from start to completion; a process's output lines carry their time since their vertex
+ * started (so a RUN ending with an {@code echo} shows when its process finished). Named phases
+ * outside the solve are added with {@link #phase}. Thread-safe (synchronised; events are rare).
  */
 final class PhaseClock implements ProgressListener {
 
@@ -57,9 +58,12 @@ final class PhaseClock implements ProgressListener {
     lines.add("vertex '" + name + "' FAILED: " + message);
   }
 
+  /** Output lines are kept with their time since the vertex started, to time the process. */
   @Override
-  public void log(Digest vertex, LogStream stream, String line) {
-    System.out.println("  | " + line);
+  public synchronized void log(Digest vertex, LogStream stream, String line) {
+    int i = running.indexOf(vertex);
+    long since = i < 0 ? 0 : System.nanoTime() - startedAt.get(i);
+    lines.add(String.format("  | %8.2f s after the vertex started: %s", since / 1e9, line));
   }
 
   /** Prints the phases in the order they ended. */
