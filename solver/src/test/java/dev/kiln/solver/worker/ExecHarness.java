@@ -119,5 +119,10 @@ final class ExecHarness {
   }
 
   /** One finished solve. */
-  record Solved(LocalWorker worker, SolveResult result, Events events) {}
+  record Solved(LocalWorker worker, SolveResult result, Events events) {
+    /** The layer chain of the first output. */
+    List<Descriptor> layers() {
+      return result.outputs().get(0).layers();
+    }
+  }
 }
