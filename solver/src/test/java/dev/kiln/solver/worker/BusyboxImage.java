@@ -31,10 +31,12 @@ final class BusyboxImage implements ImageSource {
   /** Applets used by the worker tests beyond those {@link BusyboxRootfs} links. */
   private static final List<String> EXTRA_APPLETS = List.of("dd", "head", "mv", "chmod", "tail");
 
+  private final Path rootfs;
   private final LayerBlob blob;
   private final Descriptor layer;
 
-  private BusyboxImage(LayerBlob blob) {
+  private BusyboxImage(Path rootfs, LayerBlob blob) {
+    this.rootfs = rootfs;
     this.blob = blob;
     this.layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
   }
@@ -51,11 +53,12 @@ final class BusyboxImage implements ImageSource {
     LayerBlob blob =
         new LayerWriter(LayerWriter.Options.defaults())
             .write(DirectoryWalker.of(rootfs), dir.resolve("blobs"));
-    return new BusyboxImage(blob);
+    return new BusyboxImage(rootfs, blob);
   }
 
-  LayerBlob blob() {
-    return blob;
+  /** The tree the layer was written from. */
+  Path rootfs() {
+    return rootfs;
   }
 
   @Override
