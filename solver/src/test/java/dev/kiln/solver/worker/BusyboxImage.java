@@ -41,9 +41,15 @@ final class BusyboxImage implements ImageSource {
     this.layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
   }
 
-  /** Builds the rootfs and its layer blob under {@code dir} (created). */
+  /** Builds the rootfs (with /etc/hosts and /etc/resolv.conf) and its layer under {@code dir}. */
   static BusyboxImage create(Path dir) throws Exception {
-    Path rootfs = BusyboxRootfs.create(Files.createDirectories(dir.resolve("rootfs")), true);
+    return create(dir, true);
+  }
+
+  /** Builds the rootfs and its layer blob under {@code dir} (created). */
+  static BusyboxImage create(Path dir, boolean withEtcNetFiles) throws Exception {
+    Path rootfs =
+        BusyboxRootfs.create(Files.createDirectories(dir.resolve("rootfs")), withEtcNetFiles);
     for (String applet : EXTRA_APPLETS) {
       Path link = rootfs.resolve("bin").resolve(applet);
       if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {

@@ -80,4 +80,42 @@ class WorkerExecLayersIT {
     assertThat(tree).doesNotContainKeys("app/keep/b", "app/gone/x", "app/gone/y");
     assertThat(Files.readString(applied.resolve("app/gone/z"))).isEqualTo("z\n");
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "native"})
+  void solve_imageWithoutHostsFiles_layerHoldsOnlyWhatTheRunWrote(String snapshotter)
+      throws Exception {
+    ExecHarness h =
+        new ExecHarness(tmp.resolve("state"), BusyboxImage.create(tmp.resolve("image"), false))
+            .snapshotter(snapshotter);
+    Definition def =
+        ExecHarness.busybox()
+            .run(Run.shell("echo hi > /f").tmpfs("/scratch/tmp"))
+            .root()
+            .definition();
+
+    ExecHarness.Solved run = h.solve(def);
+
+    // The mount points (/etc/hosts, /etc/resolv.conf, /scratch/tmp) are not part of the change.
+    assertThat(h.entries(run.layers().get(1))).containsExactly("f");
+    Path rootfs = run.worker().snapshot(run.result().outputs().get(0));
+    assertThat(rootfs.resolve("etc/hosts")).doesNotExist();
+    assertThat(rootfs.resolve("scratch")).doesNotExist();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"overlay", "native"})
+  void solve_runWritingNextToAMountStub_keepsItsDirectoryChange(String snapshotter)
+      throws Exception {
+    ExecHarness h =
+        new ExecHarness(tmp.resolve("state"), BusyboxImage.create(tmp.resolve("image"), false))
+            .snapshotter(snapshotter);
+    Definition def = ExecHarness.busybox().run(Run.shell("echo x > /etc/motd")).root().definition();
+
+    ExecHarness.Solved run = h.solve(def);
+
+    assertThat(h.entries(run.layers().get(1))).containsExactly("etc/", "etc/motd");
+    Path rootfs = run.worker().snapshot(run.result().outputs().get(0));
+    assertThat(rootfs.resolve("etc/resolv.conf")).doesNotExist();
+  }
 }
