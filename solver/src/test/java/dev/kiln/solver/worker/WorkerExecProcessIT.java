@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.Run;
+import dev.kiln.core.graph.State;
 import dev.kiln.solver.scheduler.SolveException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -109,5 +110,24 @@ class WorkerExecProcessIT {
 
     assertThat(events.logs()).contains("STDOUT out-1", "STDERR err-1", "STDOUT out-2");
     assertThat(events.logs()).containsSubsequence("STDOUT out-1", "STDOUT out-2");
+  }
+
+  @Test
+  void solve_readOnlyBindOfAnotherStage_processReadsItAndCannotWriteIt() throws Exception {
+    State other =
+        ExecHarness.busybox().run(Run.shell("mkdir /out && echo built > /out/artifact")).root();
+    Definition def =
+        ExecHarness.busybox()
+            .run(
+                Run.shell("cat /in/artifact > /copied; touch /in/x 2>/dev/null || echo ro > /ro")
+                    .mount("/in", other, "/out", true))
+            .root()
+            .definition();
+
+    Path rootfs = rootfs(def);
+
+    assertThat(Files.readString(rootfs.resolve("copied"))).isEqualTo("built\n");
+    assertThat(Files.readString(rootfs.resolve("ro"))).isEqualTo("ro\n");
+    assertThat(rootfs.resolve("in")).doesNotExist();
   }
 }
