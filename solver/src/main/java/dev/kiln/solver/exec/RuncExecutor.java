@@ -122,7 +122,7 @@ public final class RuncExecutor implements AutoCloseable {
       Files.writeString(hosts, BundleFiles.hosts(request.hostname()));
       Files.writeString(resolvConf, BundleFiles.resolvConf(request.network()));
       ObjectNode spec = RuntimeSpec.build(request, user, hosts, resolvConf);
-      stubs = MountStubs.record(request.rootfs(), destinations(spec));
+      stubs = MountStubs.create(request.rootfs(), targets(spec));
       Files.write(bundle.resolve("config.json"), RuntimeSpec.toBytes(spec));
       long started = System.nanoTime();
       int exit = runContainer(id, bundle, request, output);
@@ -187,9 +187,16 @@ public final class RuncExecutor implements AutoCloseable {
     }
   }
 
-  private static List<String> destinations(ObjectNode spec) {
-    List<String> out = new ArrayList<>();
-    spec.get("mounts").forEach(m -> out.add(m.get("destination").asText()));
+  private static List<MountStubs.Target> targets(ObjectNode spec) {
+    List<MountStubs.Target> out = new ArrayList<>();
+    spec.get("mounts")
+        .forEach(
+            m ->
+                out.add(
+                    new MountStubs.Target(
+                        m.get("destination").asText(),
+                        m.get("type").asText().equals("bind")
+                            && Files.isRegularFile(Path.of(m.get("source").asText())))));
     return out;
   }
 

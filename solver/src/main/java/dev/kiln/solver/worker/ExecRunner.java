@@ -178,7 +178,9 @@ final class ExecRunner {
   private static EntrySource changes(SnapshotChanges c, Path base) throws IOException {
     if (c.kind() == SnapshotChanges.Kind.OVERLAY_UPPERDIR) {
       try {
-        return new OverlayUpperConverter(c.changes(), OpaqueProbe.getfattr());
+        OpaqueProbe probe = OpaqueProbe.getfattr();
+        UpperPruner.prune(c.changes(), base, probe);
+        return new OverlayUpperConverter(c.changes(), probe);
       } catch (LayerException e) {
         throw new IOException(e.getMessage(), e);
       }

@@ -1,0 +1,80 @@
+package dev.kiln.solver.worker;
+
+import dev.kiln.solver.layer.OpaqueProbe;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Removes from an overlay upperdir the directories that overlayfs copied up but that hold no
+ * change: empty, not opaque, and with the same mode, owner, mtime and {@code user.*} xattrs as the
+ * lower directory. Copy-up happens as soon as anything is created in a directory, even if it is
+ * removed again (the executor's mount-point stub for {@code /etc/hosts} in an image without one); a
+ * tree diff of the same run would not list such a directory, so neither must the layer, or the
+ * overlay and native snapshotters would give different diffIDs. Only for an upperdir over ONE lower
+ * that is no longer mounted (the upperdir is modified in place).
+ */
+final class UpperPruner {
+
+  private UpperPruner() {}
+
+  /** Prunes {@code upper} against {@code lower}. */
+  static void prune(Path upper, Path lower, OpaqueProbe probe) throws IOException {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(upper)) {
+      for (Path child : children) {
+        if (!Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path below = lower.resolve(child.getFileName().toString());
+        if (!Files.isDirectory(below, LinkOption.NOFOLLOW_LINKS)) {
+          continue; // new, or replacing a non-directory: a real change
+        }
+        prune(child, below, probe);
+        if (isEmpty(child) && sameMetadata(child, below) && !probe.isOpaque(child)) {
+          Files.delete(child);
+        }
+      }
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
+    }
+  }
+
+  private static boolean sameMetadata(Path a, Path b) throws IOException {
+    for (String attr : new String[] {"unix:mode", "unix:uid", "unix:gid", "lastModifiedTime"}) {
+      if (!Files.getAttribute(a, attr, LinkOption.NOFOLLOW_LINKS)
+          .equals(Files.getAttribute(b, attr, LinkOption.NOFOLLOW_LINKS))) {
+        return false;
+      }
+    }
+    return userXattrs(a).equals(userXattrs(b));
+  }
+
+  /** {@code user.*} xattrs, without overlayfs' own ({@code user.overlay.*} with userxattr). */
+  private static Map<String, ByteBuffer> userXattrs(Path p) throws IOException {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(
+            p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+    Map<String, ByteBuffer> out = new HashMap<>();
+    if (view == null) {
+      return out;
+    }
+    for (String name : view.list()) {
+      if (!name.startsWith("overlay.")) {
+        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
+        view.read(name, buf);
+        out.put(name, buf.flip());
+      }
+    }
+    return out;
+  }
+}
