@@ -100,6 +100,25 @@ final class BuildCommand implements Callable<Integer> {
   @Option(names = "--debug", description = "Show stack traces of errors.")
   boolean debug;
 
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Suppress the build output and print the image ID on success.")
+  boolean quiet;
+
+  @Option(names = "--iidfile", paramLabel = "FILE", description = "Write the image ID to FILE.")
+  String iidFile;
+
+  @Option(
+      names = "--label",
+      paramLabel = "KEY=VALUE",
+      description = "Set a label on the image; repeatable.")
+  List<String> labels = new ArrayList<>();
+
+  @Option(
+      names = "--load",
+      description = "Load the image into the local docker engine (same as --output=type=docker).")
+  boolean load;
+
   private final Invocation invocation;
 
   BuildCommand(Invocation invocation) {
@@ -129,7 +148,8 @@ final class BuildCommand implements Callable<Integer> {
     checkPlatform();
     ProgressMode mode;
     try {
-      mode = ProgressMode.parse(progress).resolve(invocation.terminal());
+      mode =
+          quiet ? ProgressMode.QUIET : ProgressMode.parse(progress).resolve(invocation.terminal());
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
@@ -156,7 +176,11 @@ final class BuildCommand implements Callable<Integer> {
         snapshotter,
         epoch,
         metadataFile == null ? null : invocation.resolve(metadataFile),
-        debug);
+        debug,
+        quiet,
+        iidFile == null ? null : invocation.resolve(iidFile),
+        labels(),
+        load);
   }
 
   private void checkPlatform() throws CliException {
@@ -199,6 +223,18 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     return args;
+  }
+
+  private Map<String, String> labels() throws CliException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String l : labels) {
+      int eq = l.indexOf('=');
+      if (eq <= 0) {
+        throw new CliException("--label " + l + ": use KEY=VALUE");
+      }
+      out.put(l.substring(0, eq), l.substring(eq + 1));
+    }
+    return out;
   }
 
   private Instant sourceDateEpoch() throws CliException {

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param sourceDateEpoch {@code SOURCE_DATE_EPOCH}, or null
  * @param metadataFile {@code --metadata-file}, or null
  * @param debug {@code --debug}
+ * @param quiet {@code -q}: no progress; the image ID is printed on success
+ * @param iidFile {@code --iidfile}, or null
+ * @param labels {@code --label} values, added to the image config's labels
+ * @param load {@code --load}: load the image into the local docker engine
  */
 public record BuildRequest(
     Path context,
@@ -41,7 +45,11 @@ public record BuildRequest(
     String snapshotter,
     Instant sourceDateEpoch,
     Path metadataFile,
-    boolean debug) {
+    boolean debug,
+    boolean quiet,
+    Path iidFile,
+    Map<String, String> labels,
+    boolean load) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -50,6 +58,7 @@ public record BuildRequest(
     tags = List.copyOf(tags);
     outputs = List.copyOf(outputs);
     buildArgs = Map.copyOf(buildArgs);
+    labels = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(labels));
     Objects.requireNonNull(progress, "progress");
     if (progress == ProgressMode.AUTO) {
       throw new IllegalArgumentException("progress must be resolved");

@@ -68,14 +68,17 @@ final class BuildService {
   /** Builds and exports; returns normally only when every output was written. */
   void build() throws CliException {
     boolean success = false;
+    List<Outputs.Output> loads = new ArrayList<>();
     try (clients) {
-      List<ExportSpec> specs = Outputs.resolve(request, invocation.err());
+      List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
+      loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
-      for (ExportSpec spec : specs) {
+      for (Outputs.Output o : specs) {
         try {
-          outputs.add(exporters.create(spec));
+          outputs.add(exporters.create(o.spec()));
         } catch (ExportSpecException e) {
-          throw new CliException("--output " + Outputs.describe(spec) + ": " + e.getMessage(), e);
+          cleanUp(specs);
+          throw new CliException("--output " + o.typed() + ": " + e.getMessage(), e);
         }
       }
       long t0 = System.nanoTime();
@@ -105,10 +108,12 @@ final class BuildService {
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
         }
+        imageId(written);
       }
       success = true;
     } finally {
       progress.finish(success);
+      cleanUp(loads);
     }
   }
 
@@ -189,7 +194,7 @@ final class BuildService {
       KilnState state,
       ConversionResult converted,
       CacheResult result,
-      List<ExportSpec> specs,
+      List<Outputs.Output> specs,
       List<ImageExporter> outputs)
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
@@ -203,17 +208,29 @@ final class BuildService {
           new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null);
       layers.add(new ExportLayer(blob, Digest.parse(diffId), images.origin(d.digest())));
     }
-    ExportableImage image = new ExportableImage(converted.imageConfig(), layers, Map.of(), null);
+    ExportableImage image =
+        new ExportableImage(withLabels(converted.imageConfig()), layers, Map.of(), null);
     List<ExportResult> written = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
-      ExportSpec spec = specs.get(i);
-      String name = "exporting to " + Outputs.describe(spec);
+      Outputs.Output output = specs.get(i);
+      ExportSpec spec = output.spec();
+      String name = "exporting to " + Outputs.describe(output);
       Digest step = Digests.sha256(name + "#" + i);
       progress.vertexStarted(step, name);
       try {
         ExportableImage target =
             "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
-        ExportResult r = outputs.get(i).export(target, state.store());
+        ExportResult r;
+        try {
+          r = outputs.get(i).export(target, state.store());
+          if (output.loadFile() != null) {
+            DockerLoad.load(output.loadFile(), progress, step);
+          }
+        } finally {
+          if (output.loadFile() != null) {
+            Files.deleteIfExists(output.loadFile());
+          }
+        }
         written.add(r);
         if (r.manifest() != null) {
           progress.log(
@@ -232,6 +249,63 @@ final class BuildService {
       }
     }
     return written;
+  }
+
+  /** The image config with the {@code --label} values added (they win over LABEL). */
+  private dev.kiln.oci.ImageConfig withLabels(dev.kiln.oci.ImageConfig config) {
+    if (request.labels().isEmpty()) {
+      return config;
+    }
+    Map<String, String> labels = new java.util.LinkedHashMap<>();
+    if (config.config() != null && config.config().labels() != null) {
+      labels.putAll(config.config().labels());
+    }
+    labels.putAll(request.labels());
+    dev.kiln.oci.ContainerConfig c =
+        config.config() == null ? dev.kiln.oci.ContainerConfig.empty() : config.config();
+    return config.withConfig(c.withLabels(labels));
+  }
+
+  /**
+   * {@code -q} prints and {@code --iidfile} writes the image ID: the manifest digest of a pushed
+   * image, else the config digest (docker's image ID), as buildx does.
+   */
+  private void imageId(List<ExportResult> written) throws CliException {
+    if (!request.quiet() && request.iidFile() == null) {
+      return;
+    }
+    String id = null;
+    for (ExportResult r : written) {
+      if (r.manifest() != null) {
+        id = "image".equals(r.type()) ? r.manifest().digest().toString() : r.config().toString();
+        break;
+      }
+    }
+    if (id == null) {
+      return;
+    }
+    if (request.quiet()) {
+      invocation.out().println(id);
+    }
+    if (request.iidFile() != null) {
+      try {
+        Files.writeString(request.iidFile(), id);
+      } catch (IOException e) {
+        throw new CliException("--iidfile " + request.iidFile() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void cleanUp(List<Outputs.Output> outputs) {
+    for (Outputs.Output o : outputs) {
+      if (o.loadFile() != null) {
+        try {
+          Files.deleteIfExists(o.loadFile());
+        } catch (IOException e) {
+          // A temp file; nothing else to do.
+        }
+      }
+    }
   }
 
   /** The lines after the first of the failure's message (e.g. a RUN's last output), or null. */

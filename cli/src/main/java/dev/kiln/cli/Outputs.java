@@ -2,23 +2,37 @@ package dev.kiln.cli;
 
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.image.export.ExportSpecException;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Turns {@code -o}, {@code -t} and {@code --push} into export specs the way {@code docker buildx
- * build} does: tags name the image of image-writing outputs that have no name; {@code --push} makes
- * {@code type=image} outputs push; {@code -t} with {@code --push} and no {@code -o} pushes.
+ * Turns {@code -o}, {@code -t}, {@code --push} and {@code --load} into outputs the way {@code
+ * docker buildx build} does: tags name the image of image-writing outputs that have no name; {@code
+ * --push} makes {@code type=image} outputs push; {@code -t} with {@code --push} and no {@code -o}
+ * pushes; {@code --load}, or {@code type=docker} without {@code dest}, writes a docker archive to a
+ * temporary file that is then given to {@code docker load}.
  */
 final class Outputs {
 
+  /**
+   * One output.
+   *
+   * @param spec the exporter spec
+   * @param typed what the user typed, for messages
+   * @param loadFile the temporary archive to {@code docker load} afterwards, or null
+   */
+  record Output(ExportSpec spec, String typed, Path loadFile) {}
+
   private Outputs() {}
 
-  static List<ExportSpec> resolve(BuildRequest request, PrintStream warnings) throws CliException {
-    List<ExportSpec> specs = new ArrayList<>();
+  static List<Output> resolve(BuildRequest request, PrintStream warnings) throws CliException {
+    List<Output> outputs = new ArrayList<>();
     for (String o : request.outputs()) {
       ExportSpec spec;
       try {
@@ -26,29 +40,32 @@ final class Outputs {
       } catch (ExportSpecException e) {
         throw new CliException("--output " + o + ": " + e.getMessage(), e);
       }
-      specs.add(adjust(spec, request));
+      outputs.add(adjust(spec, o, request));
     }
-    if (specs.isEmpty()) {
-      if (request.push()) {
-        if (request.tags().isEmpty()) {
-          throw new CliException("--push needs an image name: add -t NAME:TAG");
-        }
-        try {
-          specs.add(ExportSpec.fromTags(request.tags(), true));
-        } catch (ExportSpecException e) {
-          throw new CliException("-t: " + e.getMessage(), e);
-        }
-      } else {
-        warnings.println(
-            "WARNING: No output specified. The build result will only remain in kiln's build"
-                + " cache. To push it use --push, to write it elsewhere use -o (e.g."
-                + " -o type=oci,dest=image.tar or -o type=docker,dest=image.tar).");
+    if (request.load() && outputs.stream().noneMatch(o -> o.loadFile() != null)) {
+      outputs.add(adjust(new ExportSpec("docker", Map.of()), "--load", request));
+    }
+    if (request.push() && outputs.stream().noneMatch(o -> o.spec().type().equals("image"))) {
+      if (request.tags().isEmpty()) {
+        throw new CliException("--push needs an image name: add -t NAME:TAG");
+      }
+      try {
+        outputs.add(new Output(ExportSpec.fromTags(request.tags(), true), "--push", null));
+      } catch (ExportSpecException e) {
+        throw new CliException("-t: " + e.getMessage(), e);
       }
     }
-    return specs;
+    if (outputs.isEmpty()) {
+      warnings.println(
+          "WARNING: No output specified. The build result will only remain in kiln's build"
+              + " cache. To push it use --push, to load it into docker use --load, to write it"
+              + " elsewhere use -o (e.g. -o type=oci,dest=image.tar).");
+    }
+    return outputs;
   }
 
-  private static ExportSpec adjust(ExportSpec spec, BuildRequest request) {
+  private static Output adjust(ExportSpec spec, String typed, BuildRequest request)
+      throws CliException {
     boolean image = List.of("image", "oci", "docker").contains(spec.type());
     Map<String, String> attrs = new LinkedHashMap<>(spec.attrs());
     if (image && !attrs.containsKey("name") && !request.tags().isEmpty()) {
@@ -57,11 +74,24 @@ final class Outputs {
     if ("image".equals(spec.type()) && request.push()) {
       attrs.put("push", "true");
     }
-    return new ExportSpec(spec.type(), attrs);
+    Path load = null;
+    if ("docker".equals(spec.type()) && !attrs.containsKey("dest")) {
+      try {
+        load = Files.createTempFile("kiln-load-", ".tar");
+      } catch (IOException e) {
+        throw new CliException("--load: cannot create a temporary file: " + e.getMessage(), e);
+      }
+      attrs.put("dest", load.toString());
+    }
+    return new Output(new ExportSpec(spec.type(), attrs), typed, load);
   }
 
   /** A short description of an output for progress and errors: {@code oci dest=out.tar}. */
-  static String describe(ExportSpec spec) {
+  static String describe(Output output) {
+    ExportSpec spec = output.spec();
+    if (output.loadFile() != null) {
+      return "docker image store";
+    }
     String where = spec.get("dest");
     if (where == null) {
       where = spec.get("name");

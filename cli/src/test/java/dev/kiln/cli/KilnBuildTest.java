@@ -233,4 +233,44 @@ class KilnBuildTest {
     assertThat(Files.readString(tmp.resolve("fs/ctx/Dockerfile"), StandardCharsets.UTF_8))
         .contains("ARG GREETING");
   }
+
+  @Test
+  void build_quietWithIidfileAndLabel_printsOnlyTheImageIdAndLabelsTheImage() throws Exception {
+    Path iid = tmp.resolve("iid");
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "-q",
+            "--iidfile",
+            iid.toString(),
+            "--label",
+            "org.example.from-cli=yes",
+            "--label",
+            "org.opencontainers.image.title=overridden",
+            "-o",
+            "type=oci,tar=false,dest=" + tmp.resolve("oci"),
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    ImageConfig config = config(tmp.resolve("oci"));
+    OciLayout layout = OciLayout.open(tmp.resolve("oci"));
+    ImageManifest m = (ImageManifest) layout.readManifest(layout.index().manifests().get(0));
+    assertThat(r.out().strip()).isEqualTo(m.config().digest().toString());
+    assertThat(iid).hasContent(m.config().digest().toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(config.config().labels())
+        .containsEntry("org.example.from-cli", "yes")
+        .containsEntry("org.opencontainers.image.title", "overridden")
+        .containsKey("org.opencontainers.image.description");
+  }
+
+  @Test
+  void build_badLabel_saysKeyEqualsValue() {
+    Kiln.Run r = build("--label", "novalue");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("--label novalue");
+  }
 }

@@ -189,6 +189,20 @@ class KilnRegistryIT {
   }
 
   @Test
+  void load_putsTheTaggedImageIntoDocker() {
+    String name = "kiln-it/load:" + tag();
+    Kiln.Run r = build("--load", "-t", name);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    try {
+      assertThat(ok("docker", "run", "--rm", "--network=none", name))
+          .isEqualTo("hello from a kiln-built image\n");
+      assertThat(r.steps()).containsEntry("exporting to docker image store", "DONE");
+    } finally {
+      run("docker", "rmi", "-f", name);
+    }
+  }
+
+  @Test
   void secondBuild_reportsEveryStepCachedAndRunsNothing() {
     Kiln.Run first = build("-o", "type=oci,dest=" + tmp.resolve("a.tar"));
     Kiln.Run second = build("-o", "type=oci,dest=" + tmp.resolve("b.tar"));
