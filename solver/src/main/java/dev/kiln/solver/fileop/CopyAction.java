@@ -54,7 +54,9 @@ final class CopyAction {
     }
     boolean destIsDir = copy.dest().endsWith("/") || sources.size() > 1;
     Path destPath = dest.resolve(copy.dest(), true);
-    prepareDestination(destPath, destIsDir);
+    // Prepared on the first plain copy: an archive creates its destination itself, in one mkdir -p
+    // so the fixed timestamp of the parents holds.
+    boolean prepared = false;
     TreeCopier copier = new TreeCopier(dest, copy.mode(), owner, options.privileged(), name);
     for (String virtual : sources) {
       Path from = src.resolve(virtual, copy.followSymlinks());
@@ -68,6 +70,10 @@ final class CopyAction {
           && ArchiveUnpacker.isArchive(from)) {
         unpack(virtual, from, destPath);
         continue;
+      }
+      if (!prepared) {
+        prepareDestination(destPath, destIsDir);
+        prepared = true;
       }
       BasicFileAttributes da = RootedFs.lstat(destPath);
       boolean destExists = da != null;
@@ -152,9 +158,9 @@ final class CopyAction {
   }
 
   /**
-   * Extracts the archive {@code from} into {@code destPath} as a directory, created (with its
-   * parents) when missing whatever {@code createDestPath} says, as BuildKit's {@code MkdirAll}.
-   * {@code --chmod} does not apply to extracted entries; {@code --chown} does.
+   * Extracts the archive {@code from} into {@code destPath} as a directory, created when missing as
+   * BuildKit's {@code MkdirAll} (its parents too, unless {@code createDestPath} is false). {@code
+   * --chmod} does not apply to extracted entries; {@code --chown} does.
    */
   private void unpack(String virtual, Path from, Path destPath)
       throws IOException, FileOpException {
@@ -169,6 +175,14 @@ final class CopyAction {
               + ": it is not a directory");
     }
     if (a == null) {
+      Path parent = destPath.getParent();
+      if (!copy.createDestPath()
+          && parent != null
+          && parent.startsWith(dest.root())
+          && RootedFs.lstat(parent) == null) {
+        throw new FileOpException(
+            name + " failed: destination parent " + dest.display(parent) + " does not exist");
+      }
       createDirs(destPath);
     }
     ArchiveUnpacker unpacker =
