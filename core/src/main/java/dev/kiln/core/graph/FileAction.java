@@ -22,6 +22,11 @@ public sealed interface FileAction {
    * @param allowEmptyWildcard a wildcard matching nothing is not an error
    * @param mode chmod applied to copied files, or -1 to keep
    * @param owner chown applied to copied files, or null to keep
+   * @param attemptUnpackDockerCompatibility Dockerfile {@code ADD} of a local source (BuildKit's
+   *     {@code FileActionCopy.attemptUnpackDockerCompatibility}): a matched source that is a
+   *     regular file whose content is a tar archive (plain, gzip, bzip2, xz or zstd) is extracted
+   *     into {@code dest} as a directory instead of being copied; any other source is copied as
+   *     usual. Part of the vertex digest only when true, so copies without it keep their digests
    */
   record Copy(
       int sourceInput,
@@ -33,7 +38,8 @@ public sealed interface FileAction {
       boolean allowWildcard,
       boolean allowEmptyWildcard,
       int mode,
-      Owner owner)
+      Owner owner,
+      boolean attemptUnpackDockerCompatibility)
       implements FileAction {
 
     /** Validates paths and mode. */
@@ -47,6 +53,32 @@ public sealed interface FileAction {
       if (allowEmptyWildcard && !allowWildcard) {
         throw new IllegalArgumentException("allowEmptyWildcard requires allowWildcard");
       }
+    }
+
+    /** A copy without {@code attemptUnpackDockerCompatibility} (a plain COPY). */
+    public Copy(
+        int sourceInput,
+        String src,
+        String dest,
+        boolean followSymlinks,
+        boolean dirContentsOnly,
+        boolean createDestPath,
+        boolean allowWildcard,
+        boolean allowEmptyWildcard,
+        int mode,
+        Owner owner) {
+      this(
+          sourceInput,
+          src,
+          dest,
+          followSymlinks,
+          dirContentsOnly,
+          createDestPath,
+          allowWildcard,
+          allowEmptyWildcard,
+          mode,
+          owner,
+          false);
     }
 
     /**
@@ -69,7 +101,8 @@ public sealed interface FileAction {
           allowWildcard,
           allowEmptyWildcard,
           mode,
-          newOwner);
+          newOwner,
+          attemptUnpackDockerCompatibility);
     }
 
     /** This copy with chmod {@code newMode}. */
@@ -84,7 +117,24 @@ public sealed interface FileAction {
           allowWildcard,
           allowEmptyWildcard,
           newMode,
-          owner);
+          owner,
+          attemptUnpackDockerCompatibility);
+    }
+
+    /** This copy with {@code attemptUnpackDockerCompatibility} set to {@code unpack} (ADD). */
+    public Copy withAttemptUnpack(boolean unpack) {
+      return new Copy(
+          sourceInput,
+          src,
+          dest,
+          followSymlinks,
+          dirContentsOnly,
+          createDestPath,
+          allowWildcard,
+          allowEmptyWildcard,
+          mode,
+          owner,
+          unpack);
     }
   }
 

@@ -22,6 +22,15 @@ public final class FileStep {
     return copy(from, FileAction.Copy.of(0, src, dest));
   }
 
+  /**
+   * A Dockerfile {@code ADD} of a local source: {@link #copy(State, String, String)} that extracts
+   * a source whose content is a tar archive into {@code dest} ({@link
+   * FileAction.Copy#attemptUnpackDockerCompatibility}).
+   */
+  public static FileStep add(State from, String src, String dest) {
+    return copy(from, FileAction.Copy.of(0, src, dest).withAttemptUnpack(true));
+  }
+
   /** A copy from {@code from} with all options of {@code options} (its input index is ignored). */
   public static FileStep copy(State from, FileAction.Copy options) {
     return new FileStep(options, Objects.requireNonNull(from, "copy source state"));
@@ -76,7 +85,8 @@ public final class FileStep {
           c.allowWildcard(),
           c.allowEmptyWildcard(),
           c.mode(),
-          c.owner());
+          c.owner(),
+          c.attemptUnpackDockerCompatibility());
     }
     return action;
   }

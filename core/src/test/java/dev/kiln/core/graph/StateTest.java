@@ -87,6 +87,24 @@ class StateTest {
   }
 
   @Test
+  void file_add_setsAttemptUnpackAndSurvivesJsonRoundTrip() throws Exception {
+    State ctx = State.local("context");
+
+    State s =
+        State.scratch()
+            .file(FileStep.add(ctx, "/app.tar.gz", "/opt/"), FileStep.copy(ctx, "/b", "/b"));
+
+    List<FileAction> actions = ((FileOp) s.output().vertex().op()).actions();
+    FileAction.Copy add = (FileAction.Copy) actions.get(0);
+    assertThat(add.attemptUnpackDockerCompatibility()).isTrue();
+    assertThat(add.sourceInput()).isEqualTo(1);
+    assertThat(((FileAction.Copy) actions.get(1)).attemptUnpackDockerCompatibility()).isFalse();
+    Definition back = Definition.fromJson(s.definition().toJson());
+    assertThat(back).isEqualTo(s.definition());
+    assertThat(back.outputs().get(0).vertex().op()).isEqualTo(s.output().vertex().op());
+  }
+
+  @Test
   void sameCalls_produceEqualDigests() {
     assertThat(Graphs.multiStage().output()).isEqualTo(Graphs.multiStage().output());
   }

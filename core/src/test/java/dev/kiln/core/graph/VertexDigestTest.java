@@ -75,6 +75,27 @@ class VertexDigestTest {
         .isEqualTo(v.digest());
   }
 
+  @Test
+  void canonicalBytes_attemptUnpackFalse_flagOmittedSoDigestUnchanged() {
+    Vertex base = Vertex.of(new ScratchOp(), List.of());
+    FileAction.Copy copy = FileAction.Copy.of(0, "/a.tar", "/x/");
+
+    Vertex plain = Vertex.of(new FileOp(List.of(copy)), List.of(base.output(0)));
+    Vertex unset =
+        Vertex.of(
+            new FileOp(List.of(copy.withAttemptUnpack(true).withAttemptUnpack(false))),
+            List.of(base.output(0)));
+    Vertex add =
+        Vertex.of(new FileOp(List.of(copy.withAttemptUnpack(true))), List.of(base.output(0)));
+
+    assertThat(new String(plain.canonicalBytes(), StandardCharsets.UTF_8))
+        .doesNotContain("attemptUnpack");
+    assertThat(unset.digest()).isEqualTo(plain.digest());
+    assertThat(new String(add.canonicalBytes(), StandardCharsets.UTF_8))
+        .contains("\"attemptUnpackDockerCompatibility\":true");
+    assertThat(add.digest()).isNotEqualTo(plain.digest());
+  }
+
   static Stream<List<Op>> semanticVariants() {
     ExecMeta meta = new ExecMeta(List.of("sh", "-c", "x"), List.of("A=1"), "/", "");
     List<Mount> root = List.of(Mount.root());
@@ -160,6 +181,7 @@ class VertexDigestTest {
                 List.of(
                     new FileAction.Copy(0, "/a", "/b", true, true, true, true, true, -1, null))),
             new FileOp(List.of(copy.withMode(0755))),
+            new FileOp(List.of(copy.withAttemptUnpack(true))),
             new FileOp(List.of(copy.withOwner(Owner.parse("1000:1000")))),
             new FileOp(List.of(copy.withOwner(Owner.parse("app:app")))),
             new FileOp(List.of(copy.withOwner(Owner.parse("app")))),

@@ -1,6 +1,9 @@
 package dev.kiln.solver.fileop;
 
 import dev.kiln.core.graph.FileAction;
+import dev.kiln.solver.layer.ArchiveUnpacker;
+import dev.kiln.solver.layer.LayerApplier;
+import dev.kiln.solver.layer.LayerException;
 import java.io.IOException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -14,7 +17,10 @@ import java.util.List;
  * copy): the source is resolved inside its root, wildcards expand per component, the destination is
  * a directory when it ends in {@code /} or there are several sources, a directory source is copied
  * as its contents when {@code dirContentsOnly}, and a source lands inside an existing destination
- * directory under its own base name. One instance per action; not thread-safe.
+ * directory under its own base name. With {@code attemptUnpackDockerCompatibility} (ADD), a matched
+ * source that is a regular file whose content is a tar archive is extracted into the destination
+ * directory by {@link ArchiveUnpacker} instead (BuildKit's {@code unpack}). One instance per
+ * action; not thread-safe.
  */
 final class CopyAction {
   private final FileAction.Copy copy;
@@ -38,7 +44,7 @@ final class CopyAction {
     this.dest = dest;
     this.owner = owner;
     this.options = options;
-    this.name = "COPY";
+    this.name = copy.attemptUnpackDockerCompatibility() ? "ADD" : "COPY";
   }
 
   void run() throws IOException, FileOpException {
@@ -48,7 +54,9 @@ final class CopyAction {
     }
     boolean destIsDir = copy.dest().endsWith("/") || sources.size() > 1;
     Path destPath = dest.resolve(copy.dest(), true);
-    prepareDestination(destPath, destIsDir);
+    // Prepared on the first plain copy: an archive creates its destination itself, in one mkdir -p
+    // so the fixed timestamp of the parents holds.
+    boolean prepared = false;
     TreeCopier copier = new TreeCopier(dest, copy.mode(), owner, options.privileged(), name);
     for (String virtual : sources) {
       Path from = src.resolve(virtual, copy.followSymlinks());
@@ -56,6 +64,16 @@ final class CopyAction {
       if (fa == null) {
         // A followed symlink whose target is missing.
         throw notFound(virtual);
+      }
+      if (copy.attemptUnpackDockerCompatibility()
+          && fa.isRegularFile()
+          && ArchiveUnpacker.isArchive(from)) {
+        unpack(virtual, from, destPath);
+        continue;
+      }
+      if (!prepared) {
+        prepareDestination(destPath, destIsDir);
+        prepared = true;
       }
       BasicFileAttributes da = RootedFs.lstat(destPath);
       boolean destExists = da != null;
@@ -136,6 +154,54 @@ final class CopyAction {
               + dest.display(dir)
               + " does not exist");
     }
+    createDirs(dir);
+  }
+
+  /**
+   * Extracts the archive {@code from} into {@code destPath} as a directory, created when missing as
+   * BuildKit's {@code MkdirAll} (its parents too, unless {@code createDestPath} is false). {@code
+   * --chmod} does not apply to extracted entries; {@code --chown} does.
+   */
+  private void unpack(String virtual, Path from, Path destPath)
+      throws IOException, FileOpException {
+    BasicFileAttributes a = RootedFs.lstat(destPath);
+    if (a != null && !a.isDirectory()) {
+      throw new FileOpException(
+          name
+              + " failed: cannot extract archive "
+              + relative(virtual)
+              + " into "
+              + dest.display(destPath)
+              + ": it is not a directory");
+    }
+    if (a == null) {
+      Path parent = destPath.getParent();
+      if (!copy.createDestPath()
+          && parent != null
+          && parent.startsWith(dest.root())
+          && RootedFs.lstat(parent) == null) {
+        throw new FileOpException(
+            name + " failed: destination parent " + dest.display(parent) + " does not exist");
+      }
+      createDirs(destPath);
+    }
+    ArchiveUnpacker unpacker =
+        new ArchiveUnpacker(
+            new LayerApplier.Options(options.privileged(), LayerApplier.DEFAULT_MAX_HEADER_BYTES));
+    try {
+      unpacker.unpack(
+          from,
+          relative(virtual) + " (" + input.label() + ")",
+          destPath,
+          owner == null ? -1 : owner.uid(),
+          owner == null ? -1 : owner.gid());
+    } catch (LayerException e) {
+      throw new FileOpException(name + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** {@code mkdir -p dir}: created directories get 0755, the owner and the fixed timestamp. */
+  private void createDirs(Path dir) throws IOException {
     List<Path> created = new ArrayList<>();
     dest.mkdirs(dir, created::add);
     FileTime time = options.timestamp() == null ? null : FileTime.from(options.timestamp());

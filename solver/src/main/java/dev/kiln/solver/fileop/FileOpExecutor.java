@@ -111,9 +111,9 @@ public final class FileOpExecutor {
         src = new RootedFs(input.root());
       } catch (IOException e) {
         throw new FileOpException(
-            "COPY failed: " + input.label() + " is not readable at " + input.root(), e);
+            verb(c) + " failed: " + input.label() + " is not readable at " + input.root(), e);
       }
-      UserDb.Ids owner = owner(c.owner(), dest, "COPY");
+      UserDb.Ids owner = owner(c.owner(), dest, verb(c));
       new CopyAction(c, input, src, dest, owner, options).run();
     } else if (action instanceof FileAction.Mkdir m) {
       paths.mkdir(m, owner(m.owner(), dest, "mkdir " + m.path()));
@@ -131,9 +131,13 @@ public final class FileOpExecutor {
     return owner == null ? null : UserDb.resolve(owner, dest, what + " --chown");
   }
 
+  private static String verb(FileAction.Copy c) {
+    return c.attemptUnpackDockerCompatibility() ? "ADD" : "COPY";
+  }
+
   private static String describe(FileAction action) {
     if (action instanceof FileAction.Copy c) {
-      return "COPY " + c.src() + " " + c.dest();
+      return verb(c) + " " + c.src() + " " + c.dest();
     } else if (action instanceof FileAction.Mkdir m) {
       return "mkdir " + m.path();
     } else if (action instanceof FileAction.Mkfile f) {

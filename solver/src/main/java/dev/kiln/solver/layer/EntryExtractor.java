@@ -26,15 +26,17 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
- * Writes one tar entry at a time into a snapshot root for {@link LayerApplier}: resolves the path
- * with {@link SafeResolver}, handles whiteouts, replaces what is in the way, creates the object and
- * sets its metadata. Directory mtimes are set in {@link #finish()}, after their children. One
- * instance per apply; not thread-safe.
+ * Writes one tar entry at a time into a snapshot root for {@link LayerApplier} (or a destination
+ * directory for {@link ArchiveUnpacker}): resolves the path with {@link SafeResolver}, handles
+ * whiteouts (layers only, see {@link ExtractRules}), replaces what is in the way, creates the
+ * object and sets its metadata. Directory mtimes are set in {@link #finish()}, after their
+ * children. One instance per apply; not thread-safe.
  */
 final class EntryExtractor {
   private static final String XATTR_PAX = "SCHILY.xattr.";
 
   private final Path root;
+  private final ExtractRules rules;
   private final String layer;
   private final boolean privileged;
   private final SafeResolver resolver;
@@ -45,18 +47,19 @@ final class EntryExtractor {
 
   private final byte[] buffer = new byte[64 * 1024];
 
-  EntryExtractor(Path root, String layer, boolean privileged) {
+  EntryExtractor(Path root, ExtractRules rules, boolean privileged) {
     this.root = root;
-    this.layer = layer;
+    this.rules = rules;
+    this.layer = rules.subject();
     this.privileged = privileged;
-    this.resolver = new SafeResolver(root, layer);
+    this.resolver = new SafeResolver(root, rules);
   }
 
   void extract(TarArchiveEntry e, InputStream data) throws IOException, LayerException {
     String name = e.getName();
     if (e.isSparse()) {
       throw new UnsafeLayerException(
-          "layer " + layer + ": entry '" + name + "' is a sparse file, which kiln does not apply");
+          layer + ": entry '" + name + "' is a sparse file, which kiln does not apply");
     }
     List<String> parts = resolver.components(name);
     if (parts.isEmpty()) {
@@ -64,7 +67,7 @@ final class EntryExtractor {
     }
     String base = parts.get(parts.size() - 1);
     Path dir = resolver.resolveDir(parts.subList(0, parts.size() - 1), name, true);
-    if (base.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
+    if (rules.layer() && base.startsWith(LayerEntry.WHITEOUT_PREFIX)) {
       whiteout(dir, base, name);
       return;
     }
@@ -102,13 +105,13 @@ final class EntryExtractor {
       BasicFileAttributes sa = source == null ? null : SafeResolver.lstat(source);
       if (sa == null || sa.isDirectory()) {
         throw new LayerException(
-            "layer "
-                + layer
+            layer
                 + ": hard link '"
                 + name
                 + "' -> '"
                 + e.getLinkName()
-                + "' needs an existing non-directory inside the snapshot");
+                + "' needs an existing non-directory inside "
+                + rules.rootName());
       }
       Files.createLink(target, source);
       return true; // a hard link shares the metadata of its target
@@ -141,7 +144,7 @@ final class EntryExtractor {
       }
     } else {
       throw new UnsafeLayerException(
-          "layer " + layer + ": entry '" + name + "' has an unsupported tar entry type");
+          layer + ": entry '" + name + "' has an unsupported tar entry type");
     }
     return true;
   }
@@ -162,8 +165,10 @@ final class EntryExtractor {
     }
     boolean symlink = e.isSymbolicLink();
     if (privileged) {
-      Files.setAttribute(target, "unix:uid", (int) e.getLongUserId(), LinkOption.NOFOLLOW_LINKS);
-      Files.setAttribute(target, "unix:gid", (int) e.getLongGroupId(), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          target, "unix:uid", (int) rules.uidOf(e.getLongUserId()), LinkOption.NOFOLLOW_LINKS);
+      Files.setAttribute(
+          target, "unix:gid", (int) rules.gidOf(e.getLongGroupId()), LinkOption.NOFOLLOW_LINKS);
     }
     if (!symlink) {
       // After chown, which clears setuid/setgid.
@@ -186,7 +191,12 @@ final class EntryExtractor {
    */
   private void specialMetadata(TarArchiveEntry e, Path target) throws IOException {
     if (privileged) {
-      run("chown", "-h", e.getLongUserId() + ":" + e.getLongGroupId(), "--", target.toString());
+      run(
+          "chown",
+          "-h",
+          rules.uidOf(e.getLongUserId()) + ":" + rules.gidOf(e.getLongGroupId()),
+          "--",
+          target.toString());
     }
     run("chmod", Integer.toOctalString(e.getMode() & 07777), "--", target.toString());
     run(
@@ -243,7 +253,7 @@ final class EntryExtractor {
     }
     String hidden = base.substring(LayerEntry.WHITEOUT_PREFIX.length());
     if (hidden.isEmpty() || hidden.equals(".") || hidden.equals("..")) {
-      throw new UnsafeLayerException("layer " + layer + ": whiteout '" + name + "' is malformed");
+      throw new UnsafeLayerException(layer + ": whiteout '" + name + "' is malformed");
     }
     deleteTree(dir.resolve(hidden));
   }

@@ -142,10 +142,11 @@ public final class LayerApplier {
       throws IOException, LayerException {
     {
       CountingDigestInputStream hashed = new CountingDigestInputStream(plain, Digest.SHA256);
-      TarHeaderGuard guard = new TarHeaderGuard(hashed, layer, options.maxHeaderBytes());
+      TarHeaderGuard guard = new TarHeaderGuard(hashed, "layer " + layer, options.maxHeaderBytes());
       TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
       EntryExtractor extractor =
-          new EntryExtractor(snapshotDir.toRealPath(), layer, options.privileged());
+          new EntryExtractor(
+              snapshotDir.toRealPath(), ExtractRules.layer(layer), options.privileged());
       int count = 0;
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {

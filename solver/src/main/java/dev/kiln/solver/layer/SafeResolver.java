@@ -12,42 +12,48 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Resolves entry paths inside a snapshot root without ever leaving it. Each component is looked at
- * with {@code lstat}; a symlink met on the way is resolved by hand, as the container would see it:
- * an absolute target starts again at the snapshot root (never at the host's {@code /}), and a
- * relative target that climbs above the root with {@code ..} is rejected. The applier is the only
- * writer of the root while it runs, so the check cannot race with the write. Not thread-safe.
+ * Resolves entry paths inside an extraction root (a snapshot, or an ADD destination directory)
+ * without ever leaving it. Each component is looked at with {@code lstat}; a symlink met on the way
+ * is resolved by hand, as the container would see it: an absolute target starts again at the
+ * snapshot root (never at the host's {@code /}), and a relative target that climbs above the root
+ * with {@code ..} is rejected. The applier is the only writer of the root while it runs, so the
+ * check cannot race with the write. Not thread-safe.
  */
 final class SafeResolver {
   private static final int MAX_SYMLINK_HOPS = 40;
 
   private final Path root;
-  private final String layer;
+  private final ExtractRules rules;
+  private final String subject;
 
-  SafeResolver(Path root, String layer) {
+  SafeResolver(Path root, ExtractRules rules) {
     this.root = root;
-    this.layer = layer;
+    this.rules = rules;
+    this.subject = rules.subject();
   }
 
   /**
-   * Splits a tar entry name into components, rejecting absolute names and {@code ..}; a leading
-   * {@code ./} and empty or {@code .} components are dropped. Empty result: the root itself.
+   * Splits a tar entry name into components; a leading {@code ./} and empty or {@code .} components
+   * are dropped. Layer rules reject absolute names and any {@code ..}; archive rules (BuildKit's
+   * ADD) drop leading slashes and resolve {@code ..} lexically, rejecting only a name that climbs
+   * out. Empty result: the root itself.
    */
   List<String> components(String name) throws UnsafeLayerException {
-    if (name.startsWith("/")) {
-      throw new UnsafeLayerException(
-          "layer " + layer + ": entry '" + name + "' has an absolute path");
+    if (name.startsWith("/") && rules.layer()) {
+      throw new UnsafeLayerException(subject + ": entry '" + name + "' has an absolute path");
     }
     if (name.indexOf('\0') >= 0) {
-      throw new UnsafeLayerException("layer " + layer + ": entry '" + name + "' contains NUL");
+      throw new UnsafeLayerException(subject + ": entry '" + name + "' contains NUL");
     }
     List<String> out = new ArrayList<>();
     for (String c : name.split("/")) {
       if (c.equals("..")) {
-        throw new UnsafeLayerException(
-            "layer " + layer + ": entry '" + name + "' escapes the snapshot root");
-      }
-      if (!c.isEmpty() && !c.equals(".")) {
+        if (rules.layer() || out.isEmpty()) {
+          throw new UnsafeLayerException(
+              subject + ": entry '" + name + "' escapes " + rules.rootName());
+        }
+        out.remove(out.size() - 1);
+      } else if (!c.isEmpty() && !c.equals(".")) {
         out.add(c);
       }
     }
@@ -86,7 +92,7 @@ final class SafeResolver {
       } else if (a.isSymbolicLink()) {
         if (++hops > MAX_SYMLINK_HOPS) {
           throw new UnsafeLayerException(
-              "layer " + layer + ": entry '" + entryName + "' meets too many symlinks");
+              subject + ": entry '" + entryName + "' meets too many symlinks");
         }
         String target = Files.readSymbolicLink(p).toString();
         if (target.startsWith("/")) {
@@ -100,8 +106,7 @@ final class SafeResolver {
         resolved.add(c);
       } else {
         throw new LayerException(
-            "layer "
-                + layer
+            subject
                 + ": entry '"
                 + entryName
                 + "': parent '"
@@ -116,11 +121,11 @@ final class SafeResolver {
 
   private UnsafeLayerException escape(String entryName) {
     return new UnsafeLayerException(
-        "layer "
-            + layer
+        subject
             + ": entry '"
             + entryName
-            + "' goes through a symlink that points outside the snapshot root");
+            + "' goes through a symlink that points outside "
+            + rules.rootName());
   }
 
   private Path at(List<String> resolved) {

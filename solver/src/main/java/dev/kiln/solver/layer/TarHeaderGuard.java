@@ -35,6 +35,7 @@ final class TarHeaderGuard extends FilterInputStream {
     }
   }
 
+  /** {@code layer} names the stream in messages, e.g. {@code layer sha256:…}. */
   TarHeaderGuard(InputStream in, String layer, long maxMetaHeader) {
     super(in);
     this.layer = layer;
@@ -115,7 +116,7 @@ final class TarHeaderGuard extends FilterInputStream {
         try {
           return Long.parseLong(rec.substring(eq + 1));
         } catch (NumberFormatException e) {
-          throw reject(new LayerException("layer " + layer + ": malformed PAX size record"));
+          throw reject(new LayerException(layer + ": malformed PAX size record"));
         }
       }
     }
@@ -145,8 +146,7 @@ final class TarHeaderGuard extends FilterInputStream {
     if (meta && size > maxMetaHeader) {
       throw reject(
           new UnsafeLayerException(
-              "layer "
-                  + layer
+              layer
                   + ": a '"
                   + (char) type
                   + "' extended header of "
@@ -177,8 +177,7 @@ final class TarHeaderGuard extends FilterInputStream {
       long v = 0;
       for (int k = 125; k < 136; k++) {
         if ((v >>> 55) != 0) {
-          throw reject(
-              new UnsafeLayerException("layer " + layer + ": tar entry size does not fit 63 bits"));
+          throw reject(new UnsafeLayerException(layer + ": tar entry size does not fit 63 bits"));
         }
         v = (v << 8) | (header[k] & 0xff);
       }
@@ -194,7 +193,7 @@ final class TarHeaderGuard extends FilterInputStream {
         continue;
       }
       if (c < '0' || c > '7') {
-        throw reject(new LayerException("layer " + layer + ": malformed tar header size field"));
+        throw reject(new LayerException(layer + ": malformed tar header size field"));
       }
       v = (v << 3) | (c - '0');
     }

@@ -26,7 +26,9 @@ import java.util.Locale;
 /**
  * The JSON form of ops, shared by the canonical vertex bytes and the definition serialization, so
  * that what is hashed and what is persisted can never drift apart. Every field of every op is
- * written (lists even when empty); only absent optional values (an owner, a variant) are omitted.
+ * written (lists even when empty); only absent optional values (an owner, a variant) and flags
+ * added after {@link #VERTEX_VERSION} was fixed, when false (a copy's {@code
+ * attemptUnpackDockerCompatibility}), are omitted, so adding such a flag keeps existing digests.
  * Thread-safe (stateless).
  */
 public final class OpCodec {
@@ -35,6 +37,7 @@ public final class OpCodec {
   public static final String VERTEX_VERSION = "kiln.llb.v1";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
+  private static final String ATTEMPT_UNPACK = "attemptUnpackDockerCompatibility";
 
   private OpCodec() {}
 
@@ -101,6 +104,11 @@ public final class OpCodec {
       n.put("createDestPath", c.createDestPath()).put("allowWildcard", c.allowWildcard());
       n.put("allowEmptyWildcard", c.allowEmptyWildcard()).put("mode", c.mode());
       owner(n, c.owner());
+      if (c.attemptUnpackDockerCompatibility()) {
+        // Written only when set (as protobuf omits a false bool in BuildKit's LLB), so that copies
+        // made before the flag existed keep their vertex digests.
+        n.put(ATTEMPT_UNPACK, true);
+      }
     } else if (a instanceof FileAction.Mkdir m) {
       n.put("action", "mkdir").put("path", m.path()).put("mode", m.mode());
       n.put("makeParents", m.makeParents());
@@ -183,7 +191,8 @@ public final class OpCodec {
               bool(n, "allowWildcard"),
               bool(n, "allowEmptyWildcard"),
               integer(n, "mode"),
-              owner(n));
+              owner(n),
+              n.has(ATTEMPT_UNPACK) && bool(n, ATTEMPT_UNPACK));
       case "mkdir" ->
           new FileAction.Mkdir(
               text(n, "path"), integer(n, "mode"), bool(n, "makeParents"), owner(n));

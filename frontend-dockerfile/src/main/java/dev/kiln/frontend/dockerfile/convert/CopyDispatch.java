@@ -18,12 +18,12 @@ import java.util.regex.Pattern;
 /**
  * COPY and ADD as BuildKit's {@code dispatchCopy}: one file vertex with one copy action per source
  * (follow symlinks, directory contents, create the destination path, wildcards that may match
- * nothing); {@code --link} copies onto scratch and merges onto the stage.
+ * nothing); {@code --link} copies onto scratch and merges onto the stage. ADD of a local source
+ * sets {@code attemptUnpackDockerCompatibility}, so the file op extracts a tar archive; URL sources
+ * are refused.
  */
 final class CopyDispatch {
   private static final Pattern URL = Pattern.compile("(?i)^(https?|git)://.*|^git@.*");
-  private static final Pattern ARCHIVE =
-      Pattern.compile("(?i).*\\.(tar|tar\\.[a-z0-9]+|tgz|tbz|tbz2|txz|tzst|tlz)$");
 
   private final Conversion conversion;
   private final Stage stage;
@@ -44,6 +44,7 @@ final class CopyDispatch {
     String chown;
     String chmod;
     boolean link;
+    boolean unpack = false;
     if (ins instanceof Instruction.Copy c) {
       keyword = "COPY";
       sources = c.sources();
@@ -68,6 +69,9 @@ final class CopyDispatch {
       chown = a.chown();
       chmod = a.chmod();
       link = a.link();
+      // BuildKit: a local ADD source whose content is a tar archive is extracted (decided by the
+      // file op at build time, from the bytes, not from the name); heredocs never are.
+      unpack = true;
       unsupportedExcludes(a.excludes(), keyword, line);
       for (String src : sources) {
         if (URL.matcher(src).matches()) {
@@ -77,15 +81,6 @@ final class CopyDispatch {
                   + " the context or use RUN (source "
                   + src
                   + ")");
-        }
-        if (ARCHIVE.matcher(src).matches()) {
-          throw conversion.error(
-              line,
-              "ADD of a local tar archive ("
-                  + src
-                  + ") is not"
-                  + " supported yet: automatic extraction needs support in the file op; use COPY and"
-                  + " RUN tar -x");
         }
       }
       if (a.checksum() != null) {
@@ -112,7 +107,7 @@ final class CopyDispatch {
     StringBuilder msg = new StringBuilder(keyword);
     for (String src : sources) {
       msg.append(' ').append(src);
-      steps.add(copy(source, Paths.clean("/" + src), target, mode, owner));
+      steps.add(copy(source, Paths.clean("/" + src), target, mode, owner, unpack));
     }
     for (Heredoc h : contents) {
       msg.append(" <<").append(h.name());
@@ -126,7 +121,7 @@ final class CopyDispatch {
                           h.content().getBytes(StandardCharsets.UTF_8),
                           null)))
               .named("[internal] preparing inline document");
-      steps.add(copy(file, "/" + h.name(), target, mode, owner));
+      steps.add(copy(file, "/" + h.name(), target, mode, owner, false));
     }
     msg.append(' ').append(dest).append(" # buildkit");
     State base = link ? State.scratch() : ctx.fs;
@@ -135,9 +130,10 @@ final class CopyDispatch {
     ctx.history(msg.toString(), true);
   }
 
-  private static FileStep copy(State from, String src, String dest, int mode, Owner owner) {
+  private static FileStep copy(
+      State from, String src, String dest, int mode, Owner owner, boolean unpack) {
     FileAction.Copy action =
-        new FileAction.Copy(0, src, dest, true, true, true, true, true, mode, owner);
+        new FileAction.Copy(0, src, dest, true, true, true, true, true, mode, owner, unpack);
     return FileStep.copy(from, action);
   }
 

@@ -25,11 +25,11 @@ class ConversionErrorsTest {
   }
 
   @Test
-  void convert_addLocalTar_notSupportedYet() {
+  void convert_addArchiveUrl_stillUrlError() {
     fails(
-        "FROM busybox\nADD rootfs.tar.gz /\n",
-        "Dockerfile:2: ADD of a local tar archive (rootfs.tar.gz) is not supported yet: automatic"
-            + " extraction needs support in the file op; use COPY and RUN tar -x");
+        "FROM busybox\nADD rootfs.tar.gz http://example.com/rootfs.tar.gz /\n",
+        "Dockerfile:2: ADD from a URL is not supported: download the file in the context or use"
+            + " RUN (source http://example.com/rootfs.tar.gz)");
   }
 
   @Test

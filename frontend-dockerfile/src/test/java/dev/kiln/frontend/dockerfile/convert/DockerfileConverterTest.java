@@ -368,4 +368,35 @@ class DockerfileConverterTest {
     assertThat(r.imageConfig().history().get(1).createdBy())
         .isEqualTo("COPY <<EOF /run.sh # buildkit");
   }
+
+  @Test
+  void convert_addLocalSources_setAttemptUnpackOnlyForAdd() throws Exception {
+    ConversionResult r =
+        convert(
+            "FROM busybox\nADD --chown=1:2 rootfs.tar.gz notes.txt /opt/\n"
+                + "COPY app.tar /app.tar\nADD <<EOF /h.tar\nx\nEOF\n");
+    Vertex heredocAdd = r.state().output().vertex();
+    Vertex copy = input(heredocAdd, 0);
+    Vertex add = input(copy, 0);
+
+    List<FileAction> adds = ((FileOp) add.op()).actions();
+    assertThat(adds)
+        .extracting(a -> ((FileAction.Copy) a).src())
+        .containsExactly("/rootfs.tar.gz", "/notes.txt");
+    assertThat(adds)
+        .allSatisfy(
+            a -> {
+              FileAction.Copy c = (FileAction.Copy) a;
+              assertThat(c.attemptUnpackDockerCompatibility()).isTrue();
+              assertThat(c.dest()).isEqualTo("/opt/");
+              assertThat(c.owner()).isEqualTo(Owner.parse("1:2"));
+            });
+    FileAction.Copy plain = (FileAction.Copy) ((FileOp) copy.op()).actions().get(0);
+    assertThat(plain.src()).isEqualTo("/app.tar");
+    assertThat(plain.attemptUnpackDockerCompatibility()).isFalse();
+    FileAction.Copy heredoc = (FileAction.Copy) ((FileOp) heredocAdd.op()).actions().get(0);
+    assertThat(heredoc.attemptUnpackDockerCompatibility()).isFalse();
+    assertThat(r.imageConfig().history().get(1).createdBy())
+        .isEqualTo("ADD rootfs.tar.gz notes.txt /opt/ # buildkit");
+  }
 }
