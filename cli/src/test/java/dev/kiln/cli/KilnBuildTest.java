@@ -273,4 +273,41 @@ class KilnBuildTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.errors()).singleElement().asString().contains("--label novalue");
   }
+
+  @Test
+  void build_addLocalTarArchive_extractsItAndCopiesOtherFiles() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src/pkg"));
+    Files.writeString(src.resolve("one.txt"), "one\n");
+    Process tar =
+        new ProcessBuilder(
+                "tar",
+                "-czf",
+                context.resolve("pkg.tar.gz").toString(),
+                "-C",
+                tmp.resolve("src").toString(),
+                "pkg")
+            .inheritIO()
+            .start();
+    assertThat(tar.waitFor()).isZero();
+    Files.writeString(context.resolve("plain.tar"), "not really a tar\n");
+    Files.writeString(
+        context.resolve("Dockerfile"),
+        "FROM scratch\nADD pkg.tar.gz /opt/\nADD plain.tar /opt/\nCOPY pkg.tar.gz /copied/\n");
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/pkg/one.txt")).hasContent("one");
+    assertThat(tmp.resolve("fs/opt/plain.tar")).hasContent("not really a tar");
+    assertThat(tmp.resolve("fs/copied/pkg.tar.gz")).isRegularFile();
+  }
+
+  @Test
+  void build_addUrl_saysItIsNotSupported() throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM scratch\nADD https://example.invalid/x.tgz /x\n");
+    Kiln.Run r = build();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("Dockerfile:2").contains("URL");
+  }
 }
