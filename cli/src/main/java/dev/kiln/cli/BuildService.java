@@ -94,10 +94,11 @@ final class BuildService {
           invocation
               .err()
               .printf(
-                  "debug: JVM up %d ms before main; convert %d ms, open state %d ms, solve %d ms"
-                      + " (%d run, %d cached), export %d ms%n",
+                  "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
+                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
                   java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
+                  (t0 - Main.STARTED) / 1_000_000,
                   (t1 - t0) / 1_000_000,
                   (t2 - t1) / 1_000_000,
                   (t3 - t2) / 1_000_000,
@@ -175,18 +176,49 @@ final class BuildService {
   }
 
   private SolveResult solve(KilnState state, ConversionResult converted) throws CliException {
+    java.util.concurrent.CompletableFuture<SolveResult> solving =
+        state
+            .scheduler()
+            .submit(
+                converted.definition(),
+                new SolveOptions(
+                    request.noCache(), new HiddenSteps(progress, converted.definition())));
+    // Ctrl-C (or SIGTERM): cancel the solve and wait for running steps to clean up (kill their
+    // containers, unmount, delete temp dirs) before the JVM goes away.
+    Thread onSignal =
+        new Thread(
+            () -> {
+              if (!solving.isDone()) {
+                invocation.err().println("kiln: interrupted; stopping running steps");
+                solving.cancel(true);
+                try {
+                  state.scheduler().closeAndAwait(java.time.Duration.ofSeconds(20));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              }
+            },
+            "kiln-interrupt");
+    Runtime.getRuntime().addShutdownHook(onSignal);
     try {
-      return state
-          .scheduler()
-          .solve(
-              converted.definition(),
-              new SolveOptions(
-                  request.noCache(), new HiddenSteps(progress, converted.definition())));
-    } catch (SolveException e) {
-      throw new CliException(oneLine(e), details(e), e);
+      return solving.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof SolveException se) {
+        throw new CliException(oneLine(se), details(se), se);
+      }
+      throw new CliException("build failed: " + e.getCause(), e.getCause());
+    } catch (java.util.concurrent.CancellationException e) {
+      throw new CliException("build cancelled", e);
     } catch (InterruptedException e) {
+      solving.cancel(true);
       Thread.currentThread().interrupt();
       throw new CliException("build interrupted", e);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException e) {
+        // The JVM is already shutting down: the hook is running.
+      }
     }
   }
 

@@ -237,4 +237,22 @@ class KilnRunIT {
     assertThat(firstRunDone).as(r.err()).isPositive();
     assertThat(runSteps).as(r.err()).hasSize(2);
   }
+
+  @Test
+  void network_noneByDefault_hostWhenAsked() throws Exception {
+    Kiln.Run r =
+        build(
+            """
+            ARG BASE
+            FROM ${BASE}
+            RUN ls /sys/class/net | sort | tr '\\n' ' ' > /default.txt
+            RUN --network=host ls /sys/class/net | sort | tr '\\n' ' ' > /host.txt
+            """,
+            "-o",
+            "type=local,dest=" + tmp.resolve("fs"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/default.txt")).hasContent("lo ");
+    assertThat(Files.readString(tmp.resolve("fs/host.txt"))).contains("lo").isNotEqualTo("lo ");
+  }
 }

@@ -100,6 +100,19 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops the worker pool like {@link #close()} and waits up to {@code timeout} for running ops to
+   * finish their clean-up (killing processes, removing temporary directories). For a process that
+   * is being interrupted (Ctrl-C) and must not leave anything behind.
+   *
+   * @return true if every op finished in time
+   * @throws InterruptedException if the waiting thread is interrupted
+   */
+  public boolean closeAndAwait(java.time.Duration timeout) throws InterruptedException {
+    pool.shutdownNow();
+    return pool.awaitTermination(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** Number of solves waiting for the in-flight run of {@code vertex} (for tests). */
   int waiters(Digest vertex) {
     CompletableFuture<List<CacheResult>> f = inflight.get(vertex);

@@ -103,8 +103,11 @@ public final class OverlaySnapshotter implements Snapshotter {
     Path dir = root.resolve(key);
     try {
       Path merged = dir.resolve("merged");
-      if (mounted.contains(merged) || OverlayMount.isMounted(merged)) {
+      // Ask the kernel, not our set: the shutdown hook may have detached it already (Ctrl-C).
+      if (OverlayMount.isMounted(merged)) {
         unmount(merged);
+      } else {
+        mounted.remove(merged);
       }
       Trees.deleteTree(dir);
     } catch (IOException e) {

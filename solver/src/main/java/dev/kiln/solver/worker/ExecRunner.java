@@ -160,11 +160,12 @@ final class ExecRunner {
   }
 
   /**
-   * Without CNI there is no private network with outbound access; buildkitd then uses the host's
-   * network for the default sandbox mode too ({@code --oci-worker-net=auto}), and so do we.
+   * Only {@code RUN --network=host} shares the host's network. Without CNI there is no private
+   * network with outbound access, so the default sandbox mode is a namespace with loopback only,
+   * like {@code none}: builds are hermetic unless a step asks for the host's network.
    */
   private static NetworkMode network(dev.kiln.core.graph.NetworkMode mode) {
-    return mode == dev.kiln.core.graph.NetworkMode.NONE ? NetworkMode.NONE : NetworkMode.HOST;
+    return mode == dev.kiln.core.graph.NetworkMode.HOST ? NetworkMode.HOST : NetworkMode.NONE;
   }
 
   private OutputListener output(Digest vertex) {
