@@ -3,10 +3,8 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.oci.Digests;
-import dev.kiln.testsupport.BusyboxContext;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
-import dev.kiln.testsupport.RegistryContainer;
 import dev.kiln.testsupport.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +16,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exported with {@code docker export}: paths, types, modes, owners, link targets and contents must
  * be equal.
  */
-class DockerParityIT {
+class DockerParityIT extends BusyboxRegistry.Fixture {
 
   static final String DOCKERFILE =
       """
@@ -56,42 +53,12 @@ class DockerParityIT {
   /** The docker client of Debian's docker.io package, matching its dockerd 20.10. */
   static final String DEBIAN_DOCKER = "/usr/bin/docker";
 
-  static RegistryContainer registry;
-  static String base;
-  static Path shared;
-
   @TempDir Path tmp;
 
   @BeforeAll
-  static void startRegistryAndPushBase() throws Exception {
-    Tools.require("docker");
+  static void requireTools() {
     Tools.require("runc");
     assertThat(Path.of(DEBIAN_DOCKER)).as("install Debian's docker.io").isExecutable();
-    registry = RegistryContainer.open();
-    registry.start();
-    shared = Files.createTempDirectory("kiln-parity-it");
-    base = registry.hostPort() + "/kiln-it/busybox:parity";
-    Kiln.Run r =
-        Kiln.run(
-            shared,
-            Map.of(),
-            "build",
-            "--root",
-            shared.resolve("root").toString(),
-            "--progress=plain",
-            "-t",
-            base,
-            "--push",
-            BusyboxContext.create(shared.resolve("busybox")).toString());
-    assertThat(r.exitCode()).as(r.err()).isZero();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-    ProcessRunner.of("rm", "-rf", shared.toString()).run();
   }
 
   private static ProcessResult run(Map<String, String> env, String... cmd) {
@@ -112,7 +79,7 @@ class DockerParityIT {
     Files.writeString(context.resolve("Dockerfile"), DOCKERFILE);
     Files.writeString(context.resolve("local.txt"), "from the context\n");
     String suffix = UUID.randomUUID().toString().substring(0, 8);
-    String kilnRef = registry.hostPort() + "/kiln-it/parity:" + suffix;
+    String kilnRef = host + "/kiln-it/parity:" + suffix;
     String dockerTag = "kiln-parity-docker:" + suffix;
     String kilnContainer = "kiln-parity-k-" + suffix;
     String dockerContainer = "kiln-parity-d-" + suffix;

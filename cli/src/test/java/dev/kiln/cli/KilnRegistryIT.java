@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.testsupport.BusyboxContext;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
-import dev.kiln.testsupport.RegistryContainer;
 import dev.kiln.testsupport.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's busybox-static and pushed, then a multi-stage app on it (FROM scratch, FROM the base,
  * COPY --from, ARG/ENV, WORKDIR, LABEL, .dockerignore), read back by docker and skopeo.
  */
-class KilnRegistryIT {
+class KilnRegistryIT extends BusyboxRegistry.Fixture {
 
   static final String APP_DOCKERFILE =
       """
@@ -49,46 +46,13 @@ class KilnRegistryIT {
       CMD ["cat", "/srv/app/message.txt"]
       """;
 
-  static RegistryContainer registry;
-  static String host;
-  static String base;
-  static Path shared;
-
   @TempDir Path tmp;
   Path context;
   Path root;
 
   @BeforeAll
-  static void startRegistryAndPushBase() throws Exception {
-    Tools.require("docker");
+  static void requireTools() {
     Tools.require("skopeo");
-    registry = RegistryContainer.open();
-    registry.start();
-    host = registry.hostPort();
-    shared = Files.createTempDirectory("kiln-registry-it");
-    Path busybox = BusyboxContext.create(shared.resolve("busybox"));
-    base = host + "/kiln-it/busybox:1";
-    Kiln.Run r =
-        Kiln.run(
-            shared,
-            Map.of(),
-            "build",
-            "--root",
-            shared.resolve("root").toString(),
-            "--progress=plain",
-            "-t",
-            base,
-            "--push",
-            busybox.toString());
-    assertThat(r.exitCode()).as(r.err()).isZero();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (registry != null) {
-      registry.close();
-    }
-    ProcessRunner.of("rm", "-rf", shared.toString()).run();
   }
 
   @BeforeEach

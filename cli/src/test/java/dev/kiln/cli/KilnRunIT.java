@@ -2,10 +2,8 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.testsupport.BusyboxContext;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
-import dev.kiln.testsupport.RegistryContainer;
 import dev.kiln.testsupport.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,47 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
  * RUN through {@code kiln build} with real runc on a busybox base image (built by kiln from
  * busybox-static and pushed to a real registry); results checked by running the image with docker.
  */
-class KilnRunIT {
-
-  static RegistryContainer registry;
-  static String host;
-  static String base;
-  static Path shared;
+class KilnRunIT extends BusyboxRegistry.Fixture {
 
   @TempDir Path tmp;
   Path context;
   Path root;
 
   @BeforeAll
-  static void startRegistryAndPushBase() throws Exception {
-    Tools.require("docker");
+  static void requireTools() {
     Tools.require("runc");
-    registry = RegistryContainer.open();
-    registry.start();
-    host = registry.hostPort();
-    shared = Files.createTempDirectory("kiln-run-it");
-    base = host + "/kiln-it/busybox:1";
-    Kiln.Run r =
-        Kiln.run(
-            shared,
-            Map.of(),
-            "build",
-            "--root",
-            shared.resolve("root").toString(),
-            "--progress=plain",
-            "-t",
-            base,
-            "--push",
-            BusyboxContext.create(shared.resolve("busybox")).toString());
-    assertThat(r.exitCode()).as(r.err()).isZero();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (registry != null) {
-      registry.close();
-    }
-    ProcessRunner.of("rm", "-rf", shared.toString()).run();
   }
 
   @BeforeEach
