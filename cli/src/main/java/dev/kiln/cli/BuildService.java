@@ -277,7 +277,8 @@ final class BuildService {
         progress.vertexCompleted(step, name);
       } catch (IOException e) {
         progress.vertexFailed(step, name, String.valueOf(e.getMessage()));
-        throw new CliException(name + ": " + e.getMessage(), e);
+        // Exporter messages name their destination already.
+        throw new CliException(String.valueOf(e.getMessage()), e);
       }
     }
     return written;

@@ -310,4 +310,54 @@ class KilnBuildTest {
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.errors()).singleElement().asString().contains("Dockerfile:2").contains("URL");
   }
+
+  @Test
+  void build_fromOciLayout_usesThatImageAsTheBase() throws Exception {
+    Path layout = tmp.resolve("layout");
+    assertThat(build("-o", "type=oci,tar=false,name=hello:1,dest=" + layout).exitCode()).isZero();
+    Path second = Files.createDirectories(tmp.resolve("second"));
+    Files.writeString(
+        second.resolve("Dockerfile"),
+        "FROM oci-layout://" + layout + ":1\nCOPY extra.txt /opt/app/\n");
+    Files.writeString(second.resolve("extra.txt"), "extra\n");
+
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--progress=plain",
+            "-o",
+            "type=oci,tar=false,dest=" + tmp.resolve("oci2"),
+            "-o",
+            tmp.resolve("fs").toString(),
+            second.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).hasContent("hello from kiln");
+    assertThat(tmp.resolve("fs/opt/app/extra.txt")).hasContent("extra");
+    ImageConfig config = config(tmp.resolve("oci2"));
+    assertThat(config.config().env()).contains("GREETING=hello");
+    assertThat(config.rootfs().diffIds()).hasSize(config(layout).rootfs().diffIds().size() + 1);
+  }
+
+  @Test
+  void build_fromMissingOciLayout_namesThePath() throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM oci-layout://" + tmp.resolve("nowhere") + "\n");
+    Kiln.Run r = build();
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("nowhere").contains("Dockerfile:1");
+  }
+
+  @Test
+  void build_outputUnderAFile_oneLineNamingThePath() throws Exception {
+    Files.writeString(tmp.resolve("afile"), "x");
+    Path dest = tmp.resolve("afile/image.tar");
+    Kiln.Run r = build("-o", "type=oci,dest=" + dest);
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains(dest.toString()).contains("afile");
+    assertThat(r.err()).doesNotContain("\tat ");
+  }
 }

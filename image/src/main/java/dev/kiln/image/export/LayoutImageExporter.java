@@ -60,7 +60,8 @@ final class LayoutImageExporter implements ImageExporter {
         writeDir(a, content);
       }
     } catch (IOException e) {
-      throw new IOException("exporting " + type + " image to " + dest + ": " + e.getMessage(), e);
+      throw new IOException(
+          "exporting " + type + " image to " + dest + ": " + IoMessages.describe(e), e);
     }
     return new ExportResult(
         type,

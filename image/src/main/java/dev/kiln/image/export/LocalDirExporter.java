@@ -38,8 +38,13 @@ final class LocalDirExporter implements ImageExporter {
     if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException("the build's root filesystem " + source + " is not a directory");
     }
-    Files.createDirectories(dest);
-    Files.walkFileTree(source, new Copier(source, dest));
+    try {
+      Files.createDirectories(dest);
+      Files.walkFileTree(source, new Copier(source, dest));
+    } catch (IOException e) {
+      throw new IOException(
+          "exporting the file system to " + dest + ": " + IoMessages.describe(e), e);
+    }
     return new ExportResult("local", null, null, List.of(), dest.toString());
   }
 

@@ -26,6 +26,10 @@ import java.util.Set;
  * owns the shared build-context source. Confined to the converting thread.
  */
 final class Conversion {
+
+  /** The prefix of references to images in a local OCI layout directory (BuildKit's syntax). */
+  static final String OCI_LAYOUT = "oci-layout://";
+
   /** A converted stage. */
   record Result(StageContext context) {}
 
@@ -75,8 +79,18 @@ final class Conversion {
     return df.stageByName(ref);
   }
 
-  /** The normalised reference of an image name, e.g. {@code docker.io/library/busybox:latest}. */
+  /**
+   * The normalised reference of an image name, e.g. {@code docker.io/library/busybox:latest}; an
+   * {@code oci-layout://PATH[:TAG|@DIGEST]} reference (an image in a local OCI layout) is kept as
+   * written.
+   */
   String normalise(String image, int line) throws DockerfileParseException {
+    if (image.startsWith(OCI_LAYOUT)) {
+      if (image.length() == OCI_LAYOUT.length()) {
+        throw error(line, "oci-layout:// needs a path: oci-layout://PATH[:TAG]");
+      }
+      return image;
+    }
     try {
       return Reference.parse(image).toString();
     } catch (IllegalArgumentException e) {

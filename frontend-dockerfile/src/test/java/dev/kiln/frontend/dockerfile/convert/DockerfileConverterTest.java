@@ -26,6 +26,28 @@ import org.junit.jupiter.api.Test;
 class DockerfileConverterTest {
 
   @Test
+  void convert_fromOciLayout_keepsTheReferenceAsWritten() throws Exception {
+    List<String> asked = new java.util.ArrayList<>();
+    ConversionResult r =
+        DockerfileConverter.convert(
+            ConversionRequest.of(
+                "FROM oci-layout:///srv/images/app:1\n",
+                AMD64,
+                (ref, platform) -> {
+                  asked.add(ref);
+                  return Fixtures.busybox(List.of());
+                }));
+
+    assertThat(asked).containsExactly("oci-layout:///srv/images/app:1");
+    assertThat(r.definition().vertices())
+        .extracting(Vertex::op)
+        .filteredOn(ImageOp.class::isInstance)
+        .singleElement()
+        .extracting(op -> ((ImageOp) op).ref())
+        .isEqualTo("oci-layout:///srv/images/app:1");
+  }
+
+  @Test
   void convert_singleStage_graphShapeConfigAndHistory() throws Exception {
     ConversionResult r =
         convert(
