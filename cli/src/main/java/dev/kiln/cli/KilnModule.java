@@ -8,6 +8,7 @@ import dev.kiln.image.ImageSources;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ImageExporters;
 import dev.kiln.oci.registry.auth.DockerConfigCredentialProvider;
+import dev.kiln.solver.layer.LayerConverter;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -57,6 +58,10 @@ final class KilnModule extends AbstractModule {
   @Provides
   @Singleton
   ImageExporters exporters(RegistryClients clients) {
-    return new ImageExporters(clients, request.sourceDateEpoch());
+    // Conversions write their temp files in the worker's tmp dir, cleared when a build opens it.
+    return new ImageExporters(
+        clients,
+        request.sourceDateEpoch(),
+        new LayerConverter(request.root().resolve("worker").resolve("tmp")));
   }
 }

@@ -360,4 +360,34 @@ class KilnBuildTest {
     assertThat(r.errors()).singleElement().asString().contains(dest.toString()).contains("afile");
     assertThat(r.err()).doesNotContain("\tat ");
   }
+
+  @Test
+  void build_zstdOutput_layersAreZstdAndUsableAsABase() throws Exception {
+    Path layout = tmp.resolve("zstd");
+    Kiln.Run r =
+        build(
+            "-o",
+            "type=oci,tar=false,name=hello:zstd,compression=zstd,compression-level=10,dest="
+                + layout);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    OciLayout oci = OciLayout.open(layout);
+    ImageManifest m = (ImageManifest) oci.readManifest(oci.index().manifests().get(0));
+    assertThat(m.layers())
+        .extracting(dev.kiln.oci.Descriptor::mediaType)
+        .containsOnly(dev.kiln.oci.MediaTypes.OCI_LAYER_ZSTD);
+
+    Path second = Files.createDirectories(tmp.resolve("second"));
+    Files.writeString(second.resolve("Dockerfile"), "FROM oci-layout://" + layout + ":zstd\n");
+    Kiln.Run again =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + tmp.resolve("other-root"),
+            "-o",
+            tmp.resolve("fs").toString(),
+            second.toString());
+    assertThat(again.exitCode()).as(again.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).hasContent("hello from kiln");
+  }
 }

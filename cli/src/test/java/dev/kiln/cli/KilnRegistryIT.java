@@ -153,6 +153,39 @@ class KilnRegistryIT extends BusyboxRegistry.Fixture {
   }
 
   @Test
+  void pushZstd_newLayersZstdBaseLayersKept_readableByTheReferenceDecoder() throws Exception {
+    Tools.require("zstd");
+    String ref = host + "/kiln-it/zstd:" + tag();
+    Kiln.Run r = build("-o", "type=image,push=true,compression=zstd,name=" + ref);
+    assertThat(r.exitCode()).as(r.err()).isZero();
+
+    // dockerd 20.10 cannot pull zstd layers; skopeo copies (verifying digests) and Debian's
+    // zstd decompresses each layer, whose sha256 must be the config's diff ID.
+    Path copy = tmp.resolve("copy");
+    ok("skopeo", "copy", "--src-tls-verify=false", "docker://" + ref, "oci:" + copy + ":x");
+    ObjectMapper json = new ObjectMapper();
+    JsonNode index = json.readTree(copy.resolve("index.json").toFile());
+    JsonNode manifest = json.readTree(blob(copy, index.path("manifests").get(0)).toFile());
+    JsonNode config = json.readTree(blob(copy, manifest.path("config")).toFile());
+    JsonNode layers = manifest.path("layers");
+    assertThat(layers.get(0).path("mediaType").asText())
+        .isEqualTo("application/vnd.oci.image.layer.v1.tar+gzip");
+    for (int i = 1; i < layers.size(); i++) {
+      assertThat(layers.get(i).path("mediaType").asText())
+          .isEqualTo("application/vnd.oci.image.layer.v1.tar+zstd");
+      String sum =
+          ok("sh", "-c", "zstd -dc '" + blob(copy, layers.get(i)) + "' | sha256sum").split(" ")[0];
+      assertThat("sha256:" + sum).isEqualTo(config.path("rootfs").path("diff_ids").get(i).asText());
+    }
+    assertThat(layers.size()).isGreaterThan(1);
+  }
+
+  private static Path blob(Path layout, JsonNode descriptor) {
+    String digest = descriptor.path("digest").asText();
+    return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
+  }
+
+  @Test
   void load_putsTheTaggedImageIntoDocker() {
     String name = "kiln-it/load:" + tag();
     Kiln.Run r = build("--load", "-t", name);

@@ -10,16 +10,27 @@ import java.util.TreeMap;
  * @param ociMediaTypes OCI media types (true) or Docker schema 2 ones (false)
  * @param sourceDateEpoch the {@code SOURCE_DATE_EPOCH} to stamp the config with, or null
  * @param annotations extra manifest annotations from {@code annotation.KEY=VALUE} attributes
+ * @param recompression the layer compression asked for, or null to keep the layers as they are
  */
 record ExportOptions(
-    boolean ociMediaTypes, Instant sourceDateEpoch, Map<String, String> annotations) {
+    boolean ociMediaTypes,
+    Instant sourceDateEpoch,
+    Map<String, String> annotations,
+    Recompression recompression) {
 
   ExportOptions {
     annotations = Map.copyOf(annotations);
   }
 
   static ExportOptions defaults(boolean oci) {
-    return new ExportOptions(oci, null, Map.of());
+    return new ExportOptions(oci, null, Map.of(), null);
+  }
+
+  /** {@code image} with its layers in the requested compression (itself when none is asked). */
+  dev.kiln.core.port.ExportableImage recompress(
+      dev.kiln.core.port.ExportableImage image, dev.kiln.core.port.ContentStore store)
+      throws java.io.IOException {
+    return recompression == null ? image : recompression.apply(image, store);
   }
 
   /** {@code image}'s annotations plus these, these winning. */

@@ -1,7 +1,9 @@
 package dev.kiln.image.export;
 
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.LayerCompressor;
 import dev.kiln.image.RegistryClients;
+import dev.kiln.oci.MediaTypes;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,15 +27,26 @@ import java.util.Set;
  *
  * Image-writing types also take {@code oci-mediatypes=true|false} (default true, false for {@code
  * docker}), {@code annotation.KEY=VALUE} (manifest annotations) and {@code
- * source-date-epoch=SECONDS}. The factory's own source date epoch (from {@code SOURCE_DATE_EPOCH},
- * read by the caller) applies when the attribute is absent. Thread-safe.
+ * source-date-epoch=SECONDS}, {@code compression=uncompressed|gzip|zstd}, {@code
+ * compression-level=N} (gzip 0–9, zstd 0–22) and {@code force-compression=true|false}: layers this
+ * build made are written in that compression, base image layers only when forced; zstd switches the
+ * output to OCI media types, as BuildKit does. The factory's own source date epoch (from {@code
+ * SOURCE_DATE_EPOCH}, read by the caller) applies when the attribute is absent. Thread-safe.
  */
 public final class ImageExporters {
 
-  private static final Set<String> COMMON = Set.of("name", "oci-mediatypes", "source-date-epoch");
+  private static final Set<String> COMMON =
+      Set.of(
+          "name",
+          "oci-mediatypes",
+          "source-date-epoch",
+          "compression",
+          "compression-level",
+          "force-compression");
 
   private final RegistryClients clients;
   private final Instant sourceDateEpoch;
+  private final LayerCompressor compressor;
 
   /**
    * Creates the factory.
@@ -42,8 +55,24 @@ public final class ImageExporters {
    * @param sourceDateEpoch the build's {@code SOURCE_DATE_EPOCH}, or null
    */
   public ImageExporters(RegistryClients clients, Instant sourceDateEpoch) {
+    this(clients, sourceDateEpoch, null);
+  }
+
+  /**
+   * Creates the factory with a layer compressor, so outputs may ask for {@code
+   * compression=uncompressed|gzip|zstd}, {@code compression-level=N} and {@code
+   * force-compression=true}.
+   *
+   * @param clients registry clients for {@code type=image}
+   * @param sourceDateEpoch the build's {@code SOURCE_DATE_EPOCH}, or null
+   * @param compressor converts layers between compressions, or null when none is available (then
+   *     those attributes are refused)
+   */
+  public ImageExporters(
+      RegistryClients clients, Instant sourceDateEpoch, LayerCompressor compressor) {
     this.clients = Objects.requireNonNull(clients, "clients");
     this.sourceDateEpoch = sourceDateEpoch;
+    this.compressor = compressor;
   }
 
   /**
@@ -127,7 +156,68 @@ public final class ImageExporters {
           "annotation.* needs OCI media types; remove oci-mediatypes=false for type="
               + spec.type());
     }
-    return new ExportOptions(oci, epoch, annotations);
+    Recompression recompression = recompression(spec);
+    if (recompression != null && recompression.target() == MediaTypes.Compression.ZSTD) {
+      // zstd layers have no Docker media type that clients accept: BuildKit switches such
+      // outputs to OCI media types, and so does kiln.
+      oci = true;
+    }
+    return new ExportOptions(oci, epoch, annotations, recompression);
+  }
+
+  private Recompression recompression(ExportSpec spec) throws ExportSpecException {
+    String c = spec.get("compression");
+    String l = spec.get("compression-level");
+    boolean force = bool(spec, "force-compression", false);
+    if (c == null && l == null && !force) {
+      return null;
+    }
+    MediaTypes.Compression target;
+    if (c == null) {
+      target = MediaTypes.Compression.GZIP;
+    } else {
+      target =
+          switch (c.toLowerCase(java.util.Locale.ROOT)) {
+            case "gzip" -> MediaTypes.Compression.GZIP;
+            case "zstd" -> MediaTypes.Compression.ZSTD;
+            case "uncompressed" -> MediaTypes.Compression.UNCOMPRESSED;
+            case "estargz" ->
+                throw new ExportSpecException(
+                    "compression=estargz is not supported by kiln; use gzip, zstd or"
+                        + " uncompressed");
+            default ->
+                throw new ExportSpecException(
+                    "compression=" + c + " is not one of uncompressed, gzip, zstd");
+          };
+    }
+    Integer level = null;
+    if (l != null) {
+      try {
+        level = Integer.parseInt(l.trim());
+      } catch (NumberFormatException e) {
+        throw new ExportSpecException("compression-level=" + l + " is not a number");
+      }
+      int max = target == MediaTypes.Compression.GZIP ? 9 : 22;
+      if (target != MediaTypes.Compression.UNCOMPRESSED && (level < 0 || level > max)) {
+        throw new ExportSpecException(
+            "compression-level="
+                + l
+                + " is out of range for "
+                + target.name().toLowerCase(java.util.Locale.ROOT)
+                + " (0.."
+                + max
+                + ")");
+      }
+      if (target == MediaTypes.Compression.UNCOMPRESSED) {
+        level = null;
+      }
+    }
+    if (compressor == null) {
+      throw new ExportSpecException(
+          "compression attributes need a layer compressor, which this exporter factory was"
+              + " created without");
+    }
+    return new Recompression(target, level, force, compressor);
   }
 
   private static Path dest(ExportSpec spec) throws ExportSpecException {

@@ -45,6 +45,7 @@ final class LayoutImageExporter implements ImageExporter {
 
   @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
+    image = options.recompress(image, content);
     ExportableImage withAnnotations =
         new ExportableImage(
             image.config(),

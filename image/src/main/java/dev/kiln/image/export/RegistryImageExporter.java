@@ -38,6 +38,7 @@ final class RegistryImageExporter implements ImageExporter {
 
   @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
+    image = options.recompress(image, content);
     ExportableImage withAnnotations =
         new ExportableImage(
             image.config(),

@@ -103,7 +103,8 @@ class ImageAssemblerTest {
   void assemble_sourceDateEpoch_setsCreatedAndClampsNewerHistory() throws Exception {
     Instant epoch = Instant.parse("2024-05-01T10:00:00.500Z");
     ImageAssembler.Assembled a =
-        ImageAssembler.assemble(fixedImage(Map.of()), new ExportOptions(true, epoch, Map.of()));
+        ImageAssembler.assemble(
+            fixedImage(Map.of()), new ExportOptions(true, epoch, Map.of(), null));
     ImageConfig written = dev.kiln.oci.OciJson.parse(a.config().bytes(), ImageConfig.class);
     assertThat(written.created()).isEqualTo("2024-05-01T10:00:00.500Z");
     assertThat(written.history())
