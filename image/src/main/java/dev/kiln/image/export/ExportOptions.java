@@ -26,11 +26,20 @@ record ExportOptions(
     return new ExportOptions(oci, null, Map.of(), null);
   }
 
-  /** {@code image} with its layers in the requested compression (itself when none is asked). */
-  dev.kiln.core.port.ExportableImage recompress(
+  /**
+   * {@code image} as every image exporter writes it: layers in the requested compression (their
+   * blobs stored in {@code store}) and the output's annotations merged over the image's.
+   */
+  dev.kiln.core.port.ExportableImage prepare(
       dev.kiln.core.port.ExportableImage image, dev.kiln.core.port.ContentStore store)
       throws java.io.IOException {
-    return recompression == null ? image : recompression.apply(image, store);
+    dev.kiln.core.port.ExportableImage recompressed =
+        recompression == null ? image : recompression.apply(image, store);
+    return new dev.kiln.core.port.ExportableImage(
+        recompressed.config(),
+        recompressed.layers(),
+        mergeAnnotations(recompressed.annotations()),
+        recompressed.rootfs());
   }
 
   /** {@code image}'s annotations plus these, these winning. */

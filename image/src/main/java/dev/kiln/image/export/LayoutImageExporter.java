@@ -45,13 +45,7 @@ final class LayoutImageExporter implements ImageExporter {
 
   @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
-    image = options.recompress(image, content);
-    ExportableImage withAnnotations =
-        new ExportableImage(
-            image.config(),
-            image.layers(),
-            options.mergeAnnotations(image.annotations()),
-            image.rootfs());
+    ExportableImage withAnnotations = options.prepare(image, content);
     ImageAssembler.Assembled a = ImageAssembler.assemble(withAnnotations, options);
     Descriptor manifest = a.manifest().descriptor();
     try {

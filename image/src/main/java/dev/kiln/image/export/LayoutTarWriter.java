@@ -6,6 +6,7 @@ import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.OciJson;
+import dev.kiln.oci.layout.LayoutTarEntries;
 import dev.kiln.oci.layout.OciLayout;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,10 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
 /**
@@ -29,8 +28,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * 0:0.
  */
 final class LayoutTarWriter {
-
-  private static final FileTime EPOCH = FileTime.fromMillis(0);
 
   private final Map<Digest, Object> blobs = new TreeMap<>();
   private final Map<Digest, Long> sizes = new TreeMap<>();
@@ -123,32 +120,10 @@ final class LayoutTarWriter {
 
   private static void stream(TarArchiveOutputStream tar, String name, long size, InputStream in)
       throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setMode(0100644);
-    e.setSize(size);
-    normalise(e);
-    tar.putArchiveEntry(e);
-    long copied = in.transferTo(tar);
-    if (copied != size) {
-      throw new IOException(
-          "tar entry " + name + " has " + copied + " bytes, its descriptor says " + size);
-    }
-    tar.closeArchiveEntry();
+    LayoutTarEntries.file(tar, name, size, in);
   }
 
   private static void dir(TarArchiveOutputStream tar, String name) throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setMode(040755);
-    normalise(e);
-    tar.putArchiveEntry(e);
-    tar.closeArchiveEntry();
-  }
-
-  private static void normalise(TarArchiveEntry e) {
-    e.setLastModifiedTime(EPOCH);
-    e.setUserId(0);
-    e.setGroupId(0);
-    e.setUserName("");
-    e.setGroupName("");
+    LayoutTarEntries.dir(tar, name);
   }
 }

@@ -38,13 +38,7 @@ final class RegistryImageExporter implements ImageExporter {
 
   @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
-    image = options.recompress(image, content);
-    ExportableImage withAnnotations =
-        new ExportableImage(
-            image.config(),
-            image.layers(),
-            options.mergeAnnotations(image.annotations()),
-            image.rootfs());
+    ExportableImage withAnnotations = options.prepare(image, content);
     ImageAssembler.Assembled assembled = ImageAssembler.assemble(withAnnotations, options);
     Set<String> hosts = new LinkedHashSet<>();
     List<String> pushed = new ArrayList<>();

@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,8 +26,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
  * against its file name while it is written.
  */
 public final class OciLayoutTar {
-
-  private static final FileTime EPOCH = FileTime.fromMillis(0);
 
   private OciLayoutTar() {}
 
@@ -160,29 +157,13 @@ public final class OciLayoutTar {
 
   private static void addFile(TarArchiveOutputStream tar, Path file, String name)
       throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setSize(Files.size(file));
-    e.setMode(0100644);
-    normalise(e);
-    tar.putArchiveEntry(e);
-    Files.copy(file, tar);
-    tar.closeArchiveEntry();
+    try (InputStream in = Files.newInputStream(file)) {
+      LayoutTarEntries.file(tar, name, Files.size(file), in);
+    }
   }
 
   private static void addDir(TarArchiveOutputStream tar, String name) throws IOException {
-    TarArchiveEntry e = new TarArchiveEntry(name);
-    e.setMode(040755);
-    normalise(e);
-    tar.putArchiveEntry(e);
-    tar.closeArchiveEntry();
-  }
-
-  private static void normalise(TarArchiveEntry e) {
-    e.setLastModifiedTime(EPOCH);
-    e.setUserId(0);
-    e.setGroupId(0);
-    e.setUserName("");
-    e.setGroupName("");
+    LayoutTarEntries.dir(tar, name);
   }
 
   private static List<Path> sorted(Path dir) throws IOException {
