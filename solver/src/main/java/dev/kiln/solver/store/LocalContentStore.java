@@ -134,6 +134,40 @@ public final class LocalContentStore implements ContentStore {
     }
   }
 
+  /**
+   * Takes over {@code file}, a blob whose digest the caller computed over exactly these bytes while
+   * it wrote them (as the layer writer does, in the same pass): the file is synced and renamed into
+   * place without being read again when it lies on this store's file system; otherwise it is copied
+   * through {@link #write}, which hashes it. Either way {@code file} is gone afterwards. Saves a
+   * full read and write of every layer the worker produces.
+   *
+   * @return the digest and size stored
+   */
+  public Digests.Sized adopt(Path file, Digest digest) throws IOException {
+    Path dir = root.resolve("blobs").resolve(digest.algorithm());
+    Files.createDirectories(dir);
+    long size = Files.size(file);
+    Path target = dir.resolve(digest.hex());
+    if (Files.exists(target)) {
+      Files.deleteIfExists(file);
+      return new Digests.Sized(digest, size);
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ch.force(true);
+    }
+    try {
+      publish(file, target);
+      return new Digests.Sized(digest, size);
+    } catch (IOException e) {
+      // Another file system (no atomic rename across it): copy, hashing on the way.
+      try (InputStream in = Files.newInputStream(file)) {
+        return write(in, digest);
+      } finally {
+        Files.deleteIfExists(file);
+      }
+    }
+  }
+
   private static void publish(Path tmp, Path target) throws IOException {
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -15,6 +15,7 @@ import dev.kiln.solver.layer.LayerBlob;
 import dev.kiln.solver.layer.LayerException;
 import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.layer.TreeDiff;
+import dev.kiln.solver.store.LocalContentStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -123,8 +124,13 @@ final class FileRunner {
     Path dir = snapshots.tmpDir().resolve("layer-" + UUID.randomUUID());
     try {
       LayerBlob blob = writer.write(entries, dir);
-      try (InputStream in = Files.newInputStream(blob.path())) {
-        store.write(in, blob.digest());
+      if (store instanceof LocalContentStore local) {
+        // The writer hashed the blob while writing it: move it in instead of copying it.
+        local.adopt(blob.path(), blob.digest());
+      } else {
+        try (InputStream in = Files.newInputStream(blob.path())) {
+          store.write(in, blob.digest());
+        }
       }
       return Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
           .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString());

@@ -111,4 +111,22 @@ class LocalContentStoreTest extends ContentStoreContract {
       assertThat(in.readAllBytes()).isEqualTo("five".getBytes(StandardCharsets.UTF_8));
     }
   }
+
+  @Test
+  void adopt_movesTheFileInAndAnExistingBlobWins() throws Exception {
+    LocalContentStore store = LocalContentStore.at(root.resolve("store"));
+    byte[] bytes = "layer bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    dev.kiln.oci.Digest digest = dev.kiln.oci.Digests.sha256(bytes);
+    Path first = java.nio.file.Files.write(root.resolve("first.blob"), bytes);
+    Path second = java.nio.file.Files.write(root.resolve("second.blob"), bytes);
+
+    assertThat(store.adopt(first, digest).size()).isEqualTo(bytes.length);
+    store.adopt(second, digest);
+
+    assertThat(first).doesNotExist();
+    assertThat(second).doesNotExist();
+    try (java.io.InputStream in = store.open(digest)) {
+      assertThat(in.readAllBytes()).isEqualTo(bytes);
+    }
+  }
 }
