@@ -69,6 +69,14 @@ final class BuildCommand implements Callable<Integer> {
       description = "Target platform; only the native one is supported.")
   String platform;
 
+  @Option(
+      names = "--network",
+      paramLabel = "MODE",
+      description =
+          "Network of RUN steps without RUN --network: default (a private network with loopback"
+              + " only), none or host.")
+  String network = "default";
+
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
 
@@ -157,6 +165,14 @@ final class BuildCommand implements Callable<Integer> {
       throw new CliException(
           "--snapshotter=" + snapshotter + " is not one of auto, overlay, native");
     }
+    dev.kiln.core.graph.NetworkMode net =
+        switch (network) {
+          case "default", "sandbox" -> dev.kiln.core.graph.NetworkMode.SANDBOX;
+          case "none" -> dev.kiln.core.graph.NetworkMode.NONE;
+          case "host" -> dev.kiln.core.graph.NetworkMode.HOST;
+          default ->
+              throw new CliException("--network=" + network + " is not one of default, none, host");
+        };
     Instant epoch = sourceDateEpoch();
     Map<String, String> args = buildArgs();
     if (epoch != null) {
@@ -180,7 +196,8 @@ final class BuildCommand implements Callable<Integer> {
         quiet,
         iidFile == null ? null : invocation.resolve(iidFile),
         labels(),
-        load);
+        load,
+        net);
   }
 
   private void checkPlatform() throws CliException {

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param iidFile {@code --iidfile}, or null
  * @param labels {@code --label} values, added to the image config's labels
  * @param load {@code --load}: load the image into the local docker engine
+ * @param network {@code --network}: the network of RUN steps that do not choose one
  */
 public record BuildRequest(
     Path context,
@@ -49,7 +50,8 @@ public record BuildRequest(
     boolean quiet,
     Path iidFile,
     Map<String, String> labels,
-    boolean load) {
+    boolean load,
+    dev.kiln.core.graph.NetworkMode network) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -65,5 +67,6 @@ public record BuildRequest(
     }
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(snapshotter, "snapshotter");
+    Objects.requireNonNull(network, "network");
   }
 }

@@ -134,7 +134,8 @@ final class BuildService {
             excludes,
             Platform.current(),
             images::config,
-            ConversionRequest.DEFAULT_CONTEXT_NAME);
+            ConversionRequest.DEFAULT_CONTEXT_NAME,
+            request.network());
     try {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {

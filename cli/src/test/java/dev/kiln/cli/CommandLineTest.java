@@ -141,4 +141,11 @@ class CommandLineTest {
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(tmp.resolve("out/who.txt")).hasContent("env-value");
   }
+
+  @Test
+  void badNetwork_listsTheModes() {
+    Kiln.Run r = Kiln.run(tmp, Map.of(), "build", "--network=bridge", ".");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors()).singleElement().asString().contains("default, none, host");
+  }
 }

@@ -220,4 +220,23 @@ class KilnRunIT extends BusyboxRegistry.Fixture {
     assertThat(tmp.resolve("fs/default.txt")).hasContent("lo ");
     assertThat(Files.readString(tmp.resolve("fs/host.txt"))).contains("lo").isNotEqualTo("lo ");
   }
+
+  @Test
+  void networkFlag_setsTheDefaultOfRunSteps() throws Exception {
+    Kiln.Run r =
+        build(
+            """
+            ARG BASE
+            FROM ${BASE}
+            RUN ls /sys/class/net | sort | tr '\\n' ' ' > /flag.txt
+            RUN --network=none ls /sys/class/net | sort | tr '\\n' ' ' > /none.txt
+            """,
+            "--network=host",
+            "-o",
+            "type=local,dest=" + tmp.resolve("fs"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(Files.readString(tmp.resolve("fs/flag.txt"))).isNotEqualTo("lo ");
+    assertThat(tmp.resolve("fs/none.txt")).hasContent("lo ");
+  }
 }

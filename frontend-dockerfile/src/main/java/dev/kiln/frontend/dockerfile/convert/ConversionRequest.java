@@ -1,5 +1,6 @@
 package dev.kiln.frontend.dockerfile.convert;
 
+import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.oci.Platform;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.Objects;
  * @param platform the native platform: the platform of every stage
  * @param resolver looks up base image configs
  * @param contextName the name under which the client provides the build context
+ * @param network the network of RUN steps without {@code --network} (BuildKit's {@code
+ *     force-network-mode}; {@code docker buildx build --network}); null means {@link
+ *     NetworkMode#SANDBOX}
  */
 public record ConversionRequest(
     String fileName,
@@ -27,7 +31,8 @@ public record ConversionRequest(
     List<String> excludes,
     Platform platform,
     ImageConfigResolver resolver,
-    String contextName) {
+    String contextName,
+    NetworkMode network) {
 
   /** The default local source name of the build context, as in BuildKit. */
   public static final String DEFAULT_CONTEXT_NAME = "context";
@@ -43,6 +48,7 @@ public record ConversionRequest(
     if (contextName == null || contextName.isBlank()) {
       throw new IllegalArgumentException("contextName must not be blank");
     }
+    network = network == null ? NetworkMode.SANDBOX : network;
   }
 
   /**
@@ -59,24 +65,39 @@ public record ConversionRequest(
         List.of(),
         platform,
         resolver,
-        DEFAULT_CONTEXT_NAME);
+        DEFAULT_CONTEXT_NAME,
+        NetworkMode.SANDBOX);
   }
 
   /** This request with {@code args} as build args. */
   public ConversionRequest withBuildArgs(Map<String, String> args) {
     return new ConversionRequest(
-        fileName, dockerfile, args, target, excludes, platform, resolver, contextName);
+        fileName, dockerfile, args, target, excludes, platform, resolver, contextName, network);
   }
 
   /** This request building stage {@code stage}. */
   public ConversionRequest withTarget(String stage) {
     return new ConversionRequest(
-        fileName, dockerfile, buildArgs, stage, excludes, platform, resolver, contextName);
+        fileName, dockerfile, buildArgs, stage, excludes, platform, resolver, contextName, network);
   }
 
   /** This request with {@code patterns} as the context's exclude patterns. */
   public ConversionRequest withExcludes(List<String> patterns) {
     return new ConversionRequest(
-        fileName, dockerfile, buildArgs, target, patterns, platform, resolver, contextName);
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        patterns,
+        platform,
+        resolver,
+        contextName,
+        network);
+  }
+
+  /** This request with {@code mode} as the network of RUN steps without {@code --network}. */
+  public ConversionRequest withNetwork(NetworkMode mode) {
+    return new ConversionRequest(
+        fileName, dockerfile, buildArgs, target, excludes, platform, resolver, contextName, mode);
   }
 }

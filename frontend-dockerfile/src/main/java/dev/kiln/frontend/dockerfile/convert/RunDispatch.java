@@ -94,7 +94,7 @@ final class RunDispatch {
 
   private NetworkMode network(String network, int line) throws DockerfileParseException {
     if (network == null) {
-      return NetworkMode.SANDBOX;
+      return conversion.request.network();
     }
     return switch (network.toLowerCase(Locale.ROOT)) {
       case "default", "sandbox" -> NetworkMode.SANDBOX;

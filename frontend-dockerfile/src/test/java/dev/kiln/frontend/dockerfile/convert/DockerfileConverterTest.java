@@ -26,6 +26,23 @@ import org.junit.jupiter.api.Test;
 class DockerfileConverterTest {
 
   @Test
+  void convert_requestNetwork_isTheDefaultOfRunSteps() throws Exception {
+    ConversionResult r =
+        DockerfileConverter.convert(
+            ConversionRequest.of(
+                    "FROM busybox\nRUN echo a\nRUN --network=host echo b\n",
+                    AMD64,
+                    Fixtures.busyboxResolver())
+                .withNetwork(NetworkMode.NONE));
+
+    assertThat(r.definition().vertices())
+        .extracting(Vertex::op)
+        .filteredOn(ExecOp.class::isInstance)
+        .extracting(op -> ((ExecOp) op).network())
+        .containsExactly(NetworkMode.NONE, NetworkMode.HOST);
+  }
+
+  @Test
   void convert_fromOciLayout_keepsTheReferenceAsWritten() throws Exception {
     List<String> asked = new java.util.ArrayList<>();
     ConversionResult r =
