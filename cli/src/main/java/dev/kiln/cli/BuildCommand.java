@@ -152,7 +152,10 @@ final class BuildCommand implements Callable<Integer> {
       throw new CliException(
           "build context " + context + " is not a directory; pass the directory to build from");
     }
-    Path dockerfile = file == null ? context.resolve("Dockerfile") : invocation.resolve(file);
+    boolean stdin = "-".equals(file);
+    Path dockerfile =
+        file == null || stdin ? context.resolve("Dockerfile") : invocation.resolve(file);
+    String text = stdin ? readStdin() : null;
     checkPlatform();
     ProgressMode mode;
     try {
@@ -197,7 +200,8 @@ final class BuildCommand implements Callable<Integer> {
         iidFile == null ? null : invocation.resolve(iidFile),
         labels(),
         load,
-        net);
+        net,
+        text);
   }
 
   private void checkPlatform() throws CliException {
@@ -240,6 +244,24 @@ final class BuildCommand implements Callable<Integer> {
       }
     }
     return args;
+  }
+
+  /** {@code -f -}: the Dockerfile from standard input, at most 16 MiB of UTF-8. */
+  private String readStdin() throws CliException {
+    try {
+      byte[] bytes = invocation.in().readNBytes((16 << 20) + 1);
+      if (bytes.length > 16 << 20) {
+        throw new CliException("-f -: the Dockerfile on standard input is larger than 16 MiB");
+      }
+      return java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new CliException("-f -: the Dockerfile on standard input is not UTF-8 text", e);
+    } catch (java.io.IOException e) {
+      throw new CliException("-f -: cannot read standard input: " + e.getMessage(), e);
+    }
   }
 
   private Map<String, String> labels() throws CliException {

@@ -12,7 +12,8 @@ import java.util.Objects;
  * resolved progress mode. Immutable.
  *
  * @param context the build context directory
- * @param dockerfile the Dockerfile to read
+ * @param dockerfile the Dockerfile to read (for {@code -f -}: {@code <context>/Dockerfile}, used
+ *     for its name only)
  * @param tags the {@code -t} names
  * @param push {@code --push}
  * @param outputs the {@code -o} values as typed
@@ -31,6 +32,7 @@ import java.util.Objects;
  * @param labels {@code --label} values, added to the image config's labels
  * @param load {@code --load}: load the image into the local docker engine
  * @param network {@code --network}: the network of RUN steps that do not choose one
+ * @param dockerfileText the Dockerfile read from standard input ({@code -f -}), or null
  */
 public record BuildRequest(
     Path context,
@@ -51,7 +53,8 @@ public record BuildRequest(
     Path iidFile,
     Map<String, String> labels,
     boolean load,
-    dev.kiln.core.graph.NetworkMode network) {
+    dev.kiln.core.graph.NetworkMode network,
+    String dockerfileText) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {

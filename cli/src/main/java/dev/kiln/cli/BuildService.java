@@ -139,11 +139,15 @@ final class BuildService {
     try {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
-      throw new CliException(request.dockerfile() + ":" + e.line() + ": " + e.detail(), e);
+      String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
+      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
     }
   }
 
   private String readDockerfile() throws CliException {
+    if (request.dockerfileText() != null) {
+      return request.dockerfileText();
+    }
     Path file = request.dockerfile();
     try {
       if (Files.size(file) > 16L << 20) {

@@ -15,9 +15,15 @@ import java.util.Objects;
  * @param out standard output (results only)
  * @param err standard error (progress, warnings, errors)
  * @param terminal whether {@code err} is an interactive terminal ({@code --progress=auto} → tty)
+ * @param in standard input ({@code -f -} reads the Dockerfile from it)
  */
 public record Invocation(
-    Map<String, String> env, Path cwd, PrintStream out, PrintStream err, boolean terminal) {
+    Map<String, String> env,
+    Path cwd,
+    PrintStream out,
+    PrintStream err,
+    boolean terminal,
+    java.io.InputStream in) {
 
   /** Copies the environment; makes the working directory absolute. */
   public Invocation {
@@ -25,12 +31,19 @@ public record Invocation(
     cwd = cwd.toAbsolutePath().normalize();
     Objects.requireNonNull(out, "out");
     Objects.requireNonNull(err, "err");
+    Objects.requireNonNull(in, "in");
+  }
+
+  /** An invocation without standard input (tests, embedders). */
+  public Invocation(
+      Map<String, String> env, Path cwd, PrintStream out, PrintStream err, boolean terminal) {
+    this(env, cwd, out, err, terminal, java.io.InputStream.nullInputStream());
   }
 
   /** The process's own environment, directory, streams and terminal. */
   public static Invocation system() {
     boolean tty = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-    return new Invocation(System.getenv(), Path.of(""), System.out, System.err, tty);
+    return new Invocation(System.getenv(), Path.of(""), System.out, System.err, tty, System.in);
   }
 
   /** {@code path} resolved against the working directory. */

@@ -66,6 +66,11 @@ final class Kiln {
 
   /** Runs {@code kiln args…} with {@code env} and the working directory {@code cwd}. */
   static Run run(Path cwd, Map<String, String> env, String... args) {
+    return runWithStdin(cwd, env, new byte[0], args);
+  }
+
+  /** Runs {@code kiln args…} with {@code stdin} as standard input. */
+  static Run runWithStdin(Path cwd, Map<String, String> env, byte[] stdin, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Map<String, String> all = new HashMap<>(env);
@@ -73,7 +78,9 @@ final class Kiln {
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = Main.run(new Invocation(all, cwd, o, e, false), args);
+      code =
+          Main.run(
+              new Invocation(all, cwd, o, e, false, new java.io.ByteArrayInputStream(stdin)), args);
     }
     return new Run(
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));

@@ -390,4 +390,36 @@ class KilnBuildTest {
     assertThat(again.exitCode()).as(again.err()).isZero();
     assertThat(tmp.resolve("fs/opt/app/greeting.txt")).hasContent("hello from kiln");
   }
+
+  @Test
+  void build_dockerfileFromStdin_usesItAndNamesStdinInErrors() throws Exception {
+    byte[] good =
+        "FROM scratch\nCOPY README.txt /from-stdin.txt\n".getBytes(StandardCharsets.UTF_8);
+    Kiln.Run r =
+        Kiln.runWithStdin(
+            tmp,
+            Map.of(),
+            good,
+            "build",
+            "--root=" + root,
+            "-f",
+            "-",
+            "-o",
+            tmp.resolve("fs").toString(),
+            context.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/from-stdin.txt")).hasContent("The kiln hello example.");
+
+    Kiln.Run bad =
+        Kiln.runWithStdin(
+            tmp,
+            Map.of(),
+            "FROM scratch\nNOPE x\n".getBytes(StandardCharsets.UTF_8),
+            "build",
+            "--root=" + root,
+            "-f-",
+            context.toString());
+    assertThat(bad.exitCode()).isEqualTo(1);
+    assertThat(bad.errors()).singleElement().asString().startsWith("ERROR: <stdin>:2:");
+  }
 }
