@@ -239,4 +239,37 @@ class KilnRunIT extends BusyboxRegistry.Fixture {
     assertThat(Files.readString(tmp.resolve("fs/flag.txt"))).isNotEqualTo("lo ");
     assertThat(tmp.resolve("fs/none.txt")).hasContent("lo ");
   }
+
+  @Test
+  void runMounts_bindFromStageAndContextAndTmpfs_leaveNoMountPointsInTheImage() throws Exception {
+    Files.writeString(context.resolve("note.txt"), "from the context\n");
+    Kiln.Run r =
+        build(
+            """
+            ARG BASE
+            FROM ${BASE} AS data
+            RUN mkdir /stuff && echo from-data > /stuff/file.txt
+
+            FROM ${BASE}
+            RUN --mount=type=bind,from=data,source=/stuff,target=/mnt/stuff \
+                cat /mnt/stuff/file.txt > /copied.txt
+            RUN --mount=type=tmpfs,target=/scratch \
+                sh -c 'echo tmp > /scratch/x && cat /scratch/x > /tmpfs.txt'
+            RUN --mount=type=bind,source=note.txt,target=/note cat /note > /note-copy.txt
+            RUN --mount=type=bind,from=data,source=/stuff,target=/ro sh -c 'touch /ro/x' \
+                || echo read-only > /ro-result.txt
+            """,
+            "-o",
+            "type=local,dest=" + tmp.resolve("fs"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path fs = tmp.resolve("fs");
+    assertThat(fs.resolve("copied.txt")).hasContent("from-data");
+    assertThat(fs.resolve("tmpfs.txt")).hasContent("tmp");
+    assertThat(fs.resolve("note-copy.txt")).hasContent("from the context");
+    assertThat(fs.resolve("ro-result.txt")).hasContent("read-only");
+    assertThat(fs.resolve("scratch")).doesNotExist();
+    assertThat(fs.resolve("note")).doesNotExist();
+    assertThat(fs.resolve("ro")).doesNotExist();
+  }
 }
