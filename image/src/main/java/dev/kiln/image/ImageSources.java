@@ -66,6 +66,28 @@ public final class ImageSources implements ImageSource {
   }
 
   /** The platforms an index offers, for error messages. */
+  /**
+   * The index entry for {@code platform}, or an error "{@code what}: no manifest for platform … —
+   * {@code offered} [platforms]{@code hint}".
+   */
+  static dev.kiln.oci.Descriptor forPlatform(
+      ImageIndex index, dev.kiln.oci.Platform platform, String what, String offered, String hint)
+      throws ImageSourceException {
+    return index
+        .forPlatform(platform)
+        .orElseThrow(
+            () ->
+                new ImageSourceException(
+                    what
+                        + ": no manifest for platform "
+                        + platform
+                        + " — "
+                        + offered
+                        + " "
+                        + platformsOf(index)
+                        + hint));
+  }
+
   static List<String> platformsOf(ImageIndex index) {
     return index.manifests().stream()
         .filter(d -> d.platform() != null)

@@ -76,17 +76,7 @@ public final class OciLayoutImageSource implements ImageSource {
       Manifest parsed = layout.readManifest(top);
       Descriptor manifestDesc = top;
       if (parsed instanceof ImageIndex index) {
-        manifestDesc =
-            index
-                .forPlatform(platform)
-                .orElseThrow(
-                    () ->
-                        new ImageSourceException(
-                            what
-                                + ": no manifest for platform "
-                                + platform
-                                + " — the layout has "
-                                + ImageSources.platformsOf(index)));
+        manifestDesc = ImageSources.forPlatform(index, platform, what, "the layout has", "");
         parsed = layout.readManifest(manifestDesc);
       }
       if (!(parsed instanceof ImageManifest manifest)) {

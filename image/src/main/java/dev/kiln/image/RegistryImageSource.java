@@ -69,17 +69,12 @@ public final class RegistryImageSource implements ImageSource {
       ImageManifest manifest;
       if (parsed instanceof ImageIndex index) {
         manifestDesc =
-            index
-                .forPlatform(platform)
-                .orElseThrow(
-                    () ->
-                        new ImageSourceException(
-                            what
-                                + ": no manifest for platform "
-                                + platform
-                                + " — the image is published for "
-                                + ImageSources.platformsOf(index)
-                                + "; choose one with --platform"));
+            ImageSources.forPlatform(
+                index,
+                platform,
+                what,
+                "the image is published for",
+                "; kiln builds only for the native platform");
         ManifestContent platformManifest =
             client.pullManifest(repo, manifestDesc.digest().toString());
         Manifest inner = Manifests.parse(platformManifest.bytes(), platformManifest.mediaType());
