@@ -1,9 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
-import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
@@ -11,10 +9,8 @@ import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
 import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
-import dev.kiln.image.export.ExportSpec;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
-import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
@@ -24,14 +20,19 @@ import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 
 /**
  * Runs one {@code kiln build}: reads the Dockerfile and {@code .dockerignore}, converts them to a
@@ -77,7 +78,7 @@ final class BuildService {
         try {
           outputs.add(exporters.create(o.spec()));
         } catch (ExportSpecException e) {
-          cleanUp(specs);
+          ResultExporter.cleanUp(specs);
           throw new CliException("--output " + o.typed() + ": " + e.getMessage(), e);
         }
       }
@@ -89,14 +90,16 @@ final class BuildService {
         SolveResult solved = solve(state, converted);
         long t3 = System.nanoTime();
         CacheResult result = solved.outputs().get(0);
-        List<ExportResult> written = export(state, converted, result, specs, outputs);
+        ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
+        List<ExportResult> written =
+            exporter.export(state, converted.imageConfig(), result, specs, outputs);
         if (request.debug()) {
           invocation
               .err()
               .printf(
                   "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
                       + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
-                  java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime()
+                  ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
                   (t0 - Main.STARTED) / 1_000_000,
                   (t1 - t0) / 1_000_000,
@@ -109,12 +112,12 @@ final class BuildService {
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
         }
-        imageId(written);
+        exporter.imageId(written);
       }
       success = true;
     } finally {
       progress.finish(success);
-      cleanUp(loads);
+      ResultExporter.cleanUp(loads);
     }
   }
 
@@ -181,7 +184,7 @@ final class BuildService {
   }
 
   private SolveResult solve(KilnState state, ConversionResult converted) throws CliException {
-    java.util.concurrent.CompletableFuture<SolveResult> solving =
+    CompletableFuture<SolveResult> solving =
         state
             .scheduler()
             .submit(
@@ -197,7 +200,7 @@ final class BuildService {
                 invocation.err().println("kiln: interrupted; stopping running steps");
                 solving.cancel(true);
                 try {
-                  state.scheduler().closeAndAwait(java.time.Duration.ofSeconds(20));
+                  state.scheduler().closeAndAwait(Duration.ofSeconds(20));
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
                 }
@@ -207,12 +210,12 @@ final class BuildService {
     Runtime.getRuntime().addShutdownHook(onSignal);
     try {
       return solving.get();
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       if (e.getCause() instanceof SolveException se) {
         throw new CliException(oneLine(se), details(se), se);
       }
       throw new CliException("build failed: " + e.getCause(), e.getCause());
-    } catch (java.util.concurrent.CancellationException e) {
+    } catch (CancellationException e) {
       throw new CliException("build cancelled", e);
     } catch (InterruptedException e) {
       solving.cancel(true);
@@ -227,125 +230,6 @@ final class BuildService {
     }
   }
 
-  private List<ExportResult> export(
-      KilnState state,
-      ConversionResult converted,
-      CacheResult result,
-      List<Outputs.Output> specs,
-      List<ImageExporter> outputs)
-      throws CliException {
-    List<ExportLayer> layers = new ArrayList<>();
-    for (Descriptor d : result.layers()) {
-      String diffId = d.annotations().get(KilnState.UNCOMPRESSED);
-      if (diffId == null) {
-        throw new CliException("layer " + d.digest() + " has no diffID; rebuild with --no-cache");
-      }
-      // Internal annotations stay out of the manifest, as BuildKit strips them.
-      Descriptor blob =
-          new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null);
-      layers.add(new ExportLayer(blob, Digest.parse(diffId), images.origin(d.digest())));
-    }
-    ExportableImage image =
-        new ExportableImage(withLabels(converted.imageConfig()), layers, Map.of(), null);
-    List<ExportResult> written = new ArrayList<>();
-    for (int i = 0; i < outputs.size(); i++) {
-      Outputs.Output output = specs.get(i);
-      ExportSpec spec = output.spec();
-      String name = "exporting to " + Outputs.describe(output);
-      Digest step = Digests.sha256(name + "#" + i);
-      progress.vertexStarted(step, name);
-      try {
-        ExportableImage target =
-            "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
-        ExportResult r;
-        try {
-          r = outputs.get(i).export(target, state.store());
-          if (output.loadFile() != null) {
-            DockerLoad.load(output.loadFile(), progress, step);
-          }
-        } finally {
-          if (output.loadFile() != null) {
-            Files.deleteIfExists(output.loadFile());
-          }
-        }
-        written.add(r);
-        if (r.manifest() != null) {
-          progress.log(
-              step,
-              dev.kiln.core.port.ProgressListener.LogStream.STDOUT,
-              "manifest "
-                  + r.manifest().digest()
-                  + " config "
-                  + r.config()
-                  + (r.names().isEmpty() ? "" : " " + String.join(", ", r.names())));
-        }
-        progress.vertexCompleted(step, name);
-      } catch (IOException e) {
-        progress.vertexFailed(step, name, String.valueOf(e.getMessage()));
-        // Exporter messages name their destination already.
-        throw new CliException(String.valueOf(e.getMessage()), e);
-      }
-    }
-    return written;
-  }
-
-  /** The image config with the {@code --label} values added (they win over LABEL). */
-  private dev.kiln.oci.ImageConfig withLabels(dev.kiln.oci.ImageConfig config) {
-    if (request.labels().isEmpty()) {
-      return config;
-    }
-    Map<String, String> labels = new java.util.LinkedHashMap<>();
-    if (config.config() != null && config.config().labels() != null) {
-      labels.putAll(config.config().labels());
-    }
-    labels.putAll(request.labels());
-    dev.kiln.oci.ContainerConfig c =
-        config.config() == null ? dev.kiln.oci.ContainerConfig.empty() : config.config();
-    return config.withConfig(c.withLabels(labels));
-  }
-
-  /**
-   * {@code -q} prints and {@code --iidfile} writes the image ID: the manifest digest of a pushed
-   * image, else the config digest (docker's image ID), as buildx does.
-   */
-  private void imageId(List<ExportResult> written) throws CliException {
-    if (!request.quiet() && request.iidFile() == null) {
-      return;
-    }
-    String id = null;
-    for (ExportResult r : written) {
-      if (r.manifest() != null) {
-        id = "image".equals(r.type()) ? r.manifest().digest().toString() : r.config().toString();
-        break;
-      }
-    }
-    if (id == null) {
-      return;
-    }
-    if (request.quiet()) {
-      invocation.out().println(id);
-    }
-    if (request.iidFile() != null) {
-      try {
-        Files.writeString(request.iidFile(), id);
-      } catch (IOException e) {
-        throw new CliException("--iidfile " + request.iidFile() + ": " + e.getMessage(), e);
-      }
-    }
-  }
-
-  private static void cleanUp(List<Outputs.Output> outputs) {
-    for (Outputs.Output o : outputs) {
-      if (o.loadFile() != null) {
-        try {
-          Files.deleteIfExists(o.loadFile());
-        } catch (IOException e) {
-          // A temp file; nothing else to do.
-        }
-      }
-    }
-  }
-
   /** The lines after the first of the failure's message (e.g. a RUN's last output), or null. */
   static String details(SolveException e) {
     Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -353,7 +237,7 @@ final class BuildService {
     if (message == null || message.lines().count() < 2) {
       return null;
     }
-    return message.lines().skip(1).collect(java.util.stream.Collectors.joining("\n"));
+    return message.lines().skip(1).collect(Collectors.joining("\n"));
   }
 
   /** The solver's failure as one line: the failing step, then the root cause's message. */

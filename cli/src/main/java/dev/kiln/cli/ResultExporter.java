@@ -1,0 +1,165 @@
+package dev.kiln.cli;
+
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.ExportResult;
+import dev.kiln.core.port.ExportableImage;
+import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.image.export.ExportSpec;
+import dev.kiln.oci.ContainerConfig;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import dev.kiln.oci.ImageConfig;
+import dev.kiln.solver.cache.CacheResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end of a build: turns the solved result into an {@link ExportableImage} (layers with their
+ * diffIDs and base-image origins, {@code --label}s added), hands it to each output, loads {@code
+ * --load} archives into docker, and prints or writes the image ID ({@code -q}, {@code --iidfile}).
+ * Not thread-safe; one per build.
+ */
+final class ResultExporter {
+
+  private final BuildRequest request;
+  private final Invocation invocation;
+  private final ProgressDisplay progress;
+  private final BuildImageSource images;
+
+  ResultExporter(
+      BuildRequest request,
+      Invocation invocation,
+      ProgressDisplay progress,
+      BuildImageSource images) {
+    this.request = request;
+    this.invocation = invocation;
+    this.progress = progress;
+    this.images = images;
+  }
+
+  /** Exports {@code result} with {@code config} to every output, each as an "exporting to" step. */
+  List<ExportResult> export(
+      KilnState state,
+      ImageConfig imageConfig,
+      CacheResult result,
+      List<Outputs.Output> specs,
+      List<ImageExporter> outputs)
+      throws CliException {
+    List<ExportLayer> layers = new ArrayList<>();
+    for (Descriptor d : result.layers()) {
+      String diffId = d.annotations().get(KilnState.UNCOMPRESSED);
+      if (diffId == null) {
+        throw new CliException("layer " + d.digest() + " has no diffID; rebuild with --no-cache");
+      }
+      // Internal annotations stay out of the manifest, as BuildKit strips them.
+      Descriptor blob =
+          new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null);
+      layers.add(new ExportLayer(blob, Digest.parse(diffId), images.origin(d.digest())));
+    }
+    ExportableImage image = new ExportableImage(withLabels(imageConfig), layers, Map.of(), null);
+    List<ExportResult> written = new ArrayList<>();
+    for (int i = 0; i < outputs.size(); i++) {
+      Outputs.Output output = specs.get(i);
+      ExportSpec spec = output.spec();
+      String name = "exporting to " + Outputs.describe(output);
+      Digest step = Digests.sha256(name + "#" + i);
+      progress.vertexStarted(step, name);
+      try {
+        ExportableImage target =
+            "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
+        ExportResult r;
+        try {
+          r = outputs.get(i).export(target, state.store());
+          if (output.loadFile() != null) {
+            DockerLoad.load(output.loadFile(), progress, step);
+          }
+        } finally {
+          if (output.loadFile() != null) {
+            Files.deleteIfExists(output.loadFile());
+          }
+        }
+        written.add(r);
+        if (r.manifest() != null) {
+          progress.log(
+              step,
+              ProgressListener.LogStream.STDOUT,
+              "manifest "
+                  + r.manifest().digest()
+                  + " config "
+                  + r.config()
+                  + (r.names().isEmpty() ? "" : " " + String.join(", ", r.names())));
+        }
+        progress.vertexCompleted(step, name);
+      } catch (IOException e) {
+        progress.vertexFailed(step, name, String.valueOf(e.getMessage()));
+        // Exporter messages name their destination already.
+        throw new CliException(String.valueOf(e.getMessage()), e);
+      }
+    }
+    return written;
+  }
+
+  /** The image config with the {@code --label} values added (they win over LABEL). */
+  private ImageConfig withLabels(ImageConfig config) {
+    if (request.labels().isEmpty()) {
+      return config;
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    if (config.config() != null && config.config().labels() != null) {
+      labels.putAll(config.config().labels());
+    }
+    labels.putAll(request.labels());
+    ContainerConfig c = config.config() == null ? ContainerConfig.empty() : config.config();
+    return config.withConfig(c.withLabels(labels));
+  }
+
+  /**
+   * {@code -q} prints and {@code --iidfile} writes the image ID: the manifest digest of a pushed
+   * image, else the config digest (docker's image ID), as buildx does.
+   */
+  void imageId(List<ExportResult> written) throws CliException {
+    if (!request.quiet() && request.iidFile() == null) {
+      return;
+    }
+    String id = null;
+    for (ExportResult r : written) {
+      if (r.manifest() != null) {
+        id = "image".equals(r.type()) ? r.manifest().digest().toString() : r.config().toString();
+        break;
+      }
+    }
+    if (id == null) {
+      return;
+    }
+    if (request.quiet()) {
+      invocation.out().println(id);
+    }
+    if (request.iidFile() != null) {
+      try {
+        Files.writeString(request.iidFile(), id);
+      } catch (IOException e) {
+        throw new CliException("--iidfile " + request.iidFile() + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Deletes the temporary archives of {@code --load} outputs. */
+  static void cleanUp(List<Outputs.Output> outputs) {
+    for (Outputs.Output o : outputs) {
+      if (o.loadFile() != null) {
+        try {
+          Files.deleteIfExists(o.loadFile());
+        } catch (IOException e) {
+          // A temp file; nothing else to do.
+        }
+      }
+    }
+  }
+}
