@@ -178,4 +178,30 @@ class ImageRegistryIT {
     String inspect = run("skopeo", "inspect", "oci-archive:" + tar);
     assertThat(inspect).contains("GREETING=oci").contains(r.manifest().digest().toString());
   }
+
+  @Test
+  void push_withRecompression_uploadsTheConvertedBlobs() throws Exception {
+    // A stand-in compressor: stores other bytes under an uncompressed type. The registry checks
+    // only that every blob the manifest names was uploaded.
+    dev.kiln.core.port.LayerCompressor fake =
+        (layer, target, level, content) -> {
+          byte[] bytes = ("converted " + layer.blob().digest()).getBytes();
+          dev.kiln.oci.Digests.Sized stored =
+              content.write(new java.io.ByteArrayInputStream(bytes), null);
+          return new ExportLayer(
+              dev.kiln.oci.Descriptor.of(
+                  dev.kiln.oci.MediaTypes.OCI_LAYER_TAR, stored.digest(), stored.size()),
+              layer.diffId(),
+              null);
+        };
+    String ref = host + "/kiln/recompressed:1";
+    ExportResult r =
+        new ImageExporters(clients, null, fake)
+            .create(ExportSpec.parse("type=image,push=true,compression=uncompressed,name=" + ref))
+            .export(image("recompressed"), store);
+
+    String raw = run("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref);
+    assertThat(raw).contains("application/vnd.oci.image.layer.v1.tar\"").doesNotContain("gzip");
+    assertThat(r.manifest().digest().toString()).isNotEmpty();
+  }
 }

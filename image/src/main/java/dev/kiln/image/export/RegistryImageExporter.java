@@ -38,12 +38,12 @@ final class RegistryImageExporter implements ImageExporter {
 
   @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
-    ExportableImage withAnnotations = options.prepare(image, content);
-    ImageAssembler.Assembled assembled = ImageAssembler.assemble(withAnnotations, options);
+    ExportableImage prepared = options.prepare(image, content);
+    ImageAssembler.Assembled assembled = ImageAssembler.assemble(prepared, options);
     Set<String> hosts = new LinkedHashSet<>();
     List<String> pushed = new ArrayList<>();
     for (Reference name : names) {
-      push(name, image.layers(), assembled, content);
+      push(name, prepared.layers(), assembled, content);
       hosts.add(name.registry());
       pushed.add(name.toString());
     }
