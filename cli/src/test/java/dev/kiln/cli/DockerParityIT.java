@@ -50,6 +50,26 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
       RUN rm /app/c.txt && mkdir -p /app/d && echo replaced > /app/d/new.txt
       """;
 
+  /** COPY/ADD/WORKDIR variants; no heredoc or --link: dockerd 20.10's frontend has neither. */
+  static final String DOCKERFILE_COPY =
+      """
+      ARG BASE
+      FROM ${BASE}
+      ENV DEST=/srv
+      COPY tree $DEST/tree/
+      COPY --chmod=0700 tree/top.sh /usr/local/bin/top
+      COPY --chown=1000:50 tree/sub /home/app/sub/
+      COPY tree/link-to-top /links/
+      ADD pkg.tar.gz /opt/
+      ADD --chown=app pkg.tar.gz /chowned/
+      COPY tree/sub/deeper/leaf.txt /linked/leaf.txt
+      USER app
+      WORKDIR /home/app/work
+      RUN touch made-by-app
+      USER root
+      WORKDIR /new/dir
+      """;
+
   /** The docker client of Debian's docker.io package, matching its dockerd 20.10. */
   static final String DEBIAN_DOCKER = "/usr/bin/docker";
 
@@ -78,6 +98,40 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
     Path context = Files.createDirectories(tmp.resolve("ctx"));
     Files.writeString(context.resolve("Dockerfile"), DOCKERFILE);
     Files.writeString(context.resolve("local.txt"), "from the context\n");
+
+    Map<String, String> kiln = compare(context);
+
+    assertThat(kiln).containsKey("app/greeting.txt").doesNotContainKey("app/c.txt");
+  }
+
+  @Test
+  void copyAddAndWorkdirVariants_sameFileSystemAsDockersBuilder() throws Exception {
+    Path context = Files.createDirectories(tmp.resolve("ctx2"));
+    Files.writeString(context.resolve("Dockerfile"), DOCKERFILE_COPY);
+    Path tree = Files.createDirectories(context.resolve("tree/sub/deeper"));
+    Files.writeString(tree.resolve("leaf.txt"), "leaf\n");
+    Files.writeString(context.resolve("tree/top.sh"), "#!/bin/sh\necho top\n");
+    context.resolve("tree/top.sh").toFile().setExecutable(true);
+    Files.createSymbolicLink(context.resolve("tree/link-to-top"), Path.of("top.sh"));
+    Path pkg = Files.createDirectories(tmp.resolve("pkgsrc/pkg/bin"));
+    Files.writeString(pkg.resolve("tool"), "#!/bin/sh\necho tool\n");
+    ok(
+        "tar",
+        "-czf",
+        context.resolve("pkg.tar.gz").toString(),
+        "-C",
+        tmp.resolve("pkgsrc").toString(),
+        "--owner=1234",
+        "--group=5678",
+        "pkg");
+
+    Map<String, String> kiln = compare(context);
+
+    assertThat(kiln).containsKey("opt/pkg/bin/tool").containsKey("srv/tree/link-to-top");
+  }
+
+  /** Builds {@code context} with kiln and with docker, exports both, and compares; kiln's map. */
+  private Map<String, String> compare(Path context) throws Exception {
     String suffix = UUID.randomUUID().toString().substring(0, 8);
     String kilnRef = host + "/kiln-it/parity:" + suffix;
     String dockerTag = "kiln-parity-docker:" + suffix;
@@ -116,16 +170,14 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
           .assertSuccess();
       ok("docker", "create", "--name", kilnContainer, kilnRef);
       ok("docker", "create", "--name", dockerContainer, dockerTag);
-      Path kilnTar = tmp.resolve("kiln.tar");
-      Path dockerTar = tmp.resolve("docker.tar");
+      Path kilnTar = tmp.resolve("kiln-" + suffix + ".tar");
+      Path dockerTar = tmp.resolve("docker-" + suffix + ".tar");
       ok("docker", "export", "-o", kilnTar.toString(), kilnContainer);
       ok("docker", "export", "-o", dockerTar.toString(), dockerContainer);
 
       Map<String, String> kiln = entries(kilnTar);
-      Map<String, String> docker = entries(dockerTar);
-
-      assertThat(kiln).containsKey("app/greeting.txt").doesNotContainKey("app/c.txt");
-      assertThat(kiln).isEqualTo(docker);
+      assertThat(kiln).isEqualTo(entries(dockerTar));
+      return kiln;
     } finally {
       run(Map.of(), "docker", "rm", "-f", kilnContainer, dockerContainer);
       run(Map.of(), "docker", "rmi", "-f", kilnRef, dockerTag);

@@ -159,8 +159,10 @@ final class CopyAction {
 
   /**
    * Extracts the archive {@code from} into {@code destPath} as a directory, created when missing as
-   * BuildKit's {@code MkdirAll} (its parents too, unless {@code createDestPath} is false). {@code
-   * --chmod} does not apply to extracted entries; {@code --chown} does.
+   * BuildKit's {@code MkdirAll} (its parents too, unless {@code createDestPath} is false), with the
+   * {@code --chown} owner. Extracted entries keep the archive's owners and modes: neither {@code
+   * --chown} nor {@code --chmod} applies to them, as in docker's builder (dockerd 20.10, compared
+   * by the CLI's DockerParityIT).
    */
   private void unpack(String virtual, Path from, Path destPath)
       throws IOException, FileOpException {
@@ -189,12 +191,7 @@ final class CopyAction {
         new ArchiveUnpacker(
             new LayerApplier.Options(options.privileged(), LayerApplier.DEFAULT_MAX_HEADER_BYTES));
     try {
-      unpacker.unpack(
-          from,
-          relative(virtual) + " (" + input.label() + ")",
-          destPath,
-          owner == null ? -1 : owner.uid(),
-          owner == null ? -1 : owner.gid());
+      unpacker.unpack(from, relative(virtual) + " (" + input.label() + ")", destPath, -1, -1);
     } catch (LayerException e) {
       throw new FileOpException(name + " failed: " + e.getMessage(), e);
     }
