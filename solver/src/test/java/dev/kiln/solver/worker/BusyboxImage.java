@@ -1,18 +1,12 @@
 package dev.kiln.solver.worker;
 
 import dev.kiln.core.port.ImageSource;
-import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Descriptor;
-import dev.kiln.oci.Digests;
-import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.Platform;
 import dev.kiln.solver.exec.BusyboxRootfs;
 import dev.kiln.solver.layer.DirectoryWalker;
 import dev.kiln.solver.layer.LayerBlob;
 import dev.kiln.solver.layer.LayerWriter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,7 +17,7 @@ import java.util.List;
  * ({@link BusyboxRootfs} plus the few applets the worker tests need), as a registry would after
  * resolving.
  */
-final class BusyboxImage implements ImageSource {
+final class BusyboxImage extends OneLayerImages {
 
   static final String REF = "example.com/busybox:test";
   static final Platform AMD64 = Platform.of("linux", "amd64");
@@ -32,13 +26,10 @@ final class BusyboxImage implements ImageSource {
   private static final List<String> EXTRA_APPLETS = List.of("dd", "head", "mv", "chmod", "tail");
 
   private final Path rootfs;
-  private final LayerBlob blob;
-  private final Descriptor layer;
 
   private BusyboxImage(Path rootfs, LayerBlob blob) {
+    super(blob, Descriptor.of(blob.mediaType(), blob.digest(), blob.size()));
     this.rootfs = rootfs;
-    this.blob = blob;
-    this.layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
   }
 
   /** Builds the rootfs (with /etc/hosts and /etc/resolv.conf) and its layer under {@code dir}. */
@@ -65,26 +56,5 @@ final class BusyboxImage implements ImageSource {
   /** The tree the layer was written from. */
   Path rootfs() {
     return rootfs;
-  }
-
-  @Override
-  public ResolvedImage resolve(String ref, Platform platform) {
-    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-    return new ResolvedImage(
-        ref,
-        Digests.sha256("index of " + ref),
-        Descriptor.of(MediaTypes.OCI_MANIFEST, Digests.sha256("manifest of " + ref), 100),
-        Descriptor.of(MediaTypes.OCI_CONFIG, Digests.sha256(config), config.length),
-        platform,
-        List.of(layer),
-        List.of(blob.diffId()));
-  }
-
-  @Override
-  public InputStream openBlob(ResolvedImage image, Descriptor d) throws IOException {
-    if (!d.digest().equals(blob.digest())) {
-      throw new IOException("unknown blob " + d.digest());
-    }
-    return Files.newInputStream(blob.path());
   }
 }

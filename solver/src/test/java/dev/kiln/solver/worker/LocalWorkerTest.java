@@ -10,11 +10,8 @@ import dev.kiln.core.graph.Run;
 import dev.kiln.core.graph.State;
 import dev.kiln.core.port.ImageSource;
 import dev.kiln.core.port.ProgressListener;
-import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
-import dev.kiln.oci.Digests;
-import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.Platform;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.cache.LocalCacheManager;
@@ -30,7 +27,6 @@ import dev.kiln.solver.scheduler.SolveResult;
 import dev.kiln.solver.store.LocalContentStore;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -155,7 +151,7 @@ class LocalWorkerTest {
         new LayerWriter(LayerWriter.Options.defaults())
             .write(DirectoryWalker.of(tmp.resolve("image")), tmp.resolve("blobs"));
     Descriptor layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
-    FakeImages images = new FakeImages(blob, layer);
+    OneLayerImages images = new OneLayerImages(blob, layer);
     Definition def =
         State.image("example.com/base:1", AMD64)
             .file(FileStep.mkfile("/etc/hostname", 0644, "kiln\n"))
@@ -262,38 +258,6 @@ class LocalWorkerTest {
     @Override
     public void bytes(Digest vertex, String id, long current, long total) {
       bytes.put(id, current);
-    }
-  }
-
-  /** Serves one image with one layer from a file, as a registry would after resolving. */
-  private static final class FakeImages implements ImageSource {
-    private final LayerBlob blob;
-    private final Descriptor layer;
-
-    FakeImages(LayerBlob blob, Descriptor layer) {
-      this.blob = blob;
-      this.layer = layer;
-    }
-
-    @Override
-    public ResolvedImage resolve(String ref, Platform platform) {
-      byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-      return new ResolvedImage(
-          ref,
-          Digests.sha256("index of " + ref),
-          Descriptor.of(MediaTypes.OCI_MANIFEST, Digests.sha256("manifest of " + ref), 100),
-          Descriptor.of(MediaTypes.OCI_CONFIG, Digests.sha256(config), config.length),
-          platform,
-          List.of(layer),
-          List.of(blob.diffId()));
-    }
-
-    @Override
-    public InputStream openBlob(ResolvedImage image, Descriptor d) throws IOException {
-      if (!d.digest().equals(blob.digest())) {
-        throw new IOException("unknown blob " + d.digest());
-      }
-      return Files.newInputStream(blob.path());
     }
   }
 }
