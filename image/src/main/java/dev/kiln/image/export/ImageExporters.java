@@ -156,13 +156,9 @@ public final class ImageExporters {
           "annotation.* needs OCI media types; remove oci-mediatypes=false for type="
               + spec.type());
     }
-    Recompression recompression = recompression(spec);
-    if (recompression != null && recompression.target() == MediaTypes.Compression.ZSTD) {
-      // zstd layers have no Docker media type that clients accept: BuildKit switches such
-      // outputs to OCI media types, and so does kiln.
-      oci = true;
-    }
-    return new ExportOptions(oci, epoch, annotations, recompression);
+    // With oci-mediatypes=false, zstd layers get Docker's zstd layer type, as BuildKit writes them
+    // (its zstd compression does not force OCI media types).
+    return new ExportOptions(oci, epoch, annotations, recompression(spec));
   }
 
   private Recompression recompression(ExportSpec spec) throws ExportSpecException {
