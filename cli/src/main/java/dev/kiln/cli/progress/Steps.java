@@ -60,11 +60,6 @@ final class Steps {
     return s;
   }
 
-  /** The step for {@code digest}, or null. */
-  Step find(Digest digest) {
-    return byDigest.get(digest);
-  }
-
   List<Step> all() {
     return List.copyOf(byDigest.values());
   }
