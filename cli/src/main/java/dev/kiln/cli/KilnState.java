@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.solver.cache.CacheResult;
@@ -16,6 +17,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * kiln's state under {@code --root}, opened for one build and held exclusively (a file lock on
@@ -31,9 +33,6 @@ import java.nio.file.StandardOpenOption;
  * Closing saves the cache and releases the lock.
  */
 final class KilnState implements AutoCloseable {
-
-  /** The annotation carrying a layer's diffID on the worker's descriptors. */
-  static final String UNCOMPRESSED = "containerd.io/uncompressed";
 
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -110,6 +109,11 @@ final class KilnState implements AutoCloseable {
 
   ContentStore store() {
     return store;
+  }
+
+  /** The result's layers for an exporter (diffIDs set, internal annotations stripped). */
+  List<ExportLayer> exportLayers(CacheResult result) throws IOException {
+    return worker.exportLayers(result);
   }
 
   /** The root file system of a result (rebuilt from its layers if its snapshot is gone). */

@@ -8,7 +8,6 @@ import dev.kiln.core.port.ImageExporter;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.oci.ContainerConfig;
-import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.ImageConfig;
@@ -53,15 +52,13 @@ final class ResultExporter {
       List<ImageExporter> outputs)
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
-    for (Descriptor d : result.layers()) {
-      String diffId = d.annotations().get(KilnState.UNCOMPRESSED);
-      if (diffId == null) {
-        throw new CliException("layer " + d.digest() + " has no diffID; rebuild with --no-cache");
+    try {
+      for (ExportLayer l : state.exportLayers(result)) {
+        // A base image layer may be mounted from the repository it was pulled from.
+        layers.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
       }
-      // Internal annotations stay out of the manifest, as BuildKit strips them.
-      Descriptor blob =
-          new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null);
-      layers.add(new ExportLayer(blob, Digest.parse(diffId), images.origin(d.digest())));
+    } catch (IOException e) {
+      throw new CliException(String.valueOf(e.getMessage()), e);
     }
     ExportableImage image = new ExportableImage(withLabels(imageConfig), layers, Map.of(), null);
     List<ExportResult> written = new ArrayList<>();

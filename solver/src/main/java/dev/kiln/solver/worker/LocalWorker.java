@@ -12,9 +12,11 @@ import dev.kiln.core.graph.ScratchOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ImageSource;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.exec.RuncExecutor;
@@ -154,6 +156,31 @@ public final class LocalWorker implements OpRunner {
    */
   public Path snapshot(CacheResult result) throws IOException {
     return snapshots.materialize(result);
+  }
+
+  /**
+   * The layers of {@code result} as an {@link ExportLayer} list for an image exporter: each blob's
+   * descriptor without the worker's internal annotations, with its diffID, and no origin.
+   *
+   * @throws IOException if a layer lacks its diffID (a corrupt cache record; rebuild with {@code
+   *     --no-cache})
+   */
+  public List<ExportLayer> exportLayers(CacheResult result) throws IOException {
+    List<ExportLayer> out = new java.util.ArrayList<>();
+    for (Descriptor d : result.layers()) {
+      Digest diffId;
+      try {
+        diffId = SnapshotStore.diffId(d);
+      } catch (IllegalArgumentException e) {
+        throw new IOException(e.getMessage() + "; rebuild with --no-cache", e);
+      }
+      // Internal annotations stay out of manifests, as BuildKit strips them.
+      out.add(
+          ExportLayer.of(
+              new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null),
+              diffId));
+    }
+    return out;
   }
 
   private CacheResult scratch() throws IOException {
