@@ -28,6 +28,7 @@ final class ChainsMarshaller {
   /** A merged record. Identity matters: links compare nodes by reference. */
   private static final class Node {
     final Digest digest;
+    final String digestString;
     final List<Set<NodeLink>> groups;
     final List<CacheChains.PendingResult> results = new ArrayList<>();
     String hash;
@@ -36,6 +37,7 @@ final class ChainsMarshaller {
 
     Node(Digest digest, int inputs) {
       this.digest = digest;
+      this.digestString = digest.toString();
       this.groups = new ArrayList<>(inputs);
       for (int i = 0; i < inputs; i++) {
         groups.add(new LinkedHashSet<>());
@@ -43,7 +45,13 @@ final class ChainsMarshaller {
     }
   }
 
-  private record NodeLink(Digest selector, Node parent) {}
+  private record NodeLink(Digest selector, Node parent) {
+    String selectorString() {
+      return selector == null ? "" : selector.toString();
+    }
+  }
+
+  private record TrieKey(int parent, Digest blob) {}
 
   private record TrieNode(Digest blob, int parent, ExportLayer layer) {}
 
@@ -60,7 +68,7 @@ final class ChainsMarshaller {
 
     // layer trie over each record's newest result, in record order (the pre-sort layer order)
     List<TrieNode> trie = new ArrayList<>();
-    Map<String, Integer> trieIndex = new HashMap<>();
+    Map<TrieKey, Integer> trieIndex = new HashMap<>();
     Map<Digest, OffsetDateTime> firstUse = new HashMap<>();
     int[] resultLayer = new int[sorted.size()];
     OffsetDateTime[] resultTime = new OffsetDateTime[sorted.size()];
@@ -74,7 +82,8 @@ final class ChainsMarshaller {
       for (ExportLayer layer : best.chain()) {
         Digest blob = layer.blob().digest();
         int p = parent;
-        parent = trieIndex.computeIfAbsent(p + "/" + blob, k -> addTrieNode(trie, blob, p, layer));
+        parent =
+            trieIndex.computeIfAbsent(new TrieKey(p, blob), k -> addTrieNode(trie, blob, p, layer));
         firstUse.merge(blob, best.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
       }
       resultLayer[n.index] = parent;
@@ -85,9 +94,13 @@ final class ChainsMarshaller {
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
+    String[] blobStrings = new String[trie.size()];
+    for (int i = 0; i < blobStrings.length; i++) {
+      blobStrings[i] = trie.get(i).blob().toString();
+    }
     Arrays.sort(
         order,
-        Comparator.<Integer, String>comparing(i -> trie.get(i).blob().toString())
+        Comparator.<Integer, String>comparing(i -> blobStrings[i])
             .thenComparingInt(i -> trie.get(i).parent()));
     int[] newIndex = new int[trie.size()];
     for (int i = 0; i < order.length; i++) {
@@ -238,7 +251,7 @@ final class ChainsMarshaller {
    * come in topological order). Also sorts each input group for the record comparison.
    */
   private static String structuralHash(Node n) {
-    StringBuilder sb = new StringBuilder(n.digest.toString());
+    StringBuilder sb = new StringBuilder(n.digestString);
     n.sortedGroups = new ArrayList<>(n.groups.size());
     for (Set<NodeLink> group : n.groups) {
       List<NodeLink> g = new ArrayList<>(group);
@@ -246,25 +259,24 @@ final class ChainsMarshaller {
       n.sortedGroups.add(g);
       sb.append('|');
       for (NodeLink l : g) {
-        sb.append(l.selector() == null ? "" : l.selector().toString())
-            .append('>')
-            .append(l.parent().hash)
-            .append(',');
+        sb.append(l.selectorString()).append('>').append(l.parent().hash).append(',');
       }
     }
     return Digests.sha256(sb.toString()).hex();
   }
 
+  /** Selector, then linked digest: the element order BuildKit's record comparison uses. */
+  private static final Comparator<NodeLink> LINK_KEY =
+      Comparator.<NodeLink, String>comparing(NodeLink::selectorString)
+          .thenComparing(l -> l.parent().digestString);
+
   private static final Comparator<NodeLink> LINK_ORDER =
-      Comparator.<NodeLink, String>comparing(
-              l -> l.selector() == null ? "" : l.selector().toString())
-          .thenComparing(l -> l.parent().digest.toString())
-          .thenComparing(l -> l.parent().hash);
+      LINK_KEY.thenComparing(l -> l.parent().hash);
 
   /** BuildKit's {@code sortConfig} record order, then the structural hash. */
   private static final Comparator<Node> RECORD_ORDER =
       (a, b) -> {
-        int c = a.digest.toString().compareTo(b.digest.toString());
+        int c = a.digestString.compareTo(b.digestString);
         if (c != 0) {
           return c;
         }
@@ -282,11 +294,7 @@ final class ChainsMarshaller {
           for (int j = 0; j < ga.size(); j++) {
             NodeLink la = ga.get(j);
             NodeLink lb = gb.get(j);
-            c =
-                Comparator.<NodeLink, String>comparing(
-                        l -> l.selector() == null ? "" : l.selector().toString())
-                    .thenComparing(l -> l.parent().digest.toString())
-                    .compare(la, lb);
+            c = LINK_KEY.compare(la, lb);
             if (c != 0) {
               return c;
             }
