@@ -1,7 +1,7 @@
 package dev.kiln.solver.cache;
 
+import dev.kiln.core.port.ContentStoreException;
 import dev.kiln.oci.Digest;
-import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -11,7 +11,7 @@ import java.util.Objects;
  * the steps that produced them instead of failing the build ({@link CacheManager#drop}). May arrive
  * wrapped in other exceptions (look through the causes, see {@link #find}).
  */
-public class BlobUnavailableException extends IOException {
+public class BlobUnavailableException extends ContentStoreException {
 
   private static final long serialVersionUID = 1L;
 
@@ -23,7 +23,10 @@ public class BlobUnavailableException extends IOException {
    * @param cause the underlying failure, or null
    */
   public BlobUnavailableException(Digest digest, String message, Throwable cause) {
-    super(message, cause);
+    super(message);
+    if (cause != null) {
+      initCause(cause);
+    }
     this.digest = Objects.requireNonNull(digest, "digest");
   }
 

@@ -32,7 +32,7 @@ public final class CombinedCacheManager implements CacheManager {
 
   /**
    * @param local where results are saved
-   * @param imported read-only graphs of imported caches ({@link KeyGraph#builder()}), any order
+   * @param imported read-only graphs of imported caches ({@link KeyGraph#imported}), any order
    */
   public CombinedCacheManager(LocalCacheManager local, List<KeyGraph> imported) {
     this.local = Objects.requireNonNull(local, "local");

@@ -1,6 +1,7 @@
 package dev.kiln.solver.cache;
 
 import dev.kiln.core.cache.CacheKey;
+import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
 
 /**
  * BuildKit's cache key graph, in memory: the index behind {@link LocalCacheManager} and, read-only,
- * behind each imported cache ({@link #builder()}).
+ * behind each imported cache ({@link #imported}).
  *
  * <p>A root key's id is its digest ({@code rootKey(D, out)}), so roots meet across graphs. A
  * non-root key's id is derived when it is first created, {@code sha256("kiln.cacheid.v1" \0 digest
@@ -80,8 +81,33 @@ public final class KeyGraph {
   }
 
   /** Starts a read-only graph of imported records. */
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The read-only graph of an imported cache: its records with their links, and as results the
+   * descriptor chains of the record's results that the manifest lists, with their times (a result
+   * holds no snapshot; its blobs are fetched when a step needs the files).
+   */
+  public static KeyGraph imported(ImportedCache cache) {
+    Builder b = builder();
+    for (ImportedCache.Node n : cache.nodes()) {
+      List<List<Builder.Input>> inputs = new ArrayList<>();
+      for (List<ImportedCache.Link> group : n.inputs()) {
+        List<Builder.Input> in = new ArrayList<>();
+        for (ImportedCache.Link l : group) {
+          in.add(new Builder.Input(l.selector(), l.from().index()));
+        }
+        inputs.add(in);
+      }
+      List<CacheRecord> results = new ArrayList<>();
+      for (ImportedCache.Result r : n.results()) {
+        results.add(new CacheRecord(new CacheResult("", r.chain()), r.createdAt()));
+      }
+      b.add(n.digest(), inputs, results);
+    }
+    return b.build();
   }
 
   /** Whether keys and results can be saved into this graph. */
@@ -380,7 +406,7 @@ public final class KeyGraph {
      * @param selector the link's selector, or null
      * @param record index of the parent record (as given to {@link #add})
      */
-    public record Input(Digest selector, int record) {}
+    record Input(Digest selector, int record) {}
 
     private record Rec(Digest digest, List<List<Input>> inputs, List<CacheRecord> results) {}
 
@@ -395,7 +421,7 @@ public final class KeyGraph {
      * @param inputs per input index the non-empty list of links; empty for a root
      * @param results the record's results (descriptor chains, base first, with their times)
      */
-    public int add(Digest digest, List<List<Input>> inputs, List<CacheRecord> results) {
+    int add(Digest digest, List<List<Input>> inputs, List<CacheRecord> results) {
       Objects.requireNonNull(digest, "digest");
       List<List<Input>> copy = new ArrayList<>();
       for (List<Input> in : inputs) {
@@ -413,7 +439,7 @@ public final class KeyGraph {
      *
      * @throws IllegalArgumentException if a link is out of range or the records form a loop
      */
-    public KeyGraph build() {
+    KeyGraph build() {
       int n = records.size();
       int[] pending = new int[n];
       List<List<Integer>> children = new ArrayList<>();
