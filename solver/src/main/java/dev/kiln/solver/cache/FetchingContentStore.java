@@ -21,11 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * a result found in an imported cache holds descriptors only, and its layers are downloaded when a
  * step that runs needs its files, or an output needs the bytes.
  *
- * <p>When a blob is needed and cannot be had — no imported cache lists it, or every one that does
- * fails (deleted, corrupt, unreachable after the client's retries) — reads throw {@link
- * BlobUnavailableException}, on which the scheduler drops the cached results that need the blob and
- * runs their steps instead. {@link #contains} answers for the local store only, so an image pull
- * still fetches what it lacks from its own registry.
+ * <p>A blob that no imported cache lists is missing as in the local store ({@link
+ * ContentNotFoundException}, the port's contract); one that the caches list but that cannot be
+ * fetched from any of them (deleted, corrupt, unreachable after the client's retries) throws {@link
+ * BlobUnavailableException}. On either, when a cached input result needs the blob, the scheduler
+ * drops the cached results that need it and runs their steps instead. {@link #contains} answers for
+ * the local store only, so an image pull still fetches what it lacks from its own registry.
  *
  * <p>Thread-safe; concurrent reads of the same missing blob fetch it once.
  */
@@ -52,22 +53,26 @@ public final class FetchingContentStore implements ContentStore {
 
   @Override
   public long size(Digest digest) throws IOException {
-    try {
-      return local.size(digest);
-    } catch (ContentNotFoundException e) {
-      fetch(digest, e);
-      return local.size(digest);
-    }
+    return fetched(digest, local::size);
   }
 
   @Override
   public InputStream open(Digest digest) throws IOException {
+    return fetched(digest, local::open);
+  }
+
+  /** A local read of {@code digest}, fetching the blob first when it is not stored. */
+  private <T> T fetched(Digest digest, LocalRead<T> read) throws IOException {
     try {
-      return local.open(digest);
+      return read.apply(digest);
     } catch (ContentNotFoundException e) {
       fetch(digest, e);
-      return local.open(digest);
+      return read.apply(digest);
     }
+  }
+
+  private interface LocalRead<T> {
+    T apply(Digest digest) throws IOException;
   }
 
   @Override
@@ -122,10 +127,7 @@ public final class FetchingContentStore implements ContentStore {
       }
     }
     if (failures.isEmpty()) {
-      throw new BlobUnavailableException(
-          digest,
-          "blob " + digest + " is neither in the content store nor in an imported cache",
-          notHere);
+      throw notHere;
     }
     throw new BlobUnavailableException(
         digest, "blob " + digest + " cannot be fetched: " + String.join("; ", failures), last);

@@ -50,10 +50,11 @@ import java.util.concurrent.RejectedExecutionException;
  * to be found, as in BuildKit.
  *
  * <p><b>Unavailable cache blobs.</b> A result found in a cache may hold only descriptors; its blobs
- * are fetched when a step reads the files. When that fails ({@link BlobUnavailableException} in the
- * cause chain of a run or a content checksum), the cache forgets every result needing the blob, the
- * inputs whose result holds it lose their result and run instead, and the step is retried once they
- * have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
+ * are fetched when a step reads the files. When that fails (a {@link BlobUnavailableException}, or
+ * a {@code ContentNotFoundException} of a store without sources, naming a blob of an input's result
+ * in the cause chain of a run or a content checksum), the cache forgets every result needing the
+ * blob, the inputs whose result holds it lose their result and run instead, and the step is retried
+ * once they have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
  *
  * <p>Nothing blocks a pool thread except the op runner itself, and nothing recurses over the graph
  * (demand walks use explicit stacks). All mutable state is guarded by {@code this}; progress
@@ -745,12 +746,12 @@ final class SolveRun {
    *     the solve)
    */
   private boolean recover(Node n, Exception e, boolean run, List<Runnable> later) {
-    BlobUnavailableException missing = BlobUnavailableException.find(e);
+    Digest missing = BlobUnavailableException.find(e);
     if (missing == null) {
       return false;
     }
     try {
-      cache.drop(missing.digest());
+      cache.drop(missing);
     } catch (IOException io) {
       e.addSuppressed(io);
       return false;
@@ -761,7 +762,7 @@ final class SolveRun {
         return true;
       }
       for (Node in : new LinkedHashSet<>(n.inputs)) {
-        if (in.records != null && holds(in.records, missing.digest())) {
+        if (in.records != null && holds(in.records, missing)) {
           if (in.resets >= MAX_RESETS) {
             return false;
           }
@@ -793,7 +794,7 @@ final class SolveRun {
       progress.log(
           in.vertex.digest(),
           ProgressListener.LogStream.STDERR,
-          "cached result unusable (" + oneLine(missing) + "); running the step again");
+          "cached result unusable (" + oneLine(e) + "); running the step again");
     }
     return true;
   }

@@ -157,32 +157,34 @@ class RemoteCacheSolveTest {
   @Test
   void importMax_earlyChangeInFinalStage_reusesTheOtherStages() throws Exception {
     Workload w = new Workload();
-    CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheMachine b = machine("b");
 
-    b.solve(w.def, with("/motd.txt", "changed"), remote);
+    LayerToyRunner runner = earlyChange(w, CacheExportMode.MAX);
 
-    for (State s : w.finalStage()) {
-      assertThat(b.runner.runs(v(s))).as(s.toString()).isEqualTo(1);
-    }
-    for (State s : w.otherStages()) {
-      assertThat(b.runner.runs(v(s))).isZero();
-    }
-    assertThat(b.runner.runs(v(w.base))).isEqualTo(1);
+    assertThat(runs(runner, w.finalStage())).containsOnly(1);
+    assertThat(runs(runner, w.otherStages())).containsOnly(0);
+    assertThat(runner.runs(v(w.base))).isEqualTo(1);
   }
 
   @Test
   void importMin_earlyChangeInFinalStage_rebuildsTheOtherStages() throws Exception {
     Workload w = new Workload();
-    CacheMachine.Remote remote = coldExport(w, CacheExportMode.MIN);
+
+    LayerToyRunner runner = earlyChange(w, CacheExportMode.MIN);
+
+    assertThat(runs(runner, w.otherStages())).containsOnly(1);
+    assertThat(runner.stepRuns()).isEqualTo(11 + 1);
+  }
+
+  /** A fresh machine builds with motd.txt changed (the final stage's first step) from a cache. */
+  private LayerToyRunner earlyChange(Workload w, CacheExportMode mode) throws Exception {
+    CacheMachine.Remote remote = coldExport(w, mode);
     CacheMachine b = machine("b");
-
     b.solve(w.def, with("/motd.txt", "changed"), remote);
+    return b.runner;
+  }
 
-    for (State s : w.otherStages()) {
-      assertThat(b.runner.runs(v(s))).isEqualTo(1);
-    }
-    assertThat(b.runner.stepRuns()).isEqualTo(11 + 1);
+  private static List<Integer> runs(LayerToyRunner runner, List<State> states) {
+    return states.stream().map(s -> runner.runs(v(s))).toList();
   }
 
   @Test
