@@ -50,6 +50,15 @@ class FetchingContentStoreTest extends ContentStoreContract {
     return ImportedCache.of(name, new CacheConfig(List.of(), List.of()), List.of(DESC), fetcher);
   }
 
+  /** A cache listing the blob whose every fetch fails with {@code message}. */
+  private static ImportedCache failing(String name, String message) throws Exception {
+    return cache(
+        name,
+        d -> {
+          throw new IOException(message);
+        });
+  }
+
   @Test
   void open_blobOfAnImportedCache_fetchedOnceThenLocal() throws Exception {
     AtomicInteger fetches = new AtomicInteger();
@@ -81,11 +90,7 @@ class FetchingContentStoreTest extends ContentStoreContract {
         new FetchingContentStore(
             LocalContentStore.at(root),
             List.of(
-                cache(
-                    "gone",
-                    d -> {
-                      throw new IOException("404 blob unknown");
-                    }),
+                failing("gone", "404 blob unknown"),
                 cache("there", d -> new ByteArrayInputStream(BLOB))));
 
     try (InputStream in = store.open(DESC.digest())) {
@@ -98,13 +103,7 @@ class FetchingContentStoreTest extends ContentStoreContract {
     LocalContentStore local = LocalContentStore.at(root);
     ContentStore store =
         new FetchingContentStore(
-            local,
-            List.of(
-                cache(
-                    "registry localhost:5000/cache:main",
-                    d -> {
-                      throw new IOException("503 after 3 retries");
-                    })));
+            local, List.of(failing("registry localhost:5000/cache:main", "503 after 3 retries")));
 
     assertThatThrownBy(() -> store.open(DESC.digest()))
         .isInstanceOfSatisfying(
