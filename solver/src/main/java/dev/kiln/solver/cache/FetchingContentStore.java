@@ -3,8 +3,10 @@ package dev.kiln.solver.cache;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentNotFoundException;
 import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
+import dev.kiln.solver.store.ProgressInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -34,16 +36,34 @@ public final class FetchingContentStore implements ContentStore {
 
   private final ContentStore local;
   private final List<ImportedCache> sources;
+  private final ProgressListener progress;
   private final ConcurrentHashMap<Digest, CompletableFuture<Void>> inflight =
       new ConcurrentHashMap<>();
 
   /**
-   * @param local where blobs are stored and read
-   * @param sources the imported caches, in the order they are tried
+   * A store reporting nothing; see {@link #FetchingContentStore(ContentStore, List,
+   * ProgressListener)}.
    */
   public FetchingContentStore(ContentStore local, List<ImportedCache> sources) {
+    this(local, sources, ProgressListener.NONE);
+  }
+
+  /**
+   * @param local where blobs are stored and read
+   * @param sources the imported caches, in the order they are tried
+   * @param progress each download is a line of its own ({@link #downloadLine}): {@code downloading
+   *     sha256:… from <cache>}, started, bytes, then completed or failed
+   */
+  public FetchingContentStore(
+      ContentStore local, List<ImportedCache> sources, ProgressListener progress) {
     this.local = Objects.requireNonNull(local, "local");
     this.sources = List.copyOf(sources);
+    this.progress = Objects.requireNonNull(progress, "progress");
+  }
+
+  /** The progress vertex id under which the download of {@code blob} is reported. */
+  public static Digest downloadLine(Digest blob) {
+    return Digests.sha256("kiln.cache-download:" + blob);
   }
 
   @Override
@@ -118,10 +138,15 @@ public final class FetchingContentStore implements ContentStore {
       if (c.blob(digest) == null) {
         continue;
       }
+      Digest line = downloadLine(digest);
+      String name = "downloading " + digest + " from " + c.source();
+      progress.vertexStarted(line, name);
       try {
-        c.fetch(digest, local);
+        c.fetch(digest, new Reporting(line, c.blob(digest).size()));
+        progress.vertexCompleted(line, name);
         return;
       } catch (IOException e) {
+        progress.vertexFailed(line, name, e.getMessage());
         failures.add(e.getMessage());
         last = e;
       }
@@ -131,5 +156,42 @@ public final class FetchingContentStore implements ContentStore {
     }
     throw new BlobUnavailableException(
         digest, "blob " + digest + " cannot be fetched: " + String.join("; ", failures), last);
+  }
+
+  /** The local store, reporting the bytes written through it. */
+  private final class Reporting implements ContentStore {
+    private final Digest line;
+    private final long total;
+
+    Reporting(Digest line, long total) {
+      this.line = line;
+      this.total = total;
+    }
+
+    @Override
+    public boolean contains(Digest digest) throws IOException {
+      return local.contains(digest);
+    }
+
+    @Override
+    public long size(Digest digest) throws IOException {
+      return local.size(digest);
+    }
+
+    @Override
+    public InputStream open(Digest digest) throws IOException {
+      return local.open(digest);
+    }
+
+    @Override
+    public Digests.Sized write(InputStream content, Digest expected) throws IOException {
+      String id = expected == null ? "blob" : expected.toString();
+      return local.write(new ProgressInputStream(content, progress, line, id, total), expected);
+    }
+
+    @Override
+    public boolean delete(Digest digest) throws IOException {
+      return local.delete(digest);
+    }
   }
 }

@@ -8,6 +8,7 @@ import dev.kiln.core.cache.remote.CacheConfig;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ContentStoreContract;
+import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
@@ -140,5 +141,41 @@ class FetchingContentStoreTest extends ContentStoreContract {
     } catch (IOException e) {
       return e;
     }
+  }
+
+  @Test
+  void open_fetch_reportedAsItsOwnProgressLineWithBytes() throws Exception {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Digest line = FetchingContentStore.downloadLine(DESC.digest());
+    ProgressListener progress =
+        new ProgressListener() {
+          @Override
+          public void vertexStarted(Digest vertex, String name) {
+            events.add((vertex.equals(line) ? "started " : "other ") + name);
+          }
+
+          @Override
+          public void bytes(Digest vertex, String id, long current, long total) {
+            events.add("bytes " + id + " " + current + "/" + total);
+          }
+
+          @Override
+          public void vertexCompleted(Digest vertex, String name) {
+            events.add("completed");
+          }
+        };
+    ContentStore store =
+        new FetchingContentStore(
+            LocalContentStore.at(root),
+            List.of(cache("registry r/cache:main", d -> new ByteArrayInputStream(BLOB))),
+            progress);
+
+    store.open(DESC.digest()).close();
+
+    assertThat(events)
+        .containsExactly(
+            "started downloading " + DESC.digest() + " from registry r/cache:main",
+            "bytes " + DESC.digest() + " " + BLOB.length + "/" + BLOB.length,
+            "completed");
   }
 }
