@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
@@ -94,7 +95,8 @@ final class BuildService {
         ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
         List<ExportResult> written =
             exporter.export(state, converted.imageConfig(), result, specs, outputs);
-        if (request.debug()) {
+        // rawjson's standard error carries JSON events only
+        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
           invocation
               .err()
               .printf(
@@ -144,7 +146,9 @@ final class BuildService {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
       String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
-      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
+      // a problem without a line (an unknown --target) names the file only, as BuildKit does
+      String line = e.line() > 0 ? ":" + e.line() : "";
+      throw new CliException(where + line + ": " + e.detail(), e);
     }
   }
 
