@@ -73,11 +73,15 @@ public final class CompressionPool implements AutoCloseable {
   }
 
   /**
-   * A stream compressing into {@code out}; closing it ends the compressed stream (gzip trailer,
-   * zstd frame end) and flushes {@code out} without closing it. {@code flush()} on it does nothing,
-   * so that flushes by upstream writers cannot change the compressed bytes.
+   * A stream compressing into {@code out} as layers are compressed (the same bytes {@link
+   * LayerWriter} writes for a tar); closing it ends the compressed stream (gzip trailer, zstd frame
+   * end) and flushes {@code out} without closing it. {@code flush()} on it does nothing, so that
+   * flushes by upstream writers cannot change the compressed bytes. One writer per stream.
+   *
+   * @param level gzip -1–9, zstd -7–22; ignored when uncompressed
    */
-  OutputStream open(OutputStream out, Compression compression, int level) throws IOException {
+  public OutputStream open(OutputStream out, Compression compression, int level)
+      throws IOException {
     return switch (compression) {
       case UNCOMPRESSED -> new NonClosing(out);
       case GZIP -> new ParallelGzipOutputStream(out, level, executor, blocksInFlight());
