@@ -1,13 +1,14 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.pattern.IgnoreFile;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ImageExporter;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
@@ -177,7 +178,11 @@ final class BuildService {
       return List.of();
     }
     try {
-      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+      return IgnoreFile.read(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (PatternException e) {
+      throw new CliException(file + ":" + e.line() + ": " + e.detail(), e);
+    } catch (MalformedInputException e) {
+      throw new CliException(file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }
