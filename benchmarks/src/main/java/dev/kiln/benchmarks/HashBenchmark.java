@@ -40,7 +40,7 @@ public class HashBenchmark {
   @Benchmark
   @Fork(
       value = 1,
-      jvmArgsAppend = {"-Xmx1g", "-XX:-UseSHA256Intrinsics"})
+      jvmArgsAppend = {"-Xmx1g", "-XX:+UnlockDiagnosticVMOptions", "-XX:-UseSHA256Intrinsics"})
   public byte[] sha256JdkNoIntrinsic(LayerInputState in) {
     return sha256Jdk(in);
   }
