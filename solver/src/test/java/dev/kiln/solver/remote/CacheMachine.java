@@ -57,21 +57,7 @@ final class CacheMachine {
 
   SolveResult solve(Definition def, Map<String, String> context, String salt, Remote... imports)
       throws Exception {
-    return solveThen(def, context, salt, r -> r, imports);
-  }
 
-  /** What an exporter does with the solve's result, while the caches are open. */
-  interface Export<T> {
-    T apply(SolveResult r) throws Exception;
-  }
-
-  /**
-   * Solves, then runs {@code export} (through {@link UnavailableBlobs#retrying}, 3 attempts, so an
-   * output blob that cannot be fetched makes the solve run its producer).
-   */
-  <T> T solveThen(
-      Definition def, Map<String, String> context, String salt, Export<T> export, Remote... imports)
-      throws Exception {
     List<ImportedCache> caches = new ArrayList<>();
     for (Remote r : imports) {
       caches.add(r.cache);
@@ -86,8 +72,7 @@ final class CacheMachine {
       }
       CacheManager cache = graphs.isEmpty() ? local : new CombinedCacheManager(local, graphs);
       try (Scheduler scheduler = new Scheduler(runner, cache, 2)) {
-        return UnavailableBlobs.retrying(
-            cache, 3, () -> export.apply(scheduler.solve(def, SolveOptions.DEFAULT)));
+        return scheduler.solve(def, SolveOptions.DEFAULT);
       }
     }
   }

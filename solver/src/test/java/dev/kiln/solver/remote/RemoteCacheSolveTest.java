@@ -407,35 +407,4 @@ class RemoteCacheSolveTest {
     assertThat(first.fetches).hasValue(0);
     assertThat(second.fetches).hasValue(0);
   }
-
-  @Test
-  void import_outputBlobGoneWhenTheExporterReadsIt_solvedAgainRunningItsProducer()
-      throws Exception {
-    Workload w = new Workload();
-    CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    Digest gone = deleteTopBlob(remote, w, w.last);
-    CacheMachine b = machine("b");
-
-    // Every step hits; the "exporter" then reads every blob of the output (a push elsewhere).
-    byte[] pushed =
-        b.solveThen(
-            w.def,
-            V1,
-            "",
-            r -> {
-              java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
-              for (Descriptor d : r.outputs().get(0).layers()) {
-                try (java.io.InputStream in = b.runner.store.open(d.digest())) {
-                  in.transferTo(all);
-                }
-              }
-              return all.toByteArray();
-            },
-            remote);
-
-    assertThat(pushed).isNotEmpty();
-    assertThat(b.runner.runs(v(w.last))).isEqualTo(1);
-    assertThat(b.runner.stepRuns()).isEqualTo(1);
-    assertThat(b.store.contains(gone)).isTrue();
-  }
 }
