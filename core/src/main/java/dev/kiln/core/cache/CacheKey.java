@@ -13,16 +13,19 @@ import java.util.Objects;
  * {@link #digest()} is reachable from matching parents under the same selectors (§8.1 of
  * cache-format.md).
  *
- * @param opDigest the op digest D (from {@link CacheMap#digest()}) or, for a content key, the
- *     content checksum
+ * @param opDigest the cache-map digest D as text (from {@link CacheMap#digest()}) or, for a content
+ *     key, the content checksum's {@code "sha256:…"}
  * @param output the output index, or -1 for a content key
  * @param deps per input, the non-empty list of alternative dependency links; empty for a root key
  */
-public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
+public record CacheKey(String opDigest, int output, List<List<Dep>> deps) {
 
   /** Validates and deep-copies. */
   public CacheKey {
     Objects.requireNonNull(opDigest, "opDigest");
+    if (opDigest.isEmpty()) {
+      throw new IllegalArgumentException("cache key opDigest must not be empty");
+    }
     if (output < -1) {
       throw new IllegalArgumentException("cache key output must be >= -1, got " + output);
     }
@@ -34,6 +37,11 @@ public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
       copy.add(List.copyOf(deps.get(i)));
     }
     deps = List.copyOf(copy);
+  }
+
+  /** A key whose D is {@code opDigest}'s {@code "sha256:…"} text. */
+  public CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
+    this(Objects.requireNonNull(opDigest, "opDigest").toString(), output, deps);
   }
 
   /**
@@ -55,6 +63,11 @@ public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
     return new CacheKey(opDigest, output, List.of());
   }
 
+  /** A key without inputs whose D is the text {@code opDigest} ({@link CacheMap#digest()}). */
+  public static CacheKey root(String opDigest, int output) {
+    return new CacheKey(opDigest, output, List.of());
+  }
+
   /** The content-based ("slow") key of a content checksum: {@code rootKey(C, -1)}. */
   public static CacheKey content(Digest checksum) {
     return new CacheKey(checksum, -1, List.of());
@@ -62,7 +75,8 @@ public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
 
   /**
    * The definition-based key of output {@code output} of an op with cache map {@code map}, given
-   * for each input the alternative keys of the dependency; each link gets the map's selector.
+   * for each of the map's inputs (in the map's order) the alternative keys of the dependency; each
+   * link gets the map's selector.
    */
   public static CacheKey of(CacheMap map, int output, List<List<CacheKey>> inputKeys) {
     if (inputKeys.size() != map.inputs().size()) {
@@ -86,7 +100,14 @@ public record CacheKey(Digest opDigest, int output, List<List<Dep>> deps) {
    * "sha256:…"} string and out in decimal, exactly as BuildKit's {@code rootKey}.
    */
   public static Digest rootKey(Digest d, int output) {
-    return Digests.sha256(d.toString() + "@" + output);
+    return rootKey(d.toString(), output);
+  }
+
+  /**
+   * {@code rootKey} of a cache-map digest given as text (BuildKit v0.11 merge ops use raw JSON).
+   */
+  public static Digest rootKey(String d, int output) {
+    return Digests.sha256(d + "@" + output);
   }
 
   /**

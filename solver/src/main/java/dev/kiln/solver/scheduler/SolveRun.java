@@ -2,6 +2,7 @@ package dev.kiln.solver.scheduler;
 
 import dev.kiln.core.cache.CacheKey;
 import dev.kiln.core.cache.CacheMap;
+import dev.kiln.core.cache.KeyWalk;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.Edge;
 import dev.kiln.core.graph.Vertex;
@@ -124,7 +125,7 @@ final class SolveRun {
         for (Edge e : v.inputs()) {
           n.inputs.add(nodes.get(e.vertex().digest()));
         }
-        n.maps = runner.cacheMaps(v, token);
+        n.maps = runner.cacheMaps(v, options.keys(), token);
         if (n.maps.isEmpty()) {
           throw new IllegalStateException("the op runner returned no cache map");
         }
@@ -154,39 +155,9 @@ final class SolveRun {
 
   /** Keys of every output; {@code content} adds a content key as an alternative for some inputs. */
   private static List<List<CacheKey>> keys(Node n, Map<Integer, CacheKey> content) {
-    List<List<CacheKey>> perOutput = new ArrayList<>();
-    for (int o = 0; o < n.vertex.op().outputCount(); o++) {
-      List<CacheKey> alternatives = new ArrayList<>();
-      for (CacheMap map : n.maps) {
-        List<List<CacheKey>> inputKeys = new ArrayList<>();
-        List<Edge> edges = n.vertex.inputs();
-        for (int i = 0; i < edges.size(); i++) {
-          List<CacheKey> deps = new ArrayList<>(n.inputs.get(i).keys.get(edges.get(i).output()));
-          inputKeys.add(deps);
-        }
-        CacheKey k = CacheKey.of(map, o, inputKeys);
-        if (!content.isEmpty()) {
-          k = withContent(k, content);
-        }
-        alternatives.add(k);
-      }
-      perOutput.add(alternatives);
-    }
-    return perOutput;
-  }
-
-  /** Adds the content key of input i, linked with an empty selector (cache-format.md §8.1). */
-  private static CacheKey withContent(CacheKey k, Map<Integer, CacheKey> content) {
-    List<List<CacheKey.Dep>> deps = new ArrayList<>();
-    for (int i = 0; i < k.deps().size(); i++) {
-      List<CacheKey.Dep> alts = new ArrayList<>(k.deps().get(i));
-      CacheKey c = content.get(i);
-      if (c != null) {
-        alts.add(new CacheKey.Dep(c, null));
-      }
-      deps.add(alts);
-    }
-    return new CacheKey(k.opDigest(), k.output(), deps);
+    List<Edge> edges = n.vertex.inputs();
+    return KeyWalk.keys(
+        n.vertex, n.maps, i -> n.inputs.get(i).keys.get(edges.get(i).output()), content);
   }
 
   /** The results of all outputs if every output has a cached result under some alternative key. */
@@ -354,8 +325,9 @@ final class SolveRun {
     CacheMap map = n.maps.get(0);
     for (int i = 0; i < map.inputs().size(); i++) {
       ContentSelection sel = map.inputs().get(i).content();
+      int edge = map.inputs().get(i).edge();
       if (sel != null) {
-        Optional<Digest> c = runner.contentChecksum(n.vertex, i, inputs.get(i), sel, token);
+        Optional<Digest> c = runner.contentChecksum(n.vertex, edge, inputs.get(edge), sel, token);
         if (c.isPresent()) {
           content.put(i, CacheKey.content(c.get()));
         }
