@@ -1,13 +1,15 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.core.pattern.IgnoreFile;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ImageExporter;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
@@ -93,7 +95,8 @@ final class BuildService {
         ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
         List<ExportResult> written =
             exporter.export(state, converted.imageConfig(), result, specs, outputs);
-        if (request.debug()) {
+        // rawjson's standard error carries JSON events only
+        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
           invocation
               .err()
               .printf(
@@ -143,7 +146,9 @@ final class BuildService {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
       String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
-      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
+      // a problem without a line (an unknown --target) names the file only, as BuildKit does
+      String line = e.line() > 0 ? ":" + e.line() : "";
+      throw new CliException(where + line + ": " + e.detail(), e);
     }
   }
 
@@ -177,7 +182,11 @@ final class BuildService {
       return List.of();
     }
     try {
-      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+      return IgnoreFile.read(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (PatternException e) {
+      throw new CliException(file + ":" + e.line() + ": " + e.detail(), e);
+    } catch (MalformedInputException e) {
+      throw new CliException(file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -38,7 +38,7 @@ final class KilnModule extends AbstractModule {
   @Singleton
   ProgressDisplay progress() {
     return ProgressDisplay.create(
-        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM);
+        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM, invocation.env());
   }
 
   @Provides

@@ -1,6 +1,7 @@
 package dev.kiln.core.cache.buildkit;
 
 import dev.kiln.core.cache.internal.GoPaths;
+import dev.kiln.core.pattern.Glob;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import java.util.List;
 /**
  * The checksum of a wildcard selector (BuildKit's {@code includedPaths} and the wildcard branch of
  * {@code Checksum}): walks the tree under the pattern's literal prefix in BuildKit's radix-key
- * order, keeps files, symlinks and directory headers matched by the pattern (and everything below a
- * matched directory, but no directory contents records), and combines their digests. One use.
+ * order, keeps files, symlinks and directory headers matched by the pattern ({@link Glob}, the
+ * matcher the copy itself uses) (and everything below a matched directory, but no directory
+ * contents records), and combines their digests. One use.
  */
 final class WildcardSelection {
 
@@ -146,7 +148,7 @@ final class WildcardSelection {
     }
     boolean topLevel = parentHeaders.isEmpty();
     if (lastMatched.isEmpty() || !fn.startsWith(lastMatched + "/")) {
-      if (!GoMatch.match(pattern, fn)) {
+      if (!Glob.match(pattern, fn)) {
         return;
       }
       lastMatched = fn;

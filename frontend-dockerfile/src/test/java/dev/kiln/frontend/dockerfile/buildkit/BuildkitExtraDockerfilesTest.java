@@ -10,12 +10,12 @@ import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
 import dev.kiln.core.graph.Vertex;
+import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +120,7 @@ class BuildkitExtraDockerfilesTest {
             "Dockerfile")) {
       Files.setAttribute(ctx.resolve(f), "unix:mode", 0644);
     }
-    ConversionResult r = convert(dockerfile("a"), Dockerignore.readPatterns("ignored.txt\n"));
+    ConversionResult r = convert(dockerfile("a"), IgnoreFile.read("ignored.txt\n"));
     MemoryTree tools =
         new MemoryTree()
             .file("/opt/tools/t.txt", 0644, "tool\n")

@@ -8,10 +8,10 @@ import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.buildkit.ChecksumTree;
 import dev.kiln.core.cache.buildkit.MemoryTree;
 import dev.kiln.core.graph.Vertex;
+import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -55,8 +55,7 @@ class InteropKeysTest {
                     Files.readString(w.resolve("Dockerfile")),
                     Vectors.AMD64,
                     Vectors.resolver(config))
-                .withExcludes(
-                    Dockerignore.readPatterns(Files.readString(w.resolve(".dockerignore")))));
+                .withExcludes(IgnoreFile.read(Files.readString(w.resolve(".dockerignore")))));
     // the tool stage's RUN output, as root with umask 022
     ChecksumTree tool =
         new MemoryTree()
