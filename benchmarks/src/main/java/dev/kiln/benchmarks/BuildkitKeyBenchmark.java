@@ -3,7 +3,7 @@ package dev.kiln.benchmarks;
 import dev.kiln.core.cache.CacheKey;
 import dev.kiln.core.cache.CacheMap;
 import dev.kiln.core.cache.CacheMaps;
-import dev.kiln.core.cache.KeyFunction;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.cache.KeyWalk;
 import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.graph.Definition;
@@ -53,7 +53,7 @@ public class BuildkitKeyBenchmark {
   public String keys;
 
   private Definition definition;
-  private KeyFunction function;
+  private KeyFormulas function;
   private ResolvedImage image;
 
   private static final Platform AMD64 = Platform.of("linux", "amd64");

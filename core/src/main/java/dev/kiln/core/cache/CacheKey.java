@@ -4,6 +4,7 @@ import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -75,24 +76,50 @@ public record CacheKey(String opDigest, int output, List<List<Dep>> deps) {
 
   /**
    * The definition-based key of output {@code output} of an op with cache map {@code map}, given
-   * for each of the map's inputs (in the map's order) the alternative keys of the dependency; each
-   * link gets the map's selector.
+   * per vertex input the alternative keys of the output it reads; each map input links the keys of
+   * its {@link CacheMap.Input#edge()} under the map's selector.
+   *
+   * @throws IllegalArgumentException if a map input names a vertex input {@code inputKeys} lacks
    */
   public static CacheKey of(CacheMap map, int output, List<List<CacheKey>> inputKeys) {
-    if (inputKeys.size() != map.inputs().size()) {
-      throw new IllegalArgumentException(
-          "cache map has " + map.inputs().size() + " inputs but " + inputKeys.size() + " given");
-    }
     List<List<Dep>> deps = new ArrayList<>();
-    for (int i = 0; i < inputKeys.size(); i++) {
-      Digest sel = map.inputs().get(i).selector();
+    for (CacheMap.Input in : map.inputs()) {
+      if (in.edge() >= inputKeys.size()) {
+        throw new IllegalArgumentException(
+            "cache map input reads vertex input "
+                + in.edge()
+                + " but "
+                + inputKeys.size()
+                + " input key lists were given");
+      }
       List<Dep> alternatives = new ArrayList<>();
-      for (CacheKey k : inputKeys.get(i)) {
-        alternatives.add(new Dep(k, sel));
+      for (CacheKey k : inputKeys.get(in.edge())) {
+        alternatives.add(new Dep(k, in.selector()));
       }
       deps.add(alternatives);
     }
     return new CacheKey(map.digest(), output, deps);
+  }
+
+  /**
+   * This key with content key {@code content.get(i)} added as an alternative dependency of map
+   * input {@code i}, linked with an empty selector (cache-format.md §8.1, BuildKit's {@code
+   * edge.go}); inputs without one keep their links.
+   */
+  public CacheKey withContent(Map<Integer, CacheKey> content) {
+    if (content.isEmpty()) {
+      return this;
+    }
+    List<List<Dep>> next = new ArrayList<>();
+    for (int i = 0; i < deps.size(); i++) {
+      List<Dep> alts = new ArrayList<>(deps.get(i));
+      CacheKey c = content.get(i);
+      if (c != null) {
+        alts.add(new Dep(c, null));
+      }
+      next.add(alts);
+    }
+    return new CacheKey(opDigest, output, next);
   }
 
   /**

@@ -39,9 +39,9 @@ public final class CacheMaps {
   /** The versioned type tag of every kiln op digest. Bump it when a key's content changes. */
   public static final String TAG = "kiln.cachekey.v1:";
 
-  /** kiln's own key formulas as a {@link KeyFunction}, version {@code kiln.cachekey.v1}. */
-  public static final KeyFunction KEYS =
-      new KeyFunction() {
+  /** kiln's own key formulas as a {@link KeyFormulas}, version {@code kiln.cachekey.v1}. */
+  public static final KeyFormulas KEYS =
+      new KeyFormulas() {
         @Override
         public String version() {
           return "kiln.cachekey.v1";

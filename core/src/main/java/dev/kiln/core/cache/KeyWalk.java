@@ -43,25 +43,15 @@ public final class KeyWalk {
       List<CacheMap> maps,
       IntFunction<List<CacheKey>> edgeKeys,
       Map<Integer, CacheKey> content) {
+    List<List<CacheKey>> perVertexInput = new ArrayList<>();
+    for (int e = 0; e < vertex.inputs().size(); e++) {
+      perVertexInput.add(edgeKeys.apply(e));
+    }
     List<List<CacheKey>> perOutput = new ArrayList<>();
     for (int o = 0; o < vertex.op().outputCount(); o++) {
       List<CacheKey> alternatives = new ArrayList<>();
       for (CacheMap map : maps) {
-        List<List<CacheKey.Dep>> deps = new ArrayList<>();
-        for (int i = 0; i < map.inputs().size(); i++) {
-          CacheMap.Input in = map.inputs().get(i);
-          List<CacheKey.Dep> alts = new ArrayList<>();
-          for (CacheKey k : edgeKeys.apply(in.edge())) {
-            alts.add(new CacheKey.Dep(k, in.selector()));
-          }
-          CacheKey c = content.get(i);
-          if (c != null) {
-            // Content keys are linked with an empty selector (BuildKit's edge.go).
-            alts.add(new CacheKey.Dep(c, null));
-          }
-          deps.add(alts);
-        }
-        alternatives.add(new CacheKey(map.digest(), o, deps));
+        alternatives.add(CacheKey.of(map, o, perVertexInput).withContent(content));
       }
       perOutput.add(alternatives);
     }
@@ -73,7 +63,7 @@ public final class KeyWalk {
    * pass over the vertices in topological order.
    */
   public static Map<Digest, List<List<CacheKey>>> definitionKeys(
-      Definition def, KeyFunction keys, Sources sources) {
+      Definition def, KeyFormulas keys, Sources sources) {
     Map<Digest, List<List<CacheKey>>> out = new HashMap<>();
     for (Vertex v : def.vertices()) {
       List<CacheMap> maps =

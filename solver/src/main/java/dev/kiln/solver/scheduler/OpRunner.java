@@ -1,7 +1,7 @@
 package dev.kiln.solver.scheduler;
 
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.KeyFunction;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.oci.Digest;
@@ -24,7 +24,7 @@ public interface OpRunner {
 
   /**
    * The alternative cache maps of {@code vertex} under the solve's key function {@code keys} (most
-   * ops have one; an image source has two, see {@link KeyFunction#forImage}). Called once per
+   * ops have one; an image source has two, see {@link KeyFormulas#forImage}). Called once per
    * vertex per solve, before any lookup, in topological order. The default handles exec, file,
    * merge and scratch ops; a runner with sources passes what it learns (the resolved image, the
    * session) to {@code keys}.
@@ -32,7 +32,7 @@ public interface OpRunner {
    * @throws IOException if information needed for the key cannot be obtained (e.g. resolving an
    *     image)
    */
-  default List<CacheMap> cacheMaps(Vertex vertex, KeyFunction keys, CancellationToken cancel)
+  default List<CacheMap> cacheMaps(Vertex vertex, KeyFormulas keys, CancellationToken cancel)
       throws IOException, InterruptedException {
     return keys.cacheMaps(vertex);
   }

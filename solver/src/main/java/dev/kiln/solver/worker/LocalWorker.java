@@ -1,7 +1,7 @@
 package dev.kiln.solver.worker;
 
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.KeyFunction;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.cache.buildkit.BuildkitChecksummer;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
@@ -94,7 +94,7 @@ public final class LocalWorker implements OpRunner {
   }
 
   @Override
-  public List<CacheMap> cacheMaps(Vertex vertex, KeyFunction keys, CancellationToken cancel)
+  public List<CacheMap> cacheMaps(Vertex vertex, KeyFormulas keys, CancellationToken cancel)
       throws IOException, InterruptedException {
     Op op = vertex.op();
     if (op instanceof ImageOp image) {

@@ -3,7 +3,7 @@ package dev.kiln.core.cache.buildkit;
 import dev.kiln.core.cache.CacheMap;
 import dev.kiln.core.cache.CacheMaps;
 import dev.kiln.core.cache.ImageKeys;
-import dev.kiln.core.cache.KeyFunction;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
 import dev.kiln.core.graph.ImageOp;
@@ -24,7 +24,7 @@ import java.util.Optional;
  * action before v0.16, an env that a hint does not explain), that vertex keeps kiln's own key
  * ({@link CacheMaps#KEYS}), which never matches a BuildKit record. Stateless; thread-safe.
  */
-public final class BuildkitKeys implements KeyFunction {
+public final class BuildkitKeys implements KeyFormulas {
 
   /** BuildKit v0.11.6's formulas (buildx with a v0.11 builder; docker 23–24's BuildKit). */
   public static final BuildkitKeys V0_11 = new BuildkitKeys(Formulas.V0_11);

@@ -51,17 +51,17 @@ final class ExecKeys {
     for (LlbMount m : mounts) {
       inputCount = Math.max(inputCount, m.input() + 1);
     }
-    GoJson meta =
+    GoJsonObject meta =
         f.json()
             .strings("args", op.meta().args())
             .strings("env", env)
             .str("cwd", op.meta().cwd())
             .str("user", op.meta().user())
             .bool("removeMountStubsRecursive", true);
-    GoJson exec = f.json().obj("meta", meta);
+    GoJsonObject exec = f.json().obj("meta", meta);
     // BuildKit drops the mounts of a plain RUN (one writable root bind) from the key.
     if (!(mounts.size() == 1 && mounts.get(0).mount().type() == Mount.Type.BIND)) {
-      List<GoJson> list = new ArrayList<>();
+      List<GoJsonObject> list = new ArrayList<>();
       for (LlbMount m : mounts) {
         list.add(mountJson(m, f));
       }
@@ -69,7 +69,7 @@ final class ExecKeys {
     }
     exec.num("network", network(op));
     String[] p = normalise(op.platform());
-    GoJson wrapper =
+    GoJsonObject wrapper =
         f.json()
             .strAlways("Type", TYPE)
             .obj("Exec", exec)
@@ -117,9 +117,9 @@ final class ExecKeys {
     return out;
   }
 
-  private static GoJson mountJson(LlbMount lm, Formulas f) {
+  private static GoJsonObject mountJson(LlbMount lm, Formulas f) {
     Mount m = lm.mount();
-    GoJson j = f.json();
+    GoJsonObject j = f.json();
     if (f.protoOmitEmpty()) {
       j.num("input", lm.input());
     } else {

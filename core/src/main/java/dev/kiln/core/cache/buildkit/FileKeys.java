@@ -62,7 +62,7 @@ final class FileKeys {
       if (input != -1) {
         invalid.add(input);
       }
-      GoJson j;
+      GoJsonObject j;
       if (a instanceof FileAction.Copy c) {
         secondary = llbInput[c.sourceInput()];
         String src = c.src();
@@ -116,7 +116,7 @@ final class FileKeys {
       actions.add(j.bytes());
       indexes.add(new int[] {input, secondary, i == count - 1 ? 0 : -1});
     }
-    GoJson wrapper = f.json().strAlways("Type", TYPE).byteSlices("Actions", actions);
+    GoJsonObject wrapper = f.json().strAlways("Type", TYPE).byteSlices("Actions", actions);
     if (!defaultIndexes(indexes)) {
       wrapper.intMatrix("indexes", indexes);
     }
@@ -168,7 +168,7 @@ final class FileKeys {
    * {@code {"user":…,"group":…}} as {@code llb.WithUser} writes it: numeric parts and {@code root}
    * by id, others by name with the action's base input.
    */
-  private static GoJson owner(Owner owner, int base, Formulas f) {
+  private static GoJsonObject owner(Owner owner, int base, Formulas f) {
     if (owner == null) {
       return null;
     }
@@ -177,13 +177,13 @@ final class FileKeys {
         .obj("group", user(owner.group(), base, f));
   }
 
-  private static GoJson user(Owner.Id id, int base, Formulas f) {
+  private static GoJsonObject user(Owner.Id id, int base, Formulas f) {
     if (id == null) {
       return null;
     }
-    GoJson inner = f.json();
+    GoJsonObject inner = f.json();
     if (id.byName() && !id.name().equals("root")) {
-      GoJson named = f.json().str("name", id.name());
+      GoJsonObject named = f.json().str("name", id.name());
       if (f.protoOmitEmpty()) {
         named.num("input", base);
       } else {

@@ -63,7 +63,7 @@ record Formulas(
           false,
           true);
 
-  GoJson json() {
-    return new GoJson(goShortBf);
+  GoJsonObject json() {
+    return new GoJsonObject(goShortBf);
   }
 }

@@ -23,13 +23,13 @@ final class MergeKeys {
    * scratch inputs and emits no merge op for fewer than two.
    */
   static Optional<CacheMap> of(Vertex vertex, Formulas f) {
-    List<GoJson> inputs = new ArrayList<>();
+    List<GoJsonObject> inputs = new ArrayList<>();
     List<CacheMap.Input> keyInputs = new ArrayList<>();
     for (int i = 0; i < vertex.inputs().size(); i++) {
       if (vertex.inputs().get(i).vertex().op() instanceof ScratchOp) {
         continue;
       }
-      GoJson in = f.json();
+      GoJsonObject in = f.json();
       int index = inputs.size();
       if (f.protoOmitEmpty()) {
         in.num("input", index);

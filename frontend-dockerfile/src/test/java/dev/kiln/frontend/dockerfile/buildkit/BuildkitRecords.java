@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.cache.CacheKey;
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.KeyFunction;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.cache.KeyWalk;
 import dev.kiln.core.cache.buildkit.BuildkitChecksummer;
 import dev.kiln.core.cache.buildkit.ChecksumTree;
@@ -56,7 +56,7 @@ final class BuildkitRecords {
    */
   static BuildkitRecords of(
       Definition def,
-      KeyFunction keys,
+      KeyFormulas keys,
       Map<String, ResolvedImage> images,
       Path context,
       Function<Vertex, ChecksumTree> outputs)

@@ -6,10 +6,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Go encoding/json rules of buildkit-keys-v0.11.md §2. */
-class GoJsonTest {
+class GoJsonObjectTest {
 
   private static String str(String s, boolean go122) {
-    return GoJson.appendString(new StringBuilder(), s, go122).toString();
+    return dev.kiln.core.cache.internal.GoJson.appendString(new StringBuilder(), s, go122)
+        .toString();
   }
 
   @Test
@@ -35,8 +36,8 @@ class GoJsonTest {
 
   @Test
   void object_omitEmptyAndAlways_structOrder() {
-    GoJson j =
-        new GoJson(false)
+    GoJsonObject j =
+        new GoJsonObject(false)
             .str("a", "")
             .strAlways("b", "")
             .num("c", 0)
@@ -44,7 +45,7 @@ class GoJsonTest {
             .bool("e", false)
             .bool("f", true)
             .obj("g", null)
-            .obj("h", new GoJson(false))
+            .obj("h", new GoJsonObject(false))
             .strings("i", List.of())
             .strings("j", List.of("x", "<"))
             .bytes("k", new byte[0])

@@ -15,7 +15,7 @@ import java.util.List;
  * <p>kiln's own formulas are {@link CacheMaps#KEYS}; BuildKit-compatible ones are in {@code
  * dev.kiln.core.cache.buildkit}.
  */
-public interface KeyFunction {
+public interface KeyFormulas {
 
   /**
    * The version tag of these formulas, e.g. {@code kiln.cachekey.v1} or {@code buildkit-v0.11}:
