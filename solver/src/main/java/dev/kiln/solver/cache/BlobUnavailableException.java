@@ -36,21 +36,28 @@ public class BlobUnavailableException extends ContentStoreException {
     return digest;
   }
 
+  /** The first {@link BlobUnavailableException} in {@code t}'s cause chain, or null. */
+  public static BlobUnavailableException find(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof BlobUnavailableException b) {
+        return b;
+      }
+    }
+    return null;
+  }
+
   /**
    * The blob of the first {@link BlobUnavailableException} or {@link ContentNotFoundException} in
    * {@code t}'s cause chain (a blob that cannot be fetched, or one missing from a store without
    * sources), or null.
    */
-  public static Digest find(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+  public static Digest missingBlob(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
       if (c instanceof BlobUnavailableException b) {
         return b.digest();
       }
       if (c instanceof ContentNotFoundException n) {
         return n.digest();
-      }
-      if (c.getCause() == c) {
-        break;
       }
     }
     return null;

@@ -730,7 +730,7 @@ final class SolveRun {
    *     the solve)
    */
   private boolean recover(Node n, Exception e, boolean run, List<Runnable> later) {
-    Digest missing = BlobUnavailableException.find(e);
+    Digest missing = BlobUnavailableException.missingBlob(e);
     if (missing == null) {
       return false;
     }

@@ -129,7 +129,7 @@ class FetchingContentStoreTest extends ContentStoreContract {
 
     assertThatThrownBy(() -> store.open(DESC.digest()))
         .isInstanceOf(BlobUnavailableException.class);
-    assertThat(BlobUnavailableException.find(new IOException("wrapped", catchOpen(store))))
+    assertThat(BlobUnavailableException.missingBlob(new IOException("wrapped", catchOpen(store))))
         .isEqualTo(DESC.digest());
     assertThat(local.contains(DESC.digest())).isFalse();
   }

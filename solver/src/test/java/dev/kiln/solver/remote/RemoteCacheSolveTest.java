@@ -281,10 +281,8 @@ class RemoteCacheSolveTest {
   void import_deletedBlob_producingStepRerunsAndTheSolveSucceeds() throws Exception {
     Workload w = new Workload();
     CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheResult copied = result(machine("a").solve(w.def, V1), w.copySecond);
-    Digest gone = copied.layers().get(copied.layers().size() - 1).digest();
     // COPY --from=second's own layer is gone from the registry (garbage-collected, say).
-    remote.deleted.add(gone);
+    Digest gone = deleteTopBlob(remote, w, w.copySecond);
     CacheMachine b = machine("b");
 
     // hello.txt changed: COPY hello.txt must run on top of COPY --from=second's result, whose
@@ -302,6 +300,14 @@ class RemoteCacheSolveTest {
     assertThat(b.store.contains(gone)).isTrue();
   }
 
+  /** Deletes from {@code remote} the top blob of {@code s}'s result (built on machine "a"). */
+  private Digest deleteTopBlob(CacheMachine.Remote remote, Workload w, State s) throws Exception {
+    CacheResult r = result(machine("a").solve(w.def, V1), s);
+    Digest top = r.layers().get(r.layers().size() - 1).digest();
+    remote.deleted.add(top);
+    return top;
+  }
+
   private static CacheResult result(SolveResult r, State s) {
     return r.keys().entries().stream()
         .filter(e -> e.vertex().equals(v(s)))
@@ -316,9 +322,8 @@ class RemoteCacheSolveTest {
       throws Exception {
     Workload w = new Workload();
     CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheResult motd = result(machine("a").solve(w.def, V1), w.copyMotd);
     // COPY motd's layer is in the chain of every later step of the final stage.
-    remote.deleted.add(motd.layers().get(1).digest());
+    deleteTopBlob(remote, w, w.copyMotd);
     CacheMachine b = machine("b");
 
     SolveResult r = b.solve(w.def, with("/hello.txt", "changed"), remote);
