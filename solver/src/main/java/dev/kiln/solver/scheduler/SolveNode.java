@@ -75,7 +75,7 @@ final class SolveNode {
     List<CacheMap.Input> ins = maps.get(0).inputs();
     for (int i = 0; i < ins.size(); i++) {
       if (ins.get(i).content() != null) {
-        out.add(inputs.get(i));
+        out.add(inputs.get(ins.get(i).edge()));
       }
     }
     return out;

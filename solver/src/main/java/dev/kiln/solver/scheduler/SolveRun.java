@@ -435,12 +435,14 @@ final class SolveRun {
     CacheMap map = n.maps.get(0);
     for (int i = 0; i < map.inputs().size(); i++) {
       ContentSelection sel = map.inputs().get(i).content();
+      // a map input reads vertex input `edge` (BuildKit's formulas renumber inputs)
+      int edge = map.inputs().get(i).edge();
       if (sel != null) {
         CacheResult input;
         synchronized (this) {
-          input = n.inputResult(i);
+          input = n.inputResult(edge);
         }
-        Optional<Digest> c = keyFunction.contentChecksum(n.vertex, i, input, sel, runner, token);
+        Optional<Digest> c = keyFunction.contentChecksum(n.vertex, edge, input, sel, runner, token);
         if (c.isPresent()) {
           content.put(i, keyFunction.contentKey(c.get()));
         }

@@ -63,29 +63,11 @@ final class VertexKeys {
         for (int i = 0; i < edges.size(); i++) {
           inputKeys.add(n.inputs.get(i).keys.get(edges.get(i).output()));
         }
-        CacheKey k = keyFunction.key(map, o, inputKeys);
-        if (!content.isEmpty()) {
-          k = withContent(k, content);
-        }
-        alternatives.add(k);
+        alternatives.add(keyFunction.key(map, o, inputKeys).withContent(content));
       }
       perOutput.add(alternatives);
     }
     return perOutput;
-  }
-
-  /** Adds the content key of input i, linked with an empty selector (cache-format.md §8.1). */
-  private static CacheKey withContent(CacheKey k, Map<Integer, CacheKey> content) {
-    List<List<CacheKey.Dep>> deps = new ArrayList<>();
-    for (int i = 0; i < k.deps().size(); i++) {
-      List<CacheKey.Dep> alts = new ArrayList<>(k.deps().get(i));
-      CacheKey c = content.get(i);
-      if (c != null) {
-        alts.add(new CacheKey.Dep(c, null));
-      }
-      deps.add(alts);
-    }
-    return new CacheKey(k.opDigest(), k.output(), deps);
   }
 
   /** Per output: the first alternative with a result, whether every output's key is known. */
