@@ -68,7 +68,9 @@ final class RegistryImageExporter implements ImageExporter {
     try {
       for (int i = 0; i < layers.size(); i++) {
         Descriptor blob = layers.get(i).blob();
-        if (!content.contains(blob.digest())) {
+        // A layer with an origin may be absent locally (a lazily imported cache layer): it is
+        // mounted or found present, and read (fetched by the store) only when it must be sent.
+        if (layers.get(i).origin() == null && !content.contains(blob.digest())) {
           throw new IOException(
               what
                   + ": layer "
