@@ -6,6 +6,7 @@ import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.layout.OciLayout;
+import dev.kiln.testsupport.Sockets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -230,6 +231,20 @@ class KilnBuildTest {
     assertThat(config(tmp.resolve("oci")).config().labels())
         .containsEntry("a", "x\\")
         .containsEntry("c", "d");
+  }
+
+  @Test
+  void build_socketInContext_arrivesAsAnEmptyFileWithItsMode() throws Exception {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY sock /in/\n");
+    Sockets.create(context.resolve("sock"), 0751);
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path sock = tmp.resolve("fs/in/sock");
+    assertThat(Files.isRegularFile(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.size(sock)).isZero();
+    assertThat(mode(sock)).isEqualTo(0751);
   }
 
   @Test
