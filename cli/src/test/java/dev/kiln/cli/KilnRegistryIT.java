@@ -180,6 +180,37 @@ class KilnRegistryIT extends BusyboxRegistry.Fixture {
     assertThat(layers.size()).isGreaterThan(1);
   }
 
+  @Test
+  void pushGzip_skopeoDecompressesEveryLayerToItsDiffId() throws Exception {
+    // The base layer holds busybox (~2 MB): many blocks of kiln's parallel gzip in one member.
+    // skopeo inflates with Go's compress/flate (through pgzip) and names each file by its digest.
+    String ref = host + "/kiln-it/gzip:" + tag();
+    Kiln.Run r = build("-t", ref, "--push");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+
+    Path dir = tmp.resolve("plain");
+    ok(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-decompress",
+        "docker://" + ref,
+        "dir:" + dir);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
+    String configHex = manifest.path("config").path("digest").asText().substring(7);
+    JsonNode diffIds =
+        json.readTree(dir.resolve(configHex).toFile()).path("rootfs").path("diff_ids");
+    assertThat(diffIds.size()).isGreaterThan(1);
+    long largest = 0;
+    for (JsonNode diffId : diffIds) {
+      Path layer = dir.resolve(diffId.asText().substring(7));
+      assertThat(dev.kiln.oci.Digests.sha256(layer).digest().toString()).isEqualTo(diffId.asText());
+      largest = Math.max(largest, Files.size(layer));
+    }
+    assertThat(largest).isGreaterThan(1 << 20);
+  }
+
   private static Path blob(Path layout, JsonNode descriptor) {
     String digest = descriptor.path("digest").asText();
     return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));

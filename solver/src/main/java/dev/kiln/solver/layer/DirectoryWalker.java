@@ -15,11 +15,11 @@ import java.util.stream.Stream;
 /**
  * An {@link EntrySource} over a directory tree: depth first, the names of each directory sorted by
  * their UTF-8 bytes (parents before children, the order Go's {@code filepath.Walk} and so
- * containerd use). Metadata is read with {@code lstat} ({@code unix:*}, never following symlinks);
- * files are opened only when the writer streams them; sockets are skipped (or sent as empty files,
- * {@link #socketsAsEmptyFiles}). The root itself is not an entry. Owner and group names are left
- * empty so the layer does not depend on the host's user database. Immutable; each {@link #emit}
- * walks again.
+ * containerd use). Metadata is read with {@code lstat} ({@code unix:} attributes, never following
+ * symlinks); files are opened only when the writer streams them; sockets are skipped (or sent as
+ * empty files, {@link #socketsAsEmptyFiles}). The root itself is not an entry. Owner and group
+ * names are left empty so the layer does not depend on the host's user database. Immutable; each
+ * {@link #emit} walks again.
  */
 public final class DirectoryWalker implements EntrySource {
   private final Path root;
