@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.core.pattern.PatternException;
@@ -85,7 +84,12 @@ final class BuildService {
     List<Outputs.Output> loads = new ArrayList<>();
     RemoteCaches caches = null;
     try (clients) {
-      List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
+      List<Outputs.Output> specs =
+          Outputs.resolve(
+              request,
+              request.textNotices()
+                  ? invocation.err()
+                  : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
       loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
       for (Outputs.Output o : specs) {
@@ -131,8 +135,7 @@ final class BuildService {
           }
         }
         caches.exportAll(state, solved);
-        // rawjson's standard error carries JSON events only
-        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
+        if (request.debug() && request.textNotices()) {
           invocation
               .err()
               .printf(

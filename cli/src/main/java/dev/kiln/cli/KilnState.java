@@ -100,7 +100,9 @@ final class KilnState implements AutoCloseable {
               root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = channel.tryLock();
       if (lock == null) {
-        invocation.err().println("waiting for another kiln build using " + root + " …");
+        if (request.textNotices()) {
+          invocation.err().println("waiting for another kiln build using " + root + " …");
+        }
         lock = channel.lock();
       }
       LocalContentStore local = LocalContentStore.at(root.resolve("content"));

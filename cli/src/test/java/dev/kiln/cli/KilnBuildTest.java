@@ -352,6 +352,36 @@ class KilnBuildTest {
   }
 
   @Test
+  void build_rawjsonWithDebugAndNoOutput_standardErrorIsJsonEventsOnly() throws Exception {
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--progress=rawjson",
+            "--debug",
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(r.err().lines())
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(
+                        json.readTree(l).has("vertexes")
+                            || json.readTree(l).has("statuses")
+                            || json.readTree(l).has("logs"))
+                    .as(l)
+                    .isTrue());
+    assertThat(r.out()).isEmpty();
+    // the same build with plain progress does warn about the missing output
+    assertThat(build().err()).contains("WARNING: No output specified");
+  }
+
+  @Test
   void build_unknownTarget_errorNamesTheDockerfileWithoutALine() {
     Kiln.Run r = build("--target=nope");
 
