@@ -78,13 +78,4 @@ public record BuildRequest(
     cacheTo = List.copyOf(cacheTo);
     cacheFrom = List.copyOf(cacheFrom);
   }
-
-  /**
-   * Whether free-text notices (warnings, the wait for the root's lock, the {@code --debug} timing
-   * line) may go to standard error: not under rawjson, whose standard error carries JSON events
-   * only.
-   */
-  public boolean textNotices() {
-    return progress != ProgressMode.RAWJSON;
-  }
 }

@@ -84,12 +84,7 @@ final class BuildService {
     List<Outputs.Output> loads = new ArrayList<>();
     RemoteCaches caches = null;
     try (clients) {
-      List<Outputs.Output> specs =
-          Outputs.resolve(
-              request,
-              request.textNotices()
-                  ? invocation.err()
-                  : new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+      List<Outputs.Output> specs = Outputs.resolve(request, progress::notice);
       loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
       for (Outputs.Output o : specs) {
@@ -135,12 +130,11 @@ final class BuildService {
           }
         }
         caches.exportAll(state, solved);
-        if (request.debug() && request.textNotices()) {
-          invocation
-              .err()
-              .printf(
+        if (request.debug()) {
+          progress.notice(
+              String.format(
                   "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
-                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
+                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms",
                   ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
                   (t0 - Main.STARTED) / 1_000_000,
@@ -149,7 +143,7 @@ final class BuildService {
                   (t3 - t2) / 1_000_000,
                   solved.executed(),
                   solved.cached(),
-                  (System.nanoTime() - t3) / 1_000_000);
+                  (System.nanoTime() - t3) / 1_000_000));
         }
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
@@ -161,7 +155,7 @@ final class BuildService {
       progress.finish(success);
       ResultExporter.cleanUp(loads);
       if (caches != null) {
-        caches.warnings().forEach(w -> invocation.err().println("WARNING: " + w));
+        caches.warnings().forEach(w -> progress.notice("WARNING: " + w));
       }
     }
   }
@@ -265,7 +259,7 @@ final class BuildService {
         new Thread(
             () -> {
               if (!solving.isDone()) {
-                invocation.err().println("kiln: interrupted; stopping running steps");
+                progress.notice("kiln: interrupted; stopping running steps");
                 solving.cancel(true);
                 try {
                   state.scheduler().closeAndAwait(Duration.ofSeconds(20));
