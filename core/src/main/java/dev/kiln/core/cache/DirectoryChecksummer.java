@@ -1,5 +1,6 @@
 package dev.kiln.core.cache;
 
+import dev.kiln.core.pattern.Glob;
 import dev.kiln.core.port.ContentChecksummer;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.PathFilter;
@@ -11,12 +12,10 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -67,8 +66,7 @@ public final class DirectoryChecksummer implements ContentChecksummer {
     int slash = sel.path().lastIndexOf('/');
     Path dir =
         ScopedPaths.resolve(root, sel.path().substring(0, slash + 1), true, MAX_SYMLINK_HOPS);
-    PathMatcher glob =
-        FileSystems.getDefault().getPathMatcher("glob:" + sel.path().substring(slash + 1));
+    String glob = sel.path().substring(slash + 1);
     MessageDigest md = header("wildcard");
     if (Files.isDirectory(dir)) {
       for (Path child : sortedChildren(dir)) {
@@ -77,7 +75,7 @@ public final class DirectoryChecksummer implements ContentChecksummer {
             sel.followSymlinks()
                 ? ScopedPaths.resolve(root, "/" + rel(root, child), true, MAX_SYMLINK_HOPS)
                 : child;
-        if (glob.matches(Path.of(name)) && Files.exists(target, NOFOLLOW)) {
+        if (Glob.match(glob, name) && Files.exists(target, NOFOLLOW)) {
           Digest d = located(root, target, filter);
           if (d != null) {
             pair(md, name, d);

@@ -149,6 +149,20 @@ class DirectoryChecksummerTest {
         .isEqualTo(checksummer.checksum(a, ContentSelection.all(), none));
   }
 
+  @Test
+  void checksum_wildcardSelector_matchesAsCopyDoes() throws IOException {
+    // Go's filepath.Match: "[!a]" is the class {'!', 'a'} (java.nio's glob would negate it)
+    for (Path root : List.of(a, b)) {
+      write(root.resolve("w/a.txt"), "a");
+      write(root.resolve("w/b.txt"), "b");
+    }
+    write(b.resolve("w/b.txt"), "b changed");
+
+    assertThat(sum(b, "/w/[!a].txt")).isEqualTo(sum(a, "/w/[!a].txt"));
+    write(b.resolve("w/a.txt"), "a changed");
+    assertThat(sum(b, "/w/[!a].txt")).isNotEqualTo(sum(a, "/w/[!a].txt"));
+  }
+
   /**
    * Digests of a fixed tree, computed by the implementation before {@code .dockerignore} patterns
    * were supported: without patterns every content key of an existing cache must stay the same.
