@@ -183,7 +183,7 @@ class BuildkitInteropIT {
   }
 
   @Test
-  void w1_freshKilnBuild_exportsBuildkitsRecords() throws Exception {
+  void w1_freshKilnBuild_exportsBuildkitsRecords_andHitsItFromAWipedRoot() throws Exception {
     Path ctx = context("w1");
     Path cache = tmp.resolve("kiln-cache");
     List<String> args =
@@ -197,6 +197,10 @@ class BuildkitInteropIT {
 
     // the reverse direction: what kiln exports is what BuildKit exported for the same build
     assertThat(recordDigests(cache)).isEqualTo(recordDigests(interop().resolve("w1-cache")));
+
+    // and kiln's own cache round-trips: a wiped root importing it hits every step
+    Kiln.Run again = build(ctx, "buildkit-v0.11", cache, tmp.resolve("again"));
+    assertThat(again.dockerfileSteps().values()).as(again.err()).containsOnly("CACHED");
   }
 
   /** The record digests of the cache config a {@code type=local} cache's index points to. */
