@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
@@ -15,6 +16,7 @@ import dev.kiln.solver.cache.LocalCacheManager;
 import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.remote.ResultLayers;
 import dev.kiln.solver.remote.WorkerResultLayers;
+import dev.kiln.solver.scheduler.KeyFunction;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.store.LocalContentStore;
 import dev.kiln.solver.worker.LocalWorker;
@@ -59,7 +61,8 @@ final class KilnState implements AutoCloseable {
       LocalCacheManager cache,
       List<ImportedCache> imported,
       LocalWorker worker,
-      ResultLayers resultLayers) {
+      ResultLayers resultLayers,
+      KeyFunction keys) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.store = store;
@@ -71,7 +74,8 @@ final class KilnState implements AutoCloseable {
       graphs.add(KeyGraph.imported(c));
     }
     this.manager = graphs.isEmpty() ? cache : new CombinedCacheManager(cache, graphs);
-    this.scheduler = new Scheduler(worker, manager);
+    this.scheduler =
+        new Scheduler(worker, manager, Runtime.getRuntime().availableProcessors(), keys);
   }
 
   /**
@@ -121,7 +125,11 @@ final class KilnState implements AutoCloseable {
               .snapshotter(request.snapshotter())
               .build();
       ResultLayers resultLayers = new WorkerResultLayers(worker, compressor, store, images::origin);
-      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers);
+      KeyFunction keys =
+          request.cacheKeys().equals("kiln")
+              ? KeyFunction.KILN
+              : KeyFunction.of(BuildkitKeys.version(request.cacheKeys()));
+      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers, keys);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);
