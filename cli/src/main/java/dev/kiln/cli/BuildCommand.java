@@ -77,6 +77,25 @@ final class BuildCommand implements Callable<Integer> {
               + " only), none or host.")
   String network = "default";
 
+  @Option(
+      names = "--cache-to",
+      paramLabel = "SPEC",
+      description =
+          "Export the build cache: type=registry,ref=REF[,mode=min|max,compression=gzip|zstd|"
+              + "uncompressed,compression-level=N,force-compression=BOOL,oci-mediatypes=BOOL,"
+              + "image-manifest=BOOL,ignore-error=BOOL] or type=local,dest=DIR[,tag=T,…];"
+              + " repeatable.")
+  List<String> cacheTo = new ArrayList<>();
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "SPEC",
+      description =
+          "Import a build cache: REF (= type=registry,ref=REF), type=registry,ref=REF or"
+              + " type=local,src=DIR[,digest=D|tag=T]; repeatable. A cache that cannot be read is"
+              + " a warning; the build goes on without it.")
+  List<String> cacheFrom = new ArrayList<>();
+
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
 
@@ -201,7 +220,17 @@ final class BuildCommand implements Callable<Integer> {
         labels(),
         load,
         net,
-        text);
+        text,
+        cacheSpecs("--cache-to", cacheTo),
+        cacheSpecs("--cache-from", cacheFrom));
+  }
+
+  private static List<CacheSpec> cacheSpecs(String flag, List<String> values) throws CliException {
+    List<CacheSpec> out = new ArrayList<>();
+    for (String v : values) {
+      out.add(CacheSpec.parse(flag, v));
+    }
+    return out;
   }
 
   private void checkPlatform() throws CliException {

@@ -78,7 +78,7 @@ final class LocalCacheImporter implements CacheImporter {
 
   private CacheImportException fail(Steps.Step step, String reason, Exception cause) {
     String message = "cache " + name() + ": " + reason;
-    step.failed(message);
+    step.warn(message + " (building without this cache)");
     return new CacheImportException(message, cause);
   }
 

@@ -76,7 +76,7 @@ final class RegistryCacheImporter implements CacheImporter {
 
   private CacheImportException fail(Steps.Step step, String reason, Exception cause) {
     String message = "cache " + ref + ": " + reason;
-    step.failed(message);
+    step.warn(message + " (building without this cache)");
     return new CacheImportException(message, cause);
   }
 

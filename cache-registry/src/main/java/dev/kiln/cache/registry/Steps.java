@@ -43,6 +43,17 @@ final class Steps {
       }
     }
 
+    /**
+     * Ends the step with a warning line instead of an error: for failures the build goes on without
+     * (a cache import).
+     */
+    void warn(String message) {
+      if (open.remove(this)) {
+        progress.log(vertex, ProgressListener.LogStream.STDERR, "WARNING: " + message);
+        progress.vertexCompleted(vertex, name);
+      }
+    }
+
     void failed(String message) {
       if (open.remove(this)) {
         progress.vertexFailed(vertex, name, message);
