@@ -62,7 +62,7 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
       CMD ["cat", "/app/final.txt"]
       """;
 
-  static final String EPOCH = "1700000000";
+  static final String EPOCH = RemoteCacheIT.EPOCH;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   static FaultProxy proxy;
@@ -112,22 +112,15 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
     return build(context, root, extra);
   }
 
+  /** {@link RemoteCacheIT#build} with a metadata file next to the root. */
   static Kiln.Run build(Path context, Path root, String... extra) {
-    List<String> args = new ArrayList<>(List.of("build", "--root", root.toString()));
-    args.add("--progress=plain");
-    args.add("--build-arg");
-    args.add("BASE=" + base);
-    args.add("--metadata-file");
-    args.add(root + ".metadata.json");
+    List<String> args = new ArrayList<>(List.of("--metadata-file", root + ".metadata.json"));
     args.addAll(List.of(extra));
-    args.add(context.toString());
-    return Kiln.run(
-        context.getParent(), Map.of("SOURCE_DATE_EPOCH", EPOCH), args.toArray(String[]::new));
+    return RemoteCacheIT.build(context, root, args.toArray(String[]::new));
   }
 
   static Kiln.Run ok(Kiln.Run r) {
-    assertThat(r.exitCode()).as(r.err()).isZero();
-    return r;
+    return RemoteCacheIT.ok(r);
   }
 
   static String imageDigest(Path root) throws Exception {
