@@ -440,6 +440,26 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
     assertThat(imageDigest(tmp.resolve("fresh"))).isEqualTo(imageDigest(cold));
   }
 
+  @Test
+  void load_dockerRunsTheImage_andKeepsItsInlineCache() throws Exception {
+    String name = "kiln-it/inline-load:" + UUID.randomUUID().toString().substring(0, 8);
+    ok(build(tmp.resolve("cold"), "--cache-to", "type=inline", "--load", "-t", name));
+    try {
+      assertThat(sh("docker", "run", "--rm", "--network=none", name))
+          .isEqualTo("hello\n17 joined.txt\n");
+      Path saved = tmp.resolve("saved.tar");
+      sh("docker", "save", "-o", saved.toString(), name);
+      Path dir = Files.createDirectories(tmp.resolve("saved"));
+      sh("tar", "-xf", saved.toString(), "-C", dir.toString());
+      JsonNode manifest = JSON.readTree(dir.resolve("manifest.json").toFile()).get(0);
+      JsonNode config = JSON.readTree(dir.resolve(manifest.path("Config").asText()).toFile());
+      assertThat(InlineCacheCodec.decode(config.path(InlineCacheCodec.CONFIG_KEY).asText()))
+          .isNotEmpty();
+    } finally {
+      ProcessRunner.of("docker", "rmi", "-f", name).run();
+    }
+  }
+
   private static Path blob(Path layout, JsonNode descriptor) {
     String digest = descriptor.path("digest").asText();
     return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
