@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.oci.Platform;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -155,10 +156,25 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BuildRequest request = request();
+    Logging.configure(request.debug(), request.progress());
     BuildService service =
         Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
     service.build();
     return 0;
+  }
+
+  /**
+   * {@code PATH/Dockerfile}, or {@code PATH/dockerfile} when only that exists, as the docker CLI
+   * picks it ({@code getDockerfileRelPath}).
+   */
+  private static Path defaultDockerfile(Path context) {
+    Path upper = context.resolve("Dockerfile");
+    Path lower = context.resolve("dockerfile");
+    if (!Files.exists(upper, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(lower, LinkOption.NOFOLLOW_LINKS)) {
+      return lower;
+    }
+    return upper;
   }
 
   BuildRequest request() throws CliException {
@@ -172,8 +188,7 @@ final class BuildCommand implements Callable<Integer> {
           "build context " + context + " is not a directory; pass the directory to build from");
     }
     boolean stdin = "-".equals(file);
-    Path dockerfile =
-        file == null || stdin ? context.resolve("Dockerfile") : invocation.resolve(file);
+    Path dockerfile = file == null || stdin ? defaultDockerfile(context) : invocation.resolve(file);
     String text = stdin ? readStdin() : null;
     checkPlatform();
     ProgressMode mode;

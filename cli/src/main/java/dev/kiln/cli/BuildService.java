@@ -1,7 +1,10 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.pattern.IgnoreFile;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ImageExporter;
 import dev.kiln.core.port.ProgressListener;
@@ -9,7 +12,6 @@ import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
@@ -139,7 +141,8 @@ final class BuildService {
           }
         }
         caches.exportAll(state, solved);
-        if (request.debug()) {
+        // rawjson's standard error carries JSON events only
+        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
           invocation
               .err()
               .printf(
@@ -208,7 +211,9 @@ final class BuildService {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
       String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
-      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
+      // a problem without a line (an unknown --target) names the file only, as BuildKit does
+      String line = e.line() > 0 ? ":" + e.line() : "";
+      throw new CliException(where + line + ": " + e.detail(), e);
     }
   }
 
@@ -242,7 +247,11 @@ final class BuildService {
       return List.of();
     }
     try {
-      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+      return IgnoreFile.read(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (PatternException e) {
+      throw new CliException(file + ":" + e.line() + ": " + e.detail(), e);
+    } catch (MalformedInputException e) {
+      throw new CliException(file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }

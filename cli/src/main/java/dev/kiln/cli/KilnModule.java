@@ -45,7 +45,7 @@ final class KilnModule extends AbstractModule {
   @Singleton
   ProgressDisplay progress() {
     return ProgressDisplay.create(
-        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM);
+        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM, invocation.env());
   }
 
   @Provides

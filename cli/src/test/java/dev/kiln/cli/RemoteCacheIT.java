@@ -168,6 +168,40 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
   }
 
   @Test
+  void rawjsonProgress_showsTheCacheSteps() throws Exception {
+    String cache = ref("rawjson");
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of("SOURCE_DATE_EPOCH", EPOCH),
+            "build",
+            "--root",
+            tmp.resolve("root").toString(),
+            "--progress=rawjson",
+            "--build-arg",
+            "BASE=" + base,
+            "--cache-to",
+            "type=registry,ref=" + cache,
+            "--cache-from",
+            cache,
+            context.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    List<String> names = new ArrayList<>();
+    for (String line : r.err().lines().filter(l -> l.startsWith("{")).toList()) {
+      JsonNode n = JSON.readTree(line);
+      n.path("vertexes").forEach(v -> names.add(v.path("name").asText()));
+    }
+    assertThat(names)
+        .contains(
+            "importing cache manifest from " + cache,
+            "exporting cache to registry",
+            "preparing build cache for export")
+        .anyMatch(n -> n.startsWith("writing layer sha256:"))
+        .anyMatch(n -> n.startsWith("writing config sha256:"))
+        .anyMatch(n -> n.startsWith("writing manifest sha256:"));
+  }
+
+  @Test
   void missingCacheRef_isAWarningAndTheBuildSucceeds() {
     String missing = host + "/kiln-it/no-such-cache:nope";
     Kiln.Run r = ok(build(tmp.resolve("root"), "--cache-from", missing));

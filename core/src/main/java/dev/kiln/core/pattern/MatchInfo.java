@@ -1,4 +1,4 @@
-package dev.kiln.frontend.dockerfile.dockerignore;
+package dev.kiln.core.pattern;
 
 /**
  * Which patterns matched a directory, passed down to its children so a walker need not re-test

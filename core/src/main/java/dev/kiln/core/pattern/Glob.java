@@ -1,18 +1,19 @@
-package dev.kiln.solver.fileop;
+package dev.kiln.core.pattern;
 
 import java.util.regex.Pattern;
 
 /**
  * Go's {@code filepath.Match} for one path component: {@code *} (any run of non-separator
  * characters, dot files included), {@code ?}, {@code [...]} classes with ranges and {@code ^}
- * negation, and {@code \} escapes. A malformed pattern is an {@link IllegalArgumentException}.
- * Stateless.
+ * negation, and {@code \} escapes. A malformed pattern is an {@link IllegalArgumentException}. The
+ * one wildcard matcher of COPY/ADD sources: the file op that copies and the content checksum that
+ * keys it both expand wildcards with it, so the key covers exactly what is copied. Stateless.
  */
-final class Glob {
+public final class Glob {
   private Glob() {}
 
   /** True when {@code s} contains a character that makes it a pattern ({@code * ? [ \}). */
-  static boolean hasMeta(String s) {
+  public static boolean hasMeta(String s) {
     for (int i = 0; i < s.length(); i++) {
       char ch = s.charAt(i);
       if (ch == '*' || ch == '?' || ch == '[' || ch == '\\') {
@@ -23,7 +24,7 @@ final class Glob {
   }
 
   /** True when {@code name} matches the whole of {@code pattern}. */
-  static boolean match(String pattern, String name) {
+  public static boolean match(String pattern, String name) {
     return compile(pattern).matcher(name).matches();
   }
 

@@ -1,13 +1,14 @@
-package dev.kiln.frontend.dockerfile.dockerignore;
+package dev.kiln.core.pattern;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Decides which context paths a {@code .dockerignore} excludes (moby/patternmatcher): patterns are
- * applied in order, the last matching one wins, {@code !} patterns re-include, and a pattern that
- * matches a directory also matches everything below it. Paths are slash-separated and relative to
- * the context root. Immutable and thread-safe.
+ * moby/patternmatcher's {@code PatternMatcher}: which paths a list of patterns matches. Patterns
+ * are applied in order and the last matching one wins; {@code !pattern} is an exception that
+ * un-matches; a pattern that matches a directory also matches everything below it. Paths are
+ * slash-separated and relative to the context root. {@link ContextFilter} builds a build-context
+ * filter from two of these, as BuildKit's context transfer does. Immutable and thread-safe.
  */
 public final class PatternMatcher {
   private final List<IgnorePattern> patterns;
@@ -17,16 +18,17 @@ public final class PatternMatcher {
   }
 
   /**
-   * Compiles patterns (already read with {@link Dockerignore#readPatterns}, or given directly).
+   * Compiles patterns (read with {@link IgnoreFile#read}, or given directly), as {@code
+   * patternmatcher.New}: each is trimmed and cleaned; blank ones are skipped.
    *
-   * @param patterns the patterns in order; blank ones are skipped
+   * @param patterns the patterns in order
    * @return the matcher
-   * @throws DockerignoreException for a lone {@code !} or a malformed pattern
+   * @throws PatternException for a lone {@code !} or a malformed pattern
    */
-  public static PatternMatcher of(List<String> patterns) throws DockerignoreException {
+  public static PatternMatcher of(List<String> patterns) throws PatternException {
     List<IgnorePattern> out = new ArrayList<>();
     for (String p : patterns) {
-      String s = p.strip();
+      String s = PathCleaner.trimSpace(p);
       if (s.isEmpty()) {
         continue;
       }
@@ -34,7 +36,7 @@ public final class PatternMatcher {
       boolean exclusion = false;
       if (s.charAt(0) == '!') {
         if (s.length() == 1) {
-          throw new DockerignoreException(
+          throw new PatternException(
               "illegal exclusion pattern: \"!\" (write !path to re-include a path)");
         }
         exclusion = true;
@@ -50,30 +52,40 @@ public final class PatternMatcher {
     return patterns.stream().anyMatch(IgnorePattern::exclusion);
   }
 
+  List<IgnorePattern> patterns() {
+    return patterns;
+  }
+
   /**
-   * Returns whether the path is excluded, testing its parent directories too.
+   * Whether the path or one of its parent directories is matched and not un-matched by a later
+   * exception ({@code MatchesOrParentMatches}).
    *
    * @param path a slash-separated path relative to the context
-   * @return true if the path is ignored
+   * @return true if the path is matched
    */
   public boolean matches(String path) {
-    return match(path, MatchInfo.none()).excluded();
+    return match(path, MatchInfo.none()).matched();
   }
 
   /**
    * The result of {@link #match}.
    *
-   * @param excluded true if the path is ignored
+   * @param matched true if the path is matched
    * @param info what to pass when matching this directory's children
    */
-  public record Result(boolean excluded, MatchInfo info) {}
+  public record Result(boolean matched, MatchInfo info) {}
 
   /**
-   * Matches a path using its parent directory's result, as a walker does.
+   * Matches a path using its parent directory's result, as a walker does ({@code
+   * MatchesUsingParentResults}). With the parent's info, parent directories are not tested again; a
+   * pattern that matched the parent matches the child. This can differ from {@link #matches}: an
+   * exception skipped for the parent (nothing was matched yet) is not tested against the parent
+   * again for the child. BuildKit's context walker uses this form.
    *
    * @param path a slash-separated path relative to the context
-   * @param parent the parent's {@link Result#info()}, or {@link MatchInfo#none()}
-   * @return whether the path is excluded, and the info for its children
+   * @param parent the parent's {@link Result#info()}, or {@link MatchInfo#none()} at the top (then
+   *     the parents are tested as in {@link #matches})
+   * @return whether the path is matched, and the info for its children
    * @throws IllegalArgumentException if {@code parent} came from another matcher
    */
   public Result match(String path, MatchInfo parent) {
@@ -112,35 +124,5 @@ public final class PatternMatcher {
       slash = path.indexOf('/', slash + 1);
     }
     return false;
-  }
-
-  /**
-   * Returns whether a walker may skip an excluded directory entirely: true unless some exception
-   * pattern could re-include a path below it (decided conservatively from the exception's literal
-   * prefix, so patterns starting with a wildcard always prevent skipping).
-   *
-   * @param dir the excluded directory, slash-separated, relative to the context
-   * @return true if nothing below {@code dir} can be re-included
-   */
-  public boolean canSkipDirectory(String dir) {
-    String dirSlash = dir + "/";
-    for (IgnorePattern p : patterns) {
-      if (!p.exclusion()) {
-        continue;
-      }
-      String prefix = literalPrefix(p.cleaned());
-      if (prefix.startsWith(dirSlash) || dirSlash.startsWith(prefix)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String literalPrefix(String pattern) {
-    int i = 0;
-    while (i < pattern.length() && "*?[\\".indexOf(pattern.charAt(i)) < 0) {
-      i++;
-    }
-    return i == pattern.length() ? pattern + "/" : pattern.substring(0, i);
   }
 }

@@ -1,4 +1,4 @@
-package dev.kiln.solver.fileop;
+package dev.kiln.core.pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +33,14 @@ class GlobTest {
     assertThat(Glob.match("a.b(c)+", "a.b(c)+")).isTrue();
     assertThat(Glob.match("a.b", "axb")).isFalse();
     assertThat(Glob.match("é*", "été")).isTrue();
+  }
+
+  @Test
+  void match_javaGlobSyntax_isLiteralAsInGo() {
+    assertThat(Glob.match("{a,b}.txt", "a.txt")).isFalse();
+    assertThat(Glob.match("{a,b}.txt", "{a,b}.txt")).isTrue();
+    assertThat(Glob.match("[!a]", "b")).isFalse();
+    assertThat(Glob.match("[!a]", "!")).isTrue();
   }
 
   @Test
