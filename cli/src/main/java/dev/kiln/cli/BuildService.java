@@ -263,8 +263,9 @@ final class BuildService {
             .scheduler()
             .submit(
                 converted.definition(),
-                new SolveOptions(
-                    request.noCache(), new HiddenSteps(progress, converted.definition())));
+                SolveOptions.DEFAULT
+                    .withNoCache(request.noCache())
+                    .withProgress(new HiddenSteps(progress, converted.definition())));
     // Ctrl-C (or SIGTERM): cancel the solve and wait for running steps to clean up (kill their
     // containers, unmount, delete temp dirs) before the JVM goes away.
     Thread onSignal =

@@ -50,10 +50,11 @@ import java.util.concurrent.RejectedExecutionException;
  * to be found, as in BuildKit.
  *
  * <p><b>Unavailable cache blobs.</b> A result found in a cache may hold only descriptors; its blobs
- * are fetched when a step reads the files. When that fails ({@link BlobUnavailableException} in the
- * cause chain of a run or a content checksum), the cache forgets every result needing the blob, the
- * inputs whose result holds it lose their result and run instead, and the step is retried once they
- * have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
+ * are fetched when a step reads the files. When that fails (a {@link BlobUnavailableException}, or
+ * a {@code ContentNotFoundException} of a store without sources, naming a blob of an input's result
+ * in the cause chain of a run or a content checksum), the cache forgets every result needing the
+ * blob, the inputs whose result holds it lose their result and run instead, and the step is retried
+ * once they have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
  *
  * <p>Nothing blocks a pool thread except the op runner itself, and nothing recurses over the graph
  * (demand walks use explicit stacks). All mutable state is guarded by {@code this}; progress
@@ -139,7 +140,7 @@ final class SolveRun {
       List<CacheMap.Input> ins = maps.get(0).inputs();
       for (int i = 0; i < ins.size(); i++) {
         if (ins.get(i).content() != null) {
-          out.add(inputs.get(i));
+          out.add(inputs.get(ins.get(i).edge()));
         }
       }
       return out;
@@ -268,29 +269,11 @@ final class SolveRun {
         for (int i = 0; i < edges.size(); i++) {
           inputKeys.add(n.inputs.get(i).keys.get(edges.get(i).output()));
         }
-        CacheKey k = keyFunction.key(map, o, inputKeys);
-        if (!content.isEmpty()) {
-          k = withContent(k, content);
-        }
-        alternatives.add(k);
+        alternatives.add(keyFunction.key(map, o, inputKeys).withContent(content));
       }
       perOutput.add(alternatives);
     }
     return perOutput;
-  }
-
-  /** Adds the content key of input i, linked with an empty selector (cache-format.md §8.1). */
-  private static CacheKey withContent(CacheKey k, Map<Integer, CacheKey> content) {
-    List<List<CacheKey.Dep>> deps = new ArrayList<>();
-    for (int i = 0; i < k.deps().size(); i++) {
-      List<CacheKey.Dep> alts = new ArrayList<>(k.deps().get(i));
-      CacheKey c = content.get(i);
-      if (c != null) {
-        alts.add(new CacheKey.Dep(c, null));
-      }
-      deps.add(alts);
-    }
-    return new CacheKey(k.opDigest(), k.output(), deps);
   }
 
   /** Per output: the first alternative with a result, whether every output's key is known. */
@@ -578,13 +561,15 @@ final class SolveRun {
     CacheMap map = n.maps.get(0);
     for (int i = 0; i < map.inputs().size(); i++) {
       ContentSelection sel = map.inputs().get(i).content();
+      // a map input reads vertex input `edge` (BuildKit's formulas renumber inputs)
+      int edge = map.inputs().get(i).edge();
       if (sel != null) {
         CacheResult input;
         synchronized (this) {
-          input = n.inputResult(i);
+          input = n.inputResult(edge);
         }
         java.util.Optional<Digest> c =
-            keyFunction.contentChecksum(n.vertex, i, input, sel, runner, token);
+            keyFunction.contentChecksum(n.vertex, edge, input, sel, runner, token);
         if (c.isPresent()) {
           content.put(i, keyFunction.contentKey(c.get()));
         }
@@ -745,12 +730,12 @@ final class SolveRun {
    *     the solve)
    */
   private boolean recover(Node n, Exception e, boolean run, List<Runnable> later) {
-    BlobUnavailableException missing = BlobUnavailableException.find(e);
+    Digest missing = BlobUnavailableException.missingBlob(e);
     if (missing == null) {
       return false;
     }
     try {
-      cache.drop(missing.digest());
+      cache.drop(missing);
     } catch (IOException io) {
       e.addSuppressed(io);
       return false;
@@ -761,7 +746,7 @@ final class SolveRun {
         return true;
       }
       for (Node in : new LinkedHashSet<>(n.inputs)) {
-        if (in.records != null && holds(in.records, missing.digest())) {
+        if (in.records != null && holds(in.records, missing)) {
           if (in.resets >= MAX_RESETS) {
             return false;
           }
@@ -793,7 +778,7 @@ final class SolveRun {
       progress.log(
           in.vertex.digest(),
           ProgressListener.LogStream.STDERR,
-          "cached result unusable (" + oneLine(missing) + "); running the step again");
+          "cached result unusable (" + oneLine(e) + "); running the step again");
     }
     return true;
   }

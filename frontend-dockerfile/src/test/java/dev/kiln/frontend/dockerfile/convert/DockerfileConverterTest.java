@@ -401,9 +401,15 @@ class DockerfileConverterTest {
     Vertex file = input(copy, 1);
     FileAction.Mkfile mk = (FileAction.Mkfile) ((FileOp) file.op()).actions().get(0);
     assertThat(mk.path()).isEqualTo("/EOF");
-    assertThat(mk.mode()).isEqualTo(0755);
+    // as BuildKit: the document is 0644; --chmod applies to the copy, which has only
+    // createDestPath of the copy flags
+    assertThat(mk.mode()).isEqualTo(0644);
     assertThat(new String(mk.data(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("echo hi\n");
+    FileAction.Copy cp = (FileAction.Copy) ((FileOp) copy.op()).actions().get(0);
+    assertThat(cp.mode()).isEqualTo(0755);
+    assertThat(cp.createDestPath()).isTrue();
+    assertThat(cp.followSymlinks() || cp.dirContentsOnly() || cp.allowWildcard()).isFalse();
     assertThat(r.imageConfig().history().get(1).createdBy())
         .isEqualTo("COPY <<EOF /run.sh # buildkit");
   }
