@@ -98,6 +98,7 @@ final class BuildService {
       try {
         caches = new RemoteCaches(request, progress, cacheBackends);
         caches.checkAgainstPushes(specs);
+        caches.checkEmbedding(specs);
       } catch (CliException e) {
         ResultExporter.cleanUp(specs);
         throw e;
@@ -115,8 +116,17 @@ final class BuildService {
         List<ExportResult> written;
         for (int attempt = 1; ; attempt++) {
           CacheResult result = solved.outputs().get(0);
+          SolveResult current = solved;
+          RemoteCaches inline = caches;
           try {
-            written = exporter.export(state, converted.imageConfig(), result, specs, outputs);
+            written =
+                exporter.export(
+                    state,
+                    converted.imageConfig(),
+                    result,
+                    specs,
+                    outputs,
+                    layers -> inline.embed(state, current, layers, request.sourceDateEpoch()));
             break;
           } catch (CliException e) {
             // A lazily imported layer an output needs cannot be fetched (deleted, corrupt,
