@@ -1,11 +1,11 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
-import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
@@ -88,7 +88,7 @@ final class KilnState implements AutoCloseable {
   static KilnState open(
       BuildRequest request,
       Invocation invocation,
-      ProgressListener progress,
+      ProgressDisplay progress,
       BuildImageSource images,
       List<ImportedCache> imported,
       LayerCompressor compressor)
@@ -104,7 +104,7 @@ final class KilnState implements AutoCloseable {
               root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = channel.tryLock();
       if (lock == null) {
-        invocation.err().println("waiting for another kiln build using " + root + " …");
+        progress.notice("waiting for another kiln build using " + root + " …");
         lock = channel.lock();
       }
       LocalContentStore local = LocalContentStore.at(root.resolve("content"));
