@@ -49,6 +49,7 @@ final class BuildService {
   private final RegistryClients clients;
   private final BuildImageSource images;
   private final ImageExporters exporters;
+  private final WorkerCompressor compressor;
 
   @Inject
   BuildService(
@@ -57,13 +58,15 @@ final class BuildService {
       ProgressDisplay progress,
       RegistryClients clients,
       BuildImageSource images,
-      ImageExporters exporters) {
+      ImageExporters exporters,
+      WorkerCompressor compressor) {
     this.request = request;
     this.invocation = invocation;
     this.progress = progress;
     this.clients = clients;
     this.images = images;
     this.exporters = exporters;
+    this.compressor = compressor;
   }
 
   /** Builds and exports; returns normally only when every output was written. */
@@ -85,7 +88,7 @@ final class BuildService {
       long t0 = System.nanoTime();
       ConversionResult converted = convert();
       long t1 = System.nanoTime();
-      try (KilnState state = KilnState.open(request, invocation, progress, images)) {
+      try (KilnState state = KilnState.open(request, invocation, progress, images, compressor)) {
         long t2 = System.nanoTime();
         SolveResult solved = solve(state, converted);
         long t3 = System.nanoTime();

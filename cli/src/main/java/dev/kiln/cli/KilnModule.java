@@ -8,7 +8,6 @@ import dev.kiln.image.ImageSources;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ImageExporters;
 import dev.kiln.oci.registry.auth.DockerConfigCredentialProvider;
-import dev.kiln.solver.layer.LayerConverter;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -57,11 +56,14 @@ final class KilnModule extends AbstractModule {
 
   @Provides
   @Singleton
-  ImageExporters exporters(RegistryClients clients) {
-    // Conversions write their temp files in the worker's tmp dir, cleared when a build opens it.
-    return new ImageExporters(
-        clients,
-        request.sourceDateEpoch(),
-        new LayerConverter(request.root().resolve("worker").resolve("tmp")));
+  WorkerCompressor compressor() {
+    return new WorkerCompressor();
+  }
+
+  @Provides
+  @Singleton
+  ImageExporters exporters(RegistryClients clients, WorkerCompressor compressor) {
+    // Conversions are the worker's: it makes a layer's variant from its snapshot, once.
+    return new ImageExporters(clients, request.sourceDateEpoch(), compressor);
   }
 }

@@ -2,11 +2,11 @@ package dev.kiln.cli;
 
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.cache.LocalCacheManager;
-import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.store.LocalContentStore;
 import dev.kiln.solver.worker.LocalWorker;
@@ -14,10 +14,13 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * kiln's state under {@code --root}, opened for one build and held exclusively (a file lock on
@@ -25,31 +28,25 @@ import java.util.List;
  *
  * <pre>
  * content/   blobs by digest (LocalContentStore)
- * cache/     the cache journal (LocalCacheManager); cache-sde-N/ when SOURCE_DATE_EPOCH=N is set,
- *            because layers written under an epoch differ from those written without
+ * cache/     the cache journal (LocalCacheManager); one for every SOURCE_DATE_EPOCH, which only
+ *            changes the blobs an export makes, never a cache key
  * worker/    snapshots and work directories (LocalWorker)
  * </pre>
  *
- * Closing saves the cache and releases the lock.
+ * Closing releases the worker's mounts, saves the cache and releases the lock.
  */
 final class KilnState implements AutoCloseable {
 
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final LocalContentStore store;
   private final LocalCacheManager cache;
   private final LocalWorker worker;
   private final Scheduler scheduler;
 
   private KilnState(
-      FileChannel lockChannel,
-      FileLock lock,
-      LocalContentStore store,
-      LocalCacheManager cache,
-      LocalWorker worker) {
+      FileChannel lockChannel, FileLock lock, LocalCacheManager cache, LocalWorker worker) {
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.store = store;
     this.cache = cache;
     this.worker = worker;
     this.scheduler = new Scheduler(worker, cache);
@@ -59,7 +56,8 @@ final class KilnState implements AutoCloseable {
       BuildRequest request,
       Invocation invocation,
       ProgressListener progress,
-      BuildImageSource images)
+      BuildImageSource images,
+      WorkerCompressor compressor)
       throws CliException {
     Path root = request.root();
     FileChannel channel = null;
@@ -76,22 +74,18 @@ final class KilnState implements AutoCloseable {
         lock = channel.lock();
       }
       LocalContentStore store = LocalContentStore.at(root.resolve("content"));
-      String cacheDir =
-          request.sourceDateEpoch() == null
-              ? "cache"
-              : "cache-sde-" + request.sourceDateEpoch().getEpochSecond();
-      cache = LocalCacheManager.open(root.resolve(cacheDir));
-      LayerWriter.Options layers =
-          LayerWriter.Options.defaults().withSourceDateEpoch(request.sourceDateEpoch());
+      dropEpochJournals(root);
+      cache = LocalCacheManager.open(root.resolve("cache"));
       LocalWorker worker =
           LocalWorker.builder(root.resolve("worker"), store)
               .images(images)
               .local(ConversionRequest.DEFAULT_CONTEXT_NAME, request.context())
-              .layers(layers)
               .progress(progress)
               .snapshotter(request.snapshotter())
+              .cache(cache)
               .build();
-      return new KilnState(channel, lock, store, cache, worker);
+      compressor.bind(worker.layerCompressor());
+      return new KilnState(channel, lock, cache, worker);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);
@@ -103,17 +97,35 @@ final class KilnState implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the per-epoch cache journals ({@code cache-sde-N/}) of kiln versions that wrote clamped
+   * layers at build time: keys never depended on the epoch, and no journal of this version refers
+   * to their snapshots.
+   */
+  private static void dropEpochJournals(Path root) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "cache-sde-*")) {
+      for (Path d : ds) {
+        try (Stream<Path> walk = Files.walk(d)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
   Scheduler scheduler() {
     return scheduler;
   }
 
+  /** The content store as exporters read it: base layers not pulled yet are fetched on read. */
   ContentStore store() {
-    return store;
+    return worker.contentStore();
   }
 
-  /** The result's layers for an exporter (diffIDs set, internal annotations stripped). */
-  List<ExportLayer> exportLayers(CacheResult result) throws IOException {
-    return worker.exportLayers(result);
+  /** The result's layers as {@code request} wants them (made now unless made before). */
+  List<ExportLayer> exportLayers(CacheResult result, LayerRequest request) throws IOException {
+    return worker.exportLayers(result, request);
   }
 
   /** The root file system of a result (rebuilt from its layers if its snapshot is gone). */
@@ -124,6 +136,7 @@ final class KilnState implements AutoCloseable {
   @Override
   public void close() throws CliException {
     scheduler.close();
+    worker.close();
     try {
       cache.close();
     } catch (IOException e) {

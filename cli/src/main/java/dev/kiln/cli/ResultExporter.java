@@ -5,6 +5,7 @@ import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.oci.ContainerConfig;
@@ -15,6 +16,7 @@ import dev.kiln.solver.cache.CacheResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,16 +53,8 @@ final class ResultExporter {
       List<Outputs.Output> specs,
       List<ImageExporter> outputs)
       throws CliException {
-    List<ExportLayer> layers = new ArrayList<>();
-    try {
-      for (ExportLayer l : state.exportLayers(result)) {
-        // A base image layer may be mounted from the repository it was pulled from.
-        layers.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
-      }
-    } catch (IOException e) {
-      throw new CliException(String.valueOf(e.getMessage()), e);
-    }
-    ExportableImage image = new ExportableImage(withLabels(imageConfig), layers, Map.of(), null);
+    ImageConfig config = withLabels(imageConfig);
+    Map<LayerRequest, List<ExportLayer>> layersBy = new HashMap<>();
     List<ExportResult> written = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Outputs.Output output = specs.get(i);
@@ -69,11 +63,23 @@ final class ResultExporter {
       Digest step = Digests.sha256(name + "#" + i);
       progress.vertexStarted(step, name);
       try {
+        ImageExporter exporter = outputs.get(i);
+        List<ExportLayer> layers = List.of();
+        if (exporter.needsLayers()) {
+          // Each layer is made once per variant; outputs asking the same share it.
+          LayerRequest want = exporter.layerRequest();
+          layers = layersBy.get(want);
+          if (layers == null) {
+            layers = withOrigins(state.exportLayers(result, want));
+            layersBy.put(want, layers);
+          }
+        }
+        ExportableImage image = new ExportableImage(config, layers, Map.of(), null);
         ExportableImage target =
             "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
         ExportResult r;
         try {
-          r = outputs.get(i).export(target, state.store());
+          r = exporter.export(target, state.store());
           if (output.loadFile() != null) {
             DockerLoad.load(output.loadFile(), progress, step);
           }
@@ -101,6 +107,15 @@ final class ResultExporter {
       }
     }
     return written;
+  }
+
+  /** A base image layer may be mounted from the repository it was pulled from. */
+  private List<ExportLayer> withOrigins(List<ExportLayer> layers) {
+    List<ExportLayer> out = new ArrayList<>();
+    for (ExportLayer l : layers) {
+      out.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
+    }
+    return out;
   }
 
   /** The image config with the {@code --label} values added (they win over LABEL). */

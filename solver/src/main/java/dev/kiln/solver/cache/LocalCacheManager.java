@@ -46,6 +46,7 @@ public final class LocalCacheManager implements CacheManager, Closeable {
   private final Map<Link, Set<String>> links = new HashMap<>();
   private final Map<String, Stored> results = new HashMap<>();
   private final Set<String> knownRoots = new HashSet<>();
+  private final Map<String, List<Descriptor>> snapshotLayers = new HashMap<>();
   private final Clock clock;
   private final CacheJournal journal;
 
@@ -78,6 +79,20 @@ public final class LocalCacheManager implements CacheManager, Closeable {
   public void save(CacheKey key, CacheResult result) throws IOException {
     synchronized (lock) {
       save(key, result, new IdentityHashMap<>());
+    }
+  }
+
+  @Override
+  public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+    synchronized (lock) {
+      List<Descriptor> copy = List.copyOf(layers);
+      if (snapshotId.isEmpty() || copy.equals(snapshotLayers.get(snapshotId))) {
+        return;
+      }
+      ObjectNode r = CacheJournal.record().put("t", "layers").put("snapshot", snapshotId);
+      r.set("layers", CacheJournal.mapper().valueToTree(copy));
+      journal.append(r);
+      snapshotLayers.put(snapshotId, copy);
     }
   }
 
@@ -129,6 +144,11 @@ public final class LocalCacheManager implements CacheManager, Closeable {
         LocalCacheManager.this.save(key, result, memo);
       }
     }
+
+    @Override
+    public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+      LocalCacheManager.this.recordLayers(snapshotId, layers);
+    }
   }
 
   private void save(CacheKey key, CacheResult result, Map<CacheKey, Set<String>> memo)
@@ -156,7 +176,16 @@ public final class LocalCacheManager implements CacheManager, Closeable {
         best = s;
       }
     }
-    return Optional.ofNullable(best).map(Stored::result);
+    return Optional.ofNullable(best).map(Stored::result).map(this::withKnownLayers);
+  }
+
+  /** The result with the layers recorded for its snapshot, when it was saved without them. */
+  private CacheResult withKnownLayers(CacheResult r) {
+    if (!r.layers().isEmpty() || r.snapshotId().isEmpty()) {
+      return r;
+    }
+    List<Descriptor> known = snapshotLayers.get(r.snapshotId());
+    return known == null ? r : new CacheResult(r.snapshotId(), known);
   }
 
   /**
@@ -299,6 +328,13 @@ public final class LocalCacheManager implements CacheManager, Closeable {
             r.path("id").asText(),
             new Stored(
                 new CacheResult(r.path("snapshot").asText(), layers), r.path("at").asLong()));
+      }
+      case "layers" -> {
+        List<Descriptor> layers = new ArrayList<>();
+        for (JsonNode d : r.path("layers")) {
+          layers.add(CacheJournal.mapper().convertValue(d, Descriptor.class));
+        }
+        snapshotLayers.put(r.path("snapshot").asText(), List.copyOf(layers));
       }
       default -> {
         // A kind this version does not know: ignore it rather than drop the whole cache.
