@@ -55,7 +55,12 @@ final class SnapshotMode {
     if (snapshotter == null) {
       Path runs = Files.createDirectories(root.resolve("runs"));
       try {
-        Snapshotter s = Snapshotters.select(snapshotterName, runs);
+        // An unprivileged worker's diff directories cannot hold overlayfs whiteouts.
+        String name =
+            !privileged && (snapshotterName == null || snapshotterName.equalsIgnoreCase("auto"))
+                ? "native"
+                : snapshotterName;
+        Snapshotter s = Snapshotters.select(name, runs);
         if (s instanceof OverlaySnapshotter && !format.overlayForm()) {
           s.close();
           throw new IOException(

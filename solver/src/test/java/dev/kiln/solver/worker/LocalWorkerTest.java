@@ -231,6 +231,52 @@ class LocalWorkerTest {
   }
 
   @Test
+  void solve_unprivilegedWorker_keepsOciWhiteoutsAndItsLayersApplyToItsTree() throws Exception {
+    Definition def =
+        State.scratch()
+            .file(
+                FileStep.mkdir("/app/d", 0755),
+                FileStep.mkfile("/app/a", 0644, "a\n"),
+                FileStep.mkfile("/app/b", 0644, "b\n"),
+                FileStep.mkfile("/app/d/x", 0644, "x\n"))
+            .named("create")
+            .file(
+                FileStep.rm("/app/b"),
+                FileStep.rm("/app/d"),
+                FileStep.mkdir("/app/d", 0700),
+                FileStep.mkfile("/app/d/y", 0644, "y\n"))
+            .named("replace")
+            .definition();
+    LocalWorker worker = track(builder().privileged(false).build());
+
+    CacheResult out;
+    try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
+        Scheduler scheduler = new Scheduler(worker, cache)) {
+      out = scheduler.solve(def, SolveOptions.DEFAULT).outputs().get(0);
+    }
+
+    Path rootfs = worker.snapshot(out);
+    assertThat(Trees.fingerprint(rootfs)).containsOnlyKeys("app", "app/a", "app/d", "app/d/y");
+    List<Descriptor> layers = layers(worker, out);
+    assertThat(entries(layers.get(1)))
+        .containsExactly("app/", "app/.wh.b", "app/d/", "app/d/.wh.x", "app/d/y");
+    assertThat(Trees.fingerprint(applyAll(layers))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  private List<String> entries(Descriptor layer) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    try (InputStream in = store.open(layer.digest());
+        var tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(in))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        out.add(e.getName());
+      }
+    }
+    return out;
+  }
+
+  @Test
   void solve_execOpWithoutRunc_failsNamingTheStepAndWhatToInstall() throws Exception {
     Definition def = State.scratch().run(Run.of("make")).named("RUN make").root().definition();
     LocalWorker worker =
