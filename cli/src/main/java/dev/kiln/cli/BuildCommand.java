@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.oci.Platform;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -77,6 +78,25 @@ final class BuildCommand implements Callable<Integer> {
               + " only), none or host.")
   String network = "default";
 
+  @Option(
+      names = "--cache-to",
+      paramLabel = "SPEC",
+      description =
+          "Export the build cache: type=registry,ref=REF[,mode=min|max,compression=gzip|zstd|"
+              + "uncompressed,compression-level=N,force-compression=BOOL,oci-mediatypes=BOOL,"
+              + "image-manifest=BOOL,ignore-error=BOOL] or type=local,dest=DIR[,tag=T,…];"
+              + " repeatable.")
+  List<String> cacheTo = new ArrayList<>();
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "SPEC",
+      description =
+          "Import a build cache: REF (= type=registry,ref=REF), type=registry,ref=REF or"
+              + " type=local,src=DIR[,digest=D|tag=T]; repeatable. A cache that cannot be read is"
+              + " a warning; the build goes on without it.")
+  List<String> cacheFrom = new ArrayList<>();
+
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
 
@@ -136,10 +156,25 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     BuildRequest request = request();
+    Logging.configure(request.debug(), request.progress());
     BuildService service =
         Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
     service.build();
     return 0;
+  }
+
+  /**
+   * {@code PATH/Dockerfile}, or {@code PATH/dockerfile} when only that exists, as the docker CLI
+   * picks it ({@code getDockerfileRelPath}).
+   */
+  private static Path defaultDockerfile(Path context) {
+    Path upper = context.resolve("Dockerfile");
+    Path lower = context.resolve("dockerfile");
+    if (!Files.exists(upper, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(lower, LinkOption.NOFOLLOW_LINKS)) {
+      return lower;
+    }
+    return upper;
   }
 
   BuildRequest request() throws CliException {
@@ -153,8 +188,7 @@ final class BuildCommand implements Callable<Integer> {
           "build context " + context + " is not a directory; pass the directory to build from");
     }
     boolean stdin = "-".equals(file);
-    Path dockerfile =
-        file == null || stdin ? context.resolve("Dockerfile") : invocation.resolve(file);
+    Path dockerfile = file == null || stdin ? defaultDockerfile(context) : invocation.resolve(file);
     String text = stdin ? readStdin() : null;
     checkPlatform();
     ProgressMode mode;
@@ -201,7 +235,17 @@ final class BuildCommand implements Callable<Integer> {
         labels(),
         load,
         net,
-        text);
+        text,
+        cacheSpecs("--cache-to", cacheTo),
+        cacheSpecs("--cache-from", cacheFrom));
+  }
+
+  private static List<CacheSpec> cacheSpecs(String flag, List<String> values) throws CliException {
+    List<CacheSpec> out = new ArrayList<>();
+    for (String v : values) {
+      out.add(CacheSpec.parse(flag, v));
+    }
+    return out;
   }
 
   private void checkPlatform() throws CliException {

@@ -33,6 +33,8 @@ import java.util.Objects;
  * @param load {@code --load}: load the image into the local docker engine
  * @param network {@code --network}: the network of RUN steps that do not choose one
  * @param dockerfileText the Dockerfile read from standard input ({@code -f -}), or null
+ * @param cacheTo the {@code --cache-to} entries
+ * @param cacheFrom the {@code --cache-from} entries
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +56,9 @@ public record BuildRequest(
     Map<String, String> labels,
     boolean load,
     dev.kiln.core.graph.NetworkMode network,
-    String dockerfileText) {
+    String dockerfileText,
+    List<CacheSpec> cacheTo,
+    List<CacheSpec> cacheFrom) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -71,5 +75,7 @@ public record BuildRequest(
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(snapshotter, "snapshotter");
     Objects.requireNonNull(network, "network");
+    cacheTo = List.copyOf(cacheTo);
+    cacheFrom = List.copyOf(cacheFrom);
   }
 }

@@ -1,19 +1,24 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.cli.progress.ProgressMode;
+import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.pattern.IgnoreFile;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
+import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
@@ -36,10 +41,11 @@ import java.util.stream.Collectors;
 
 /**
  * Runs one {@code kiln build}: reads the Dockerfile and {@code .dockerignore}, converts them to a
- * build graph (resolving base image configs), solves it on the local worker with the persistent
- * cache under {@code --root}, then hands the result to each requested exporter. Every failure ends
- * as a {@link CliException} with one line naming the input. Not thread-safe; one build per
- * instance.
+ * build graph (resolving base image configs), imports the {@code --cache-from} caches, solves it on
+ * the local worker with the persistent cache under {@code --root} (and the imported ones), then
+ * hands the result to each requested exporter and writes the {@code --cache-to} caches. Every
+ * failure ends as a {@link CliException} with one line naming the input. Not thread-safe; one build
+ * per instance.
  */
 final class BuildService {
 
@@ -49,6 +55,7 @@ final class BuildService {
   private final RegistryClients clients;
   private final BuildImageSource images;
   private final ImageExporters exporters;
+  private final CacheBackends cacheBackends;
   private final WorkerCompressor compressor;
 
   @Inject
@@ -59,6 +66,7 @@ final class BuildService {
       RegistryClients clients,
       BuildImageSource images,
       ImageExporters exporters,
+      CacheBackends cacheBackends,
       WorkerCompressor compressor) {
     this.request = request;
     this.invocation = invocation;
@@ -66,6 +74,7 @@ final class BuildService {
     this.clients = clients;
     this.images = images;
     this.exporters = exporters;
+    this.cacheBackends = cacheBackends;
     this.compressor = compressor;
   }
 
@@ -73,6 +82,7 @@ final class BuildService {
   void build() throws CliException {
     boolean success = false;
     List<Outputs.Output> loads = new ArrayList<>();
+    RemoteCaches caches = null;
     try (clients) {
       List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
       loads.addAll(specs);
@@ -85,18 +95,43 @@ final class BuildService {
           throw new CliException("--output " + o.typed() + ": " + e.getMessage(), e);
         }
       }
+      try {
+        caches = new RemoteCaches(request, progress, cacheBackends);
+        caches.checkAgainstPushes(specs);
+      } catch (CliException e) {
+        ResultExporter.cleanUp(specs);
+        throw e;
+      }
       long t0 = System.nanoTime();
       ConversionResult converted = convert();
+      List<ImportedCache> imported = caches.importAll();
       long t1 = System.nanoTime();
-      try (KilnState state = KilnState.open(request, invocation, progress, images, compressor)) {
+      try (KilnState state =
+          KilnState.open(request, invocation, progress, images, imported, compressor)) {
         long t2 = System.nanoTime();
         SolveResult solved = solve(state, converted);
         long t3 = System.nanoTime();
-        CacheResult result = solved.outputs().get(0);
         ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
-        List<ExportResult> written =
-            exporter.export(state, converted.imageConfig(), result, specs, outputs);
-        if (request.debug()) {
+        List<ExportResult> written;
+        for (int attempt = 1; ; attempt++) {
+          CacheResult result = solved.outputs().get(0);
+          try {
+            written = exporter.export(state, converted.imageConfig(), result, specs, outputs);
+            break;
+          } catch (CliException e) {
+            // A lazily imported layer an output needs cannot be fetched (deleted, corrupt,
+            // unreachable): forget the results that need it and run the steps that made them.
+            BlobUnavailableException gone = BlobUnavailableException.find(e);
+            if (gone == null || attempt > MAX_BLOB_RETRIES) {
+              throw e;
+            }
+            forget(state, gone);
+            solved = solve(state, converted);
+          }
+        }
+        caches.exportAll(state, solved);
+        // rawjson's standard error carries JSON events only
+        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
           invocation
               .err()
               .printf(
@@ -121,7 +156,26 @@ final class BuildService {
     } finally {
       progress.finish(success);
       ResultExporter.cleanUp(loads);
+      if (caches != null) {
+        caches.warnings().forEach(w -> invocation.err().println("WARNING: " + w));
+      }
     }
+  }
+
+  /** How often a build re-solves after imported blobs an output needed could not be fetched. */
+  private static final int MAX_BLOB_RETRIES = 3;
+
+  private void forget(KilnState state, BlobUnavailableException gone) throws CliException {
+    try {
+      state.dropBlob(gone.digest());
+    } catch (IOException e) {
+      throw new CliException("updating the build cache: " + e.getMessage(), e);
+    }
+    String name = "cache blob " + gone.digest() + " cannot be fetched; running its steps";
+    Digest step = Digests.sha256(name);
+    progress.vertexStarted(step, name);
+    progress.log(step, ProgressListener.LogStream.STDERR, "WARNING: " + gone.getMessage());
+    progress.vertexCompleted(step, name);
   }
 
   private ConversionResult convert() throws CliException {
@@ -146,7 +200,9 @@ final class BuildService {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
       String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
-      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
+      // a problem without a line (an unknown --target) names the file only, as BuildKit does
+      String line = e.line() > 0 ? ":" + e.line() : "";
+      throw new CliException(where + line + ": " + e.detail(), e);
     }
   }
 
@@ -180,7 +236,11 @@ final class BuildService {
       return List.of();
     }
     try {
-      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+      return IgnoreFile.read(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (PatternException e) {
+      throw new CliException(file + ":" + e.line() + ": " + e.detail(), e);
+    } catch (MalformedInputException e) {
+      throw new CliException(file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }

@@ -1,12 +1,19 @@
 package dev.kiln.cli;
 
+import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
+import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.cache.CombinedCacheManager;
+import dev.kiln.solver.cache.FetchingContentStore;
+import dev.kiln.solver.cache.KeyGraph;
 import dev.kiln.solver.cache.LocalCacheManager;
+import dev.kiln.solver.remote.ResultLayers;
+import dev.kiln.solver.remote.WorkerResultLayers;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.store.LocalContentStore;
 import dev.kiln.solver.worker.LocalWorker;
@@ -18,6 +25,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
@@ -42,21 +50,42 @@ final class KilnState implements AutoCloseable {
   private final LocalCacheManager cache;
   private final LocalWorker worker;
   private final Scheduler scheduler;
+  private final CacheManager manager;
+  private final ResultLayers resultLayers;
 
   private KilnState(
-      FileChannel lockChannel, FileLock lock, LocalCacheManager cache, LocalWorker worker) {
+      FileChannel lockChannel,
+      FileLock lock,
+      LocalCacheManager cache,
+      List<ImportedCache> imported,
+      LocalWorker worker,
+      ResultLayers resultLayers) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.cache = cache;
     this.worker = worker;
-    this.scheduler = new Scheduler(worker, cache);
+    this.resultLayers = resultLayers;
+    List<KeyGraph> graphs = new ArrayList<>();
+    for (ImportedCache c : imported) {
+      graphs.add(KeyGraph.imported(c));
+    }
+    this.manager = graphs.isEmpty() ? cache : new CombinedCacheManager(cache, graphs);
+    this.scheduler = new Scheduler(worker, manager);
   }
 
+  /**
+   * Opens the state for one build.
+   *
+   * @param imported the {@code --cache-from} caches: queried with the local cache, their blobs
+   *     fetched into the content store only when something reads them
+   * @param compressor the image exporters' compressor, bound here to the worker's
+   */
   static KilnState open(
       BuildRequest request,
       Invocation invocation,
       ProgressListener progress,
       BuildImageSource images,
+      List<ImportedCache> imported,
       WorkerCompressor compressor)
       throws CliException {
     Path root = request.root();
@@ -73,7 +102,8 @@ final class KilnState implements AutoCloseable {
         invocation.err().println("waiting for another kiln build using " + root + " …");
         lock = channel.lock();
       }
-      LocalContentStore store = LocalContentStore.at(root.resolve("content"));
+      LocalContentStore local = LocalContentStore.at(root.resolve("content"));
+      ContentStore store = imported.isEmpty() ? local : new FetchingContentStore(local, imported);
       dropEpochJournals(root);
       cache = LocalCacheManager.open(root.resolve("cache"));
       LocalWorker worker =
@@ -85,7 +115,9 @@ final class KilnState implements AutoCloseable {
               .cache(cache)
               .build();
       compressor.bind(worker.layerCompressor());
-      return new KilnState(channel, lock, cache, worker);
+      ResultLayers resultLayers =
+          new WorkerResultLayers(worker, images::origin, request.sourceDateEpoch());
+      return new KilnState(channel, lock, cache, imported, worker, resultLayers);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);
@@ -121,6 +153,19 @@ final class KilnState implements AutoCloseable {
   /** The content store as exporters read it: base layers not pulled yet are fetched on read. */
   ContentStore store() {
     return worker.contentStore();
+  }
+
+  /**
+   * Forgets every cached result that needs {@code blob} (an imported blob that cannot be fetched),
+   * so that the next solve runs the steps that made them.
+   */
+  int dropBlob(dev.kiln.oci.Digest blob) throws IOException {
+    return manager.drop(blob);
+  }
+
+  /** The layers of results in the compression a cache export asks for. */
+  ResultLayers resultLayers() {
+    return resultLayers;
   }
 
   /** The result's layers as {@code request} wants them (made now unless made before). */

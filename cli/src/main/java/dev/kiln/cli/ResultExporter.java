@@ -8,12 +8,14 @@ import dev.kiln.core.port.ImageExporter;
 import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.image.export.ExportSpec;
+import dev.kiln.image.export.OutputFiles;
 import dev.kiln.oci.ContainerConfig;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.solver.cache.CacheResult;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -155,7 +157,8 @@ final class ResultExporter {
     }
     if (request.iidFile() != null) {
       try {
-        Files.writeString(request.iidFile(), id);
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        OutputFiles.write(request.iidFile(), out -> out.write(bytes));
       } catch (IOException e) {
         throw new CliException("--iidfile " + request.iidFile() + ": " + e.getMessage(), e);
       }

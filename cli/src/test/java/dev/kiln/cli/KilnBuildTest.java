@@ -289,6 +289,39 @@ class KilnBuildTest {
   }
 
   @Test
+  void build_lineEndingInEscapedBackslash_nextLineIsItsOwnInstruction() throws Exception {
+    // dockerd 20.10's builder gives exactly these labels for this Dockerfile
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nLABEL a=x\\\\\nLABEL c=d\n");
+
+    Kiln.Run r = build("-o", "type=oci,tar=false,dest=" + tmp.resolve("oci"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(config(tmp.resolve("oci")).config().labels())
+        .containsEntry("a", "x\\")
+        .containsEntry("c", "d");
+  }
+
+  @Test
+  void build_onlyLowercaseDockerfile_usesItAsDockerDoes() throws Exception {
+    Files.move(context.resolve("Dockerfile"), context.resolve("dockerfile"));
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).hasContent("hello from kiln");
+  }
+
+  @Test
+  void build_bothDockerfileSpellings_usesTheCapitalisedOne() throws Exception {
+    Files.writeString(context.resolve("dockerfile"), "FROM scratch\nCOPY nope.txt /\n");
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).exists();
+  }
+
+  @Test
   void build_fileFlag_readsThatDockerfileAndItsOwnIgnoreFile() throws Exception {
     Path other = tmp.resolve("other.Dockerfile");
     Files.writeString(other, "FROM scratch\nCOPY . /ctx/\n");
@@ -335,6 +368,53 @@ class KilnBuildTest {
         .containsEntry("org.example.from-cli", "yes")
         .containsEntry("org.opencontainers.image.title", "overridden")
         .containsKey("org.opencontainers.image.description");
+  }
+
+  @Test
+  void build_outputFiles_createdWithTheUmaskLikeAnyNewFile() throws Exception {
+    Path reference = Files.createFile(tmp.resolve("reference"));
+    int expected = mode(reference);
+    assertThat(expected & 0044).as("this test needs a umask that lets others read").isEqualTo(0044);
+    Path iid = tmp.resolve("out/iid");
+    Path meta = tmp.resolve("out/meta.json");
+
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--iidfile=" + iid,
+            "--metadata-file=" + meta,
+            "-o",
+            "type=oci,dest=" + tmp.resolve("out/oci.tar"),
+            "-o",
+            "type=docker,dest=" + tmp.resolve("out/docker.tar"),
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    for (String f : List.of("iid", "meta.json", "oci.tar", "docker.tar")) {
+      assertThat(mode(tmp.resolve("out").resolve(f))).as(f).isEqualTo(expected);
+    }
+    try (Stream<Path> left = Files.list(tmp.resolve("out"))) {
+      assertThat(left).hasSize(4);
+    }
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode") & 0777;
+  }
+
+  @Test
+  void build_unknownTarget_errorNamesTheDockerfileWithoutALine() {
+    Kiln.Run r = build("--target=nope");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors())
+        .singleElement()
+        .asString()
+        .contains(context.resolve("Dockerfile") + ": target stage \"nope\" could not be found")
+        .doesNotContain(":0");
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kiln.cli.progress;
 
 import dev.kiln.core.port.ProgressListener;
 import java.io.PrintStream;
+import java.util.Map;
 
 /**
  * Shows a build's progress on the terminal: a {@link ProgressListener} that the solver, the image
@@ -28,11 +29,13 @@ public interface ProgressDisplay extends ProgressListener, AutoCloseable {
    * @param mode a resolved mode (not {@link ProgressMode#AUTO})
    * @param out where progress goes (standard error)
    * @param clock the time source in nanoseconds
+   * @param env the environment ({@code COLUMNS}, {@code LINES} when the terminal cannot be asked)
    */
-  static ProgressDisplay create(ProgressMode mode, PrintStream out, Clock clock) {
+  static ProgressDisplay create(
+      ProgressMode mode, PrintStream out, Clock clock, Map<String, String> env) {
     return switch (mode) {
       case PLAIN -> new PlainDisplay(out, clock);
-      case TTY -> new TtyDisplay(out, clock);
+      case TTY -> new TtyDisplay(out, clock, TerminalSize.detect(env));
       case QUIET -> new QuietDisplay();
       case RAWJSON -> new RawJsonDisplay(out, clock);
       case AUTO -> throw new IllegalArgumentException("resolve AUTO first");

@@ -1,5 +1,6 @@
 package dev.kiln.core.cache;
 
+import dev.kiln.core.cache.internal.GoJson;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
@@ -37,7 +38,7 @@ public final class ImageKeys {
     if (!platform.osFeatures().isEmpty()) {
       json.append(",\"OSFeatures\":[");
       for (int i = 0; i < platform.osFeatures().size(); i++) {
-        goString(json.append(i > 0 ? "," : ""), platform.osFeatures().get(i));
+        GoJson.appendString(json.append(i > 0 ? "," : ""), platform.osFeatures().get(i));
       }
       json.append(']');
     }
@@ -75,29 +76,6 @@ public final class ImageKeys {
 
   private static StringBuilder goField(StringBuilder sb, String name, String value) {
     sb.append('"').append(name).append("\":");
-    return goString(sb, value);
-  }
-
-  /** Go encoding/json string escaping (HTML-safe: {@code < > &} escaped, U+2028/9 escaped). */
-  private static StringBuilder goString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"');
+    return GoJson.appendString(sb, value);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.solver.fileop;
 
 import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.pattern.Glob;
 import dev.kiln.solver.layer.ArchiveUnpacker;
 import dev.kiln.solver.layer.LayerApplier;
 import dev.kiln.solver.layer.LayerException;

@@ -7,71 +7,150 @@ import dev.kiln.core.graph.Edge;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ProgressListener;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
+import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheManager;
+import dev.kiln.solver.cache.CacheMatch;
+import dev.kiln.solver.cache.CacheRecord;
 import dev.kiln.solver.cache.CacheResult;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One solve: the state machine behind {@link Scheduler}. Phase 1 (one pool task) computes keys and
- * looks them up in topological order; phase 2 runs the needed, uncached vertices as pool tasks,
- * each submitted when its last needed input completes. Nothing blocks a pool thread except the op
- * runner itself, and nothing recurses over the graph.
+ * One solve: the state machine behind {@link Scheduler} (BuildKit's edge states, flattened).
  *
- * <p>All mutable state is guarded by {@code this}; progress callbacks and runner calls happen
- * outside the lock. The solve finishes when no task is active and either every needed vertex is
- * done or a failure/cancellation was recorded.
+ * <p><b>Phase 1</b> (one pool task, topological order): every vertex's definition keys from its
+ * inputs' definition keys, looked up. A vertex whose every output has a result is cached.
+ *
+ * <p><b>Phase 2</b>, demand-driven from the requested outputs. Each vertex has two milestones:
+ * <i>keys final</i> and <i>result</i>. A result is demanded of the outputs; a vertex whose result
+ * is demanded first needs final keys, and so do the inputs of a vertex whose keys are being
+ * finalised. Finalising keys ({@code keyStep}): once every input's keys are final, the keys are
+ * recomputed and looked up again if an input's keys changed (a hit gives the result). If that still
+ * finds nothing, or the result is demanded, and the op reads content of some inputs, those inputs'
+ * results are demanded and the content keys looked up ({@code contentStep}). Only then are the keys
+ * final. A vertex whose result is demanded and that has none after that runs ({@code runStep}) once
+ * every input has a result. So definition keys are always tried before any content is read, and a
+ * vertex under a hit is never run nor materialised: a dependent only needs an input's <i>keys</i>
+ * to be found, as in BuildKit.
+ *
+ * <p><b>Unavailable cache blobs.</b> A result found in a cache may hold only descriptors; its blobs
+ * are fetched when a step reads the files. When that fails ({@link BlobUnavailableException} in the
+ * cause chain of a run or a content checksum), the cache forgets every result needing the blob, the
+ * inputs whose result holds it lose their result and run instead, and the step is retried once they
+ * have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
+ *
+ * <p>Nothing blocks a pool thread except the op runner itself, and nothing recurses over the graph
+ * (demand walks use explicit stacks). All mutable state is guarded by {@code this}; progress
+ * callbacks, cache calls and runner calls happen outside the lock. The solve finishes when no task
+ * is active and either every requested output has a result or a failure/cancellation was recorded.
  */
 final class SolveRun {
+
+  static final int MAX_RESETS = 2;
 
   private final Definition def;
   private final SolveOptions options;
   private final ProgressListener progress;
   private final OpRunner runner;
+  private final KeyFunction keyFunction;
   private final CacheManager cache;
   private final ExecutorService pool;
-  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheResult>>> inflight;
+  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight;
   private final CancellationToken token = new CancellationToken();
   private final CompletableFuture<SolveResult> done = new CompletableFuture<>();
 
   private final Map<Digest, Node> nodes = new HashMap<>();
-  private final Set<Thread> running = new HashSet<>();
+  private final List<Node> order = new ArrayList<>();
+  private final Set<Thread> running = new java.util.HashSet<>();
   private int active;
-  private int remaining;
   private int executed;
   private int cached;
+  private boolean launched;
   private Throwable failure;
 
-  /** Per-vertex state. {@code keys.get(o)} are the alternative keys of output {@code o}. */
+  /** Per-vertex state; guarded by the run's monitor once phase 1 published it. */
   private static final class Node {
     final Vertex vertex;
     final String name;
     final List<Node> inputs = new ArrayList<>();
-    final List<Node> dependents = new ArrayList<>();
     List<CacheMap> maps;
-    List<List<CacheKey>> keys;
-    List<CacheResult> results;
-    int pending;
 
-    /** Keys recomputed in phase 2 with content keys (own or an input's): worth a new lookup. */
-    boolean rekeyed;
+    /** {@code keys.get(o)}: the alternative keys of output o (one per map). */
+    List<List<CacheKey>> keys;
+
+    /** Every key list this node had, for {@link SolveKeys#find}. */
+    final List<List<List<CacheKey>>> keyHistory = new ArrayList<>();
+
+    /** Per output, per alternative: root links of the matched record. */
+    List<List<List<CacheMatch.RootLink>>> rootLinks;
+
+    /** Per output: the result, or null until one is known. */
+    List<CacheRecord> records;
+
+    /** The last lookup found every output's key (maybe without a result). */
+    boolean keyFound;
+
+    boolean keysFinal;
+    boolean keysChanged;
+    boolean keyDemanded;
+    boolean resultDemanded;
+    boolean contentTried;
+    boolean running;
+    boolean fromCache;
+    int resets;
+    int pendingKeys;
+    int pendingResults;
+    Runnable afterInputs;
+    final List<Node> keyWaiters = new ArrayList<>();
+    final List<Node> resultWaiters = new ArrayList<>();
 
     Node(Vertex vertex) {
       this.vertex = vertex;
       this.name = displayName(vertex);
+    }
+
+    void setKeys(List<List<CacheKey>> k) {
+      keys = k;
+      keyHistory.add(k);
+    }
+
+    CacheResult inputResult(int i) {
+      return inputs.get(i).records.get(vertex.inputs().get(i).output()).result();
+    }
+
+    List<Node> contentInputs() {
+      List<Node> out = new ArrayList<>();
+      List<CacheMap.Input> ins = maps.get(0).inputs();
+      for (int i = 0; i < ins.size(); i++) {
+        if (ins.get(i).content() != null) {
+          out.add(inputs.get(i));
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Outcome of looking up every output's alternatives. */
+  private record Lookup(
+      List<CacheRecord> best, boolean allFound, List<List<List<CacheMatch.RootLink>>> roots) {
+    boolean hit() {
+      return !best.contains(null);
     }
   }
 
@@ -79,13 +158,15 @@ final class SolveRun {
       Definition def,
       SolveOptions options,
       OpRunner runner,
+      KeyFunction keyFunction,
       CacheManager cache,
       ExecutorService pool,
-      ConcurrentHashMap<Digest, CompletableFuture<List<CacheResult>>> inflight) {
+      ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight) {
     this.def = def;
     this.options = options;
     this.progress = options.progress();
     this.runner = runner;
+    this.keyFunction = keyFunction;
     this.cache = cache;
     this.pool = pool;
     this.inflight = inflight;
@@ -112,7 +193,7 @@ final class SolveRun {
     fail(null, new CancellationException("solve cancelled by the caller"));
   }
 
-  // ---- phase 1: keys and lookups, topological order ------------------------------------------
+  // ---- phase 1: definition keys and lookups, topological order -------------------------------
 
   private void planAndLaunch() {
     Node current = null;
@@ -124,14 +205,20 @@ final class SolveRun {
         for (Edge e : v.inputs()) {
           n.inputs.add(nodes.get(e.vertex().digest()));
         }
-        n.maps = runner.cacheMaps(v, token);
+        n.maps = keyFunction.cacheMaps(v, runner, token);
         if (n.maps.isEmpty()) {
-          throw new IllegalStateException("the op runner returned no cache map");
+          throw new IllegalStateException("the key function returned no cache map");
         }
-        n.keys = keys(n, Map.of());
+        n.setKeys(keys(n, Map.of()));
+        n.rootLinks = noRootLinks(n);
         if (!options.noCache()) {
-          n.results = lookup(n.keys);
-          if (n.results != null) {
+          Lookup l = lookup(n.keys);
+          n.keyFound = l.allFound();
+          n.rootLinks = l.roots();
+          if (l.hit()) {
+            n.records = l.best();
+            n.keysFinal = true;
+            n.fromCache = true;
             synchronized (this) {
               cached++;
             }
@@ -139,9 +226,17 @@ final class SolveRun {
           }
         }
         nodes.put(v.digest(), n);
+        order.add(n);
       }
       current = null;
-      launch();
+      List<Runnable> later = new ArrayList<>();
+      synchronized (this) {
+        launched = true;
+        for (Edge out : def.outputs()) {
+          demandResult(nodes.get(out.vertex().digest()), later);
+        }
+      }
+      later.forEach(this::submit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail(null, new CancellationException("solve interrupted"));
@@ -152,19 +247,28 @@ final class SolveRun {
     }
   }
 
+  private static List<List<List<CacheMatch.RootLink>>> noRootLinks(Node n) {
+    List<List<List<CacheMatch.RootLink>>> out = new ArrayList<>();
+    for (List<CacheKey> alts : n.keys) {
+      List<List<CacheMatch.RootLink>> perAlt = new ArrayList<>();
+      alts.forEach(a -> perAlt.add(List.of()));
+      out.add(perAlt);
+    }
+    return out;
+  }
+
   /** Keys of every output; {@code content} adds a content key as an alternative for some inputs. */
-  private static List<List<CacheKey>> keys(Node n, Map<Integer, CacheKey> content) {
+  private List<List<CacheKey>> keys(Node n, Map<Integer, CacheKey> content) {
     List<List<CacheKey>> perOutput = new ArrayList<>();
+    List<Edge> edges = n.vertex.inputs();
     for (int o = 0; o < n.vertex.op().outputCount(); o++) {
       List<CacheKey> alternatives = new ArrayList<>();
       for (CacheMap map : n.maps) {
         List<List<CacheKey>> inputKeys = new ArrayList<>();
-        List<Edge> edges = n.vertex.inputs();
         for (int i = 0; i < edges.size(); i++) {
-          List<CacheKey> deps = new ArrayList<>(n.inputs.get(i).keys.get(edges.get(i).output()));
-          inputKeys.add(deps);
+          inputKeys.add(n.inputs.get(i).keys.get(edges.get(i).output()));
         }
-        CacheKey k = CacheKey.of(map, o, inputKeys);
+        CacheKey k = keyFunction.key(map, o, inputKeys);
         if (!content.isEmpty()) {
           k = withContent(k, content);
         }
@@ -189,73 +293,354 @@ final class SolveRun {
     return new CacheKey(k.opDigest(), k.output(), deps);
   }
 
-  /** The results of all outputs if every output has a cached result under some alternative key. */
-  private List<CacheResult> lookup(List<List<CacheKey>> keys) throws java.io.IOException {
-    List<CacheResult> found = new ArrayList<>();
+  /** Per output: the first alternative with a result, whether every output's key is known. */
+  private Lookup lookup(List<List<CacheKey>> keys) throws IOException {
+    List<CacheRecord> best = new ArrayList<>();
+    List<List<List<CacheMatch.RootLink>>> roots = new ArrayList<>();
+    boolean allFound = true;
     for (List<CacheKey> alternatives : keys) {
-      Optional<CacheResult> hit = Optional.empty();
-      for (int a = 0; a < alternatives.size() && hit.isEmpty(); a++) {
-        hit = cache.query(alternatives.get(a));
+      CacheRecord hit = null;
+      boolean found = false;
+      List<List<CacheMatch.RootLink>> perAlt = new ArrayList<>();
+      for (CacheKey k : alternatives) {
+        CacheMatch m = cache.lookup(k);
+        found |= m.keyFound();
+        perAlt.add(m.rootLinks());
+        if (hit == null) {
+          hit = m.best();
+        }
       }
-      if (hit.isEmpty()) {
-        return null;
-      }
-      found.add(hit.get());
+      best.add(hit);
+      roots.add(perAlt);
+      allFound &= found;
     }
-    return found;
+    return new Lookup(best, allFound, roots);
   }
 
-  /** Marks what the outputs need (stopping at cached vertices) and submits the ready ones. */
-  private void launch() {
-    List<Node> ready = new ArrayList<>();
-    synchronized (this) {
-      Set<Node> needed = new HashSet<>();
+  // ---- demand (under the lock; explicit stacks) ----------------------------------------------
+
+  /** Demands the result of {@code root}: its keys, then its inputs' results if it must run. */
+  private void demandResult(Node root, List<Runnable> later) {
+    Deque<Node> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      Node n = stack.pop();
+      if (n.records != null || n.resultDemanded) {
+        continue;
+      }
+      n.resultDemanded = true;
+      if (n.keysFinal) {
+        startRun(n, stack, later);
+      } else {
+        demandKeys(n, later);
+      }
+    }
+  }
+
+  /** Demands final keys of {@code root} and, transitively, of every input that lacks them. */
+  private void demandKeys(Node root, List<Runnable> later) {
+    Deque<Node> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      Node n = stack.pop();
+      if (n.keysFinal || n.keyDemanded) {
+        continue;
+      }
+      n.keyDemanded = true;
+      for (Node in : new LinkedHashSet<>(n.inputs)) {
+        if (!in.keysFinal) {
+          in.keyWaiters.add(n);
+          n.pendingKeys++;
+          stack.push(in);
+        }
+      }
+      if (n.pendingKeys == 0) {
+        keysReady(n, later);
+      }
+    }
+  }
+
+  /**
+   * Every input of {@code first} has final keys: finalises them here when there is nothing to look
+   * up or read (no input's keys changed, no content to checksum — most vertices of a cold build),
+   * otherwise schedules {@link #keyStep}.
+   */
+  private void keysReady(Node first, List<Runnable> later) {
+    Deque<Node> ready = new ArrayDeque<>();
+    ready.push(first);
+    settle(ready, later);
+  }
+
+  /** {@link #keysReady} for each node of {@code ready}; iterative, as finalising wakes waiters. */
+  private void settle(Deque<Node> ready, List<Runnable> later) {
+    while (!ready.isEmpty()) {
+      Node n = ready.pop();
+      boolean trivial =
+          !inputsChanged(n) && (n.contentInputs().isEmpty() || n.keyFound && !n.resultDemanded);
+      if (trivial) {
+        markFinal(n, ready, later);
+      } else {
+        schedule(() -> keyStep(n), later);
+      }
+    }
+  }
+
+  /** Marks the keys final, wakes key waiters and, if the result is demanded, moves on to it. */
+  private void keysDone(Node n, List<Runnable> later) {
+    Deque<Node> ready = new ArrayDeque<>();
+    markFinal(n, ready, later);
+    settle(ready, later);
+  }
+
+  private void markFinal(Node n, Deque<Node> ready, List<Runnable> later) {
+    if (!n.keysFinal) {
+      n.keysFinal = true;
+      for (Node w : n.keyWaiters) {
+        if (--w.pendingKeys == 0) {
+          ready.push(w);
+        }
+      }
+      n.keyWaiters.clear();
+    }
+    if (n.resultDemanded && n.records == null) {
       Deque<Node> stack = new ArrayDeque<>();
-      for (Edge out : def.outputs()) {
-        stack.push(nodes.get(out.vertex().digest()));
-      }
-      while (!stack.isEmpty()) {
-        Node n = stack.pop();
-        if (n.results != null || !needed.add(n)) {
-          continue;
-        }
-        Set<Node> distinct = new HashSet<>();
-        for (Node in : n.inputs) {
-          if (in.results == null && distinct.add(in)) {
-            in.dependents.add(n);
-            n.pending++;
-            stack.push(in);
-          }
-        }
-      }
-      remaining = needed.size();
-      for (Node n : needed) {
-        if (n.pending == 0) {
-          ready.add(n);
-        }
-      }
-      active += ready.size();
+      startRun(n, stack, later);
+      drainDemands(stack, later);
     }
-    ready.forEach(n -> submit(() -> execute(n)));
   }
 
-  // ---- phase 2: running vertices ---------------------------------------------------------------
+  /**
+   * For a vertex with final keys and a demanded result: tries content keys first if not done yet,
+   * else waits for every input's result, then runs. Inputs to demand are pushed on {@code stack}.
+   */
+  private void startRun(Node n, Deque<Node> stack, List<Runnable> later) {
+    if (n.records != null || n.running) {
+      return;
+    }
+    if (!n.contentTried && !n.contentInputs().isEmpty()) {
+      n.contentTried = true;
+      awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      return;
+    }
+    n.running = true;
+    awaitResults(n, n.inputs, () -> runStep(n), stack, later);
+  }
 
-  private void execute(Node n) {
+  private void awaitResults(
+      Node n, List<Node> ins, Runnable then, Deque<Node> stack, List<Runnable> later) {
+    n.pendingResults = 0;
+    for (Node in : new LinkedHashSet<>(ins)) {
+      if (in.records == null) {
+        in.resultWaiters.add(n);
+        n.pendingResults++;
+        stack.push(in);
+      }
+    }
+    if (n.pendingResults == 0) {
+      schedule(then, later);
+    } else {
+      n.afterInputs = then;
+    }
+  }
+
+  private void drainDemands(Deque<Node> stack, List<Runnable> later) {
+    while (!stack.isEmpty()) {
+      demandResult(stack.pop(), later);
+    }
+  }
+
+  /** Publishes a result: final keys, and wakes everything waiting for it. */
+  private void resultKnown(Node n, List<CacheRecord> records, List<Runnable> later) {
+    n.records = records;
+    keysDone(n, later);
+    for (Node w : n.resultWaiters) {
+      if (--w.pendingResults == 0 && w.afterInputs != null) {
+        Runnable r = w.afterInputs;
+        w.afterInputs = null;
+        schedule(r, later);
+      }
+    }
+    n.resultWaiters.clear();
+  }
+
+  private void schedule(Runnable task, List<Runnable> later) {
+    active++;
+    later.add(task);
+  }
+
+  // ---- phase 2 tasks ---------------------------------------------------------------------------
+
+  /** Keys from the inputs' final keys, looked up again if they changed; then content or done. */
+  private void keyStep(Node n) {
+    task(
+        n,
+        later -> {
+          boolean changed;
+          synchronized (this) {
+            changed = inputsChanged(n);
+          }
+          if (changed && rekey(n, Map.of(), later)) {
+            return;
+          }
+          synchronized (this) {
+            if (!n.contentInputs().isEmpty() && (!n.keyFound || n.resultDemanded)) {
+              n.contentTried = true;
+              Deque<Node> stack = new ArrayDeque<>();
+              awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+              drainDemands(stack, later);
+            } else {
+              keysDone(n, later);
+            }
+          }
+        });
+  }
+
+  /** A step run as a pool task: failures fail the solve; scheduled follow-ups are submitted. */
+  private void task(Node n, Step step) {
+    List<Runnable> later = new ArrayList<>();
+    try {
+      if (!token.isCancelled()) {
+        step.run(later);
+      }
+    } catch (Exception | Error e) {
+      fail(n, e);
+    } finally {
+      later.forEach(this::submit);
+      taskEnded();
+    }
+  }
+
+  /** The body of a {@link #task}; adds follow-up tasks to {@code later}. */
+  private interface Step {
+    void run(List<Runnable> later) throws Exception;
+  }
+
+  /**
+   * New keys from the inputs' current keys plus {@code content}, looked up: true when every output
+   * hit (the result is then published).
+   */
+  private boolean rekey(Node n, Map<Integer, CacheKey> content, List<Runnable> later)
+      throws IOException {
+    synchronized (this) {
+      n.setKeys(keys(n, content));
+      n.keysChanged = true;
+    }
+    if (options.noCache()) {
+      return false;
+    }
+    Lookup l = lookup(n.keys);
+    synchronized (this) {
+      n.keyFound = l.allFound();
+      n.rootLinks = l.roots();
+    }
+    if (!l.hit()) {
+      return false;
+    }
+    hit(n, l, later);
+    return true;
+  }
+
+  private static boolean inputsChanged(Node n) {
+    for (Node in : n.inputs) {
+      if (in.keysChanged) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Content keys of the inputs that allow them, looked up; then the keys are final. */
+  private void contentStep(Node n) {
+    task(
+        n,
+        later -> {
+          Map<Integer, CacheKey> content;
+          try {
+            content = contentKeys(n);
+          } catch (Exception e) {
+            if (recover(n, e, false, later)) {
+              return;
+            }
+            throw e;
+          }
+          if (!content.isEmpty() && rekey(n, content, later)) {
+            return;
+          }
+          synchronized (this) {
+            keysDone(n, later);
+          }
+        });
+  }
+
+  private Map<Integer, CacheKey> contentKeys(Node n) throws Exception {
+    Map<Integer, CacheKey> content = new HashMap<>();
+    // Image sources have several maps but no inputs; ops with inputs have exactly one map.
+    CacheMap map = n.maps.get(0);
+    for (int i = 0; i < map.inputs().size(); i++) {
+      ContentSelection sel = map.inputs().get(i).content();
+      if (sel != null) {
+        CacheResult input;
+        synchronized (this) {
+          input = n.inputResult(i);
+        }
+        java.util.Optional<Digest> c =
+            keyFunction.contentChecksum(n.vertex, i, input, sel, runner, token);
+        if (c.isPresent()) {
+          content.put(i, keyFunction.contentKey(c.get()));
+        }
+      }
+    }
+    return content;
+  }
+
+  /** A hit after phase 1: saved under the new keys (same time), reported cached, published. */
+  private void hit(Node n, Lookup l, List<Runnable> later) throws IOException {
+    List<CacheRecord> records = new ArrayList<>();
+    for (int o = 0; o < n.keys.size(); o++) {
+      CacheRecord r = l.best().get(o);
+      // Links the new keys (content alternatives, changed inputs) to the record, keeping its time.
+      for (CacheKey k : n.keys.get(o)) {
+        r = cache.save(k, r.result(), r.createdAt());
+      }
+      records.add(r);
+    }
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      n.fromCache = true;
+      cached++;
+    }
+    progress.vertexCached(n.vertex.digest(), n.name);
+    synchronized (this) {
+      resultKnown(n, records, later);
+    }
+  }
+
+  private void runStep(Node n) {
+    List<Runnable> later = new ArrayList<>();
     try {
       if (token.isCancelled()) {
         return;
       }
-      CompletableFuture<List<CacheResult>> mine = new CompletableFuture<>();
-      CompletableFuture<List<CacheResult>> owner = inflight.putIfAbsent(n.vertex.digest(), mine);
+      CompletableFuture<List<CacheRecord>> mine = new CompletableFuture<>();
+      CompletableFuture<List<CacheRecord>> owner = inflight.putIfAbsent(n.vertex.digest(), mine);
       if (owner != null) {
         join(n, owner);
         return;
       }
       try {
-        List<CacheResult> results = runOrFindBySlowKey(n);
-        mine.complete(results);
-        succeeded(n, results);
+        List<CacheRecord> records = run(n);
+        mine.complete(records);
+        synchronized (this) {
+          executed++;
+        }
+        progress.vertexCompleted(n.vertex.digest(), n.name);
+        synchronized (this) {
+          if (failure == null) {
+            resultKnown(n, records, later);
+          }
+        }
       } catch (InterruptedException | CancellationException e) {
         mine.completeExceptionally(new CancellationException("cancelled"));
         progress.vertexFailed(n.vertex.digest(), n.name, "cancelled");
@@ -263,6 +648,11 @@ final class SolveRun {
           fail(n, e);
         }
       } catch (Exception | Error e) {
+        if (e instanceof Exception ex && recover(n, ex, true, later)) {
+          // Waiters of this run retry on their own, as after a cancelled owner.
+          mine.completeExceptionally(new CancellationException("inputs are rebuilt"));
+          return;
+        }
         mine.completeExceptionally(e);
         progress.vertexFailed(n.vertex.digest(), n.name, oneLine(e));
         fail(n, e);
@@ -271,53 +661,20 @@ final class SolveRun {
         inflight.remove(n.vertex.digest(), mine);
       }
     } finally {
+      later.forEach(this::submit);
       taskEnded();
     }
   }
 
-  /** Waits (without blocking a thread) for another solve running the same vertex. */
-  private void join(Node n, CompletableFuture<List<CacheResult>> owner) {
-    owner.whenComplete(
-        (results, e) -> {
-          if (e == null) {
-            succeeded(n, results);
-          } else if (token.isCancelled()) {
-            return;
-          } else if (e instanceof CancellationException
-              || e.getCause() instanceof CancellationException) {
-            // The owner's solve was cancelled, not the vertex: run it ourselves.
-            synchronized (this) {
-              active++;
-            }
-            submit(() -> execute(n));
-          } else {
-            fail(n, e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
-          }
-        });
-  }
-
-  private List<CacheResult> runOrFindBySlowKey(Node n) throws Exception {
+  private List<CacheRecord> run(Node n) throws Exception {
     progress.vertexStarted(n.vertex.digest(), n.name);
     List<CacheResult> inputs = new ArrayList<>();
-    for (int i = 0; i < n.inputs.size(); i++) {
-      inputs.add(n.inputs.get(i).results.get(n.vertex.inputs().get(i).output()));
-    }
-    // Keys again, now from the inputs' final keys: an input found through its content key carries
-    // that key, under which this vertex's earlier record is linked (BuildKit's slow-key chain).
-    Map<Integer, CacheKey> content = contentKeys(n, inputs);
-    List<List<CacheKey>> keys = keys(n, content);
-    n.rekeyed = !content.isEmpty() || inputsRekeyed(n);
-    if (!options.noCache() && n.rekeyed) {
-      List<CacheResult> hit = lookup(keys);
-      if (hit != null) {
-        save(keys, hit);
-        n.keys = keys;
-        synchronized (this) {
-          cached++;
-        }
-        progress.vertexCached(n.vertex.digest(), n.name);
-        return hit;
+    List<List<CacheKey>> keys;
+    synchronized (this) {
+      for (int i = 0; i < n.inputs.size(); i++) {
+        inputs.add(n.inputResult(i));
       }
+      keys = n.keys;
     }
     token.throwIfCancelled();
     List<CacheResult> results = runner.run(n.vertex, List.copyOf(inputs), token);
@@ -329,67 +686,127 @@ final class SolveRun {
               + n.vertex.op().outputCount()
               + " output(s)");
     }
-    save(keys, results);
-    n.keys = keys;
-    synchronized (this) {
-      executed++;
+    List<CacheRecord> records = new ArrayList<>();
+    for (int o = 0; o < keys.size(); o++) {
+      CacheRecord r = null;
+      for (CacheKey k : keys.get(o)) {
+        // The first save fixes the time; the others link their keys to the same result.
+        r = cache.save(k, results.get(o), r == null ? null : r.createdAt());
+      }
+      records.add(r);
     }
-    progress.vertexCompleted(n.vertex.digest(), n.name);
-    return results;
+    return records;
   }
 
-  /** Whether an input's keys changed since phase 1 (it was found or run with content keys). */
-  private static boolean inputsRekeyed(Node n) {
-    for (Node input : n.inputs) {
-      if (input.rekeyed) {
+  /**
+   * Waits (without blocking a thread) for another solve running the same vertex; counts as an
+   * active task until the owner finishes.
+   */
+  private void join(Node n, CompletableFuture<List<CacheRecord>> owner) {
+    synchronized (this) {
+      active++;
+    }
+    owner.whenComplete(
+        (records, e) -> {
+          List<Runnable> later = new ArrayList<>();
+          try {
+            if (e == null) {
+              synchronized (this) {
+                if (failure == null) {
+                  resultKnown(n, records, later);
+                }
+              }
+            } else if (token.isCancelled()) {
+              return;
+            } else if (e instanceof CancellationException
+                || e.getCause() instanceof CancellationException) {
+              // The owner's solve was cancelled, not the vertex: run it ourselves.
+              synchronized (this) {
+                schedule(() -> runStep(n), later);
+              }
+            } else {
+              fail(n, e instanceof CompletionException ? e.getCause() : e);
+            }
+          } finally {
+            later.forEach(this::submit);
+            taskEnded();
+          }
+        });
+  }
+
+  // ---- unavailable cache blobs -----------------------------------------------------------------
+
+  /**
+   * Handles a failure of {@code n} caused by a cache blob that cannot be fetched: the cache forgets
+   * every result needing it, the inputs holding it run again, and {@code n} retries its run (or
+   * content step) once they have new results.
+   *
+   * @return false when this is not such a failure or it cannot be recovered (then the caller fails
+   *     the solve)
+   */
+  private boolean recover(Node n, Exception e, boolean run, List<Runnable> later) {
+    BlobUnavailableException missing = BlobUnavailableException.find(e);
+    if (missing == null) {
+      return false;
+    }
+    try {
+      cache.drop(missing.digest());
+    } catch (IOException io) {
+      e.addSuppressed(io);
+      return false;
+    }
+    List<Node> culprits = new ArrayList<>();
+    synchronized (this) {
+      if (failure != null) {
         return true;
+      }
+      for (Node in : new LinkedHashSet<>(n.inputs)) {
+        if (in.records != null && holds(in.records, missing.digest())) {
+          if (in.resets >= MAX_RESETS) {
+            return false;
+          }
+          culprits.add(in);
+        }
+      }
+      if (culprits.isEmpty()) {
+        return false;
+      }
+      for (Node in : culprits) {
+        in.resets++;
+        in.records = null;
+        in.running = false;
+        in.resultDemanded = false;
+        if (in.fromCache) {
+          in.fromCache = false;
+          cached--;
+        }
+      }
+      Deque<Node> stack = new ArrayDeque<>();
+      if (run) {
+        awaitResults(n, n.inputs, () -> runStep(n), stack, later);
+      } else {
+        awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      }
+      drainDemands(stack, later);
+    }
+    for (Node in : culprits) {
+      progress.log(
+          in.vertex.digest(),
+          ProgressListener.LogStream.STDERR,
+          "cached result unusable (" + oneLine(missing) + "); running the step again");
+    }
+    return true;
+  }
+
+  private static boolean holds(List<CacheRecord> records, Digest blob) {
+    for (CacheRecord r : records) {
+      for (Descriptor d : r.result().layers()) {
+        if (d.digest().equals(blob)) {
+          return true;
+        }
       }
     }
     return false;
-  }
-
-  private Map<Integer, CacheKey> contentKeys(Node n, List<CacheResult> inputs) throws Exception {
-    Map<Integer, CacheKey> content = new HashMap<>();
-    // Image sources have several maps but no inputs; ops with inputs have exactly one map.
-    CacheMap map = n.maps.get(0);
-    for (int i = 0; i < map.inputs().size(); i++) {
-      ContentSelection sel = map.inputs().get(i).content();
-      if (sel != null) {
-        Optional<Digest> c = runner.contentChecksum(n.vertex, i, inputs.get(i), sel, token);
-        if (c.isPresent()) {
-          content.put(i, CacheKey.content(c.get()));
-        }
-      }
-    }
-    return content;
-  }
-
-  private void save(List<List<CacheKey>> keys, List<CacheResult> results)
-      throws java.io.IOException {
-    for (int o = 0; o < keys.size(); o++) {
-      for (CacheKey k : keys.get(o)) {
-        cache.save(k, results.get(o));
-      }
-    }
-  }
-
-  private void succeeded(Node n, List<CacheResult> results) {
-    List<Node> ready = new ArrayList<>();
-    synchronized (this) {
-      if (failure != null) {
-        return;
-      }
-      n.results = results;
-      remaining--;
-      for (Node d : n.dependents) {
-        if (--d.pending == 0) {
-          ready.add(d);
-        }
-      }
-      active += ready.size();
-    }
-    ready.forEach(d -> submit(() -> execute(d)));
-    maybeFinish();
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------------
@@ -452,19 +869,24 @@ final class SolveRun {
     SolveResult result = null;
     Throwable error;
     synchronized (this) {
-      if (active > 0 || done.isDone()) {
+      if (active > 0 || done.isDone() || !launched && failure == null) {
         return;
       }
       error = failure;
       if (error == null) {
-        if (remaining > 0) {
-          return;
-        }
         List<CacheResult> outs = new ArrayList<>();
         for (Edge e : def.outputs()) {
-          outs.add(nodes.get(e.vertex().digest()).results.get(e.output()));
+          Node n = nodes.get(e.vertex().digest());
+          if (n.records == null) {
+            // No task left and an output without a result: a bug, never a hang.
+            error = new IllegalStateException("the solve stalled before '" + n.name + "'");
+            break;
+          }
+          outs.add(n.records.get(e.output()).result());
         }
-        result = new SolveResult(outs, executed, cached);
+        if (error == null) {
+          result = new SolveResult(outs, executed, cached, solveKeys());
+        }
       }
     }
     if (error != null) {
@@ -472,6 +894,42 @@ final class SolveRun {
     } else {
       done.complete(result);
     }
+  }
+
+  /** The solve's key graph (under the lock). */
+  private SolveKeys solveKeys() {
+    List<SolveKeys.Entry> entries = new ArrayList<>();
+    Map<CacheKey, SolveKeys.KeyRef> byKey = new IdentityHashMap<>();
+    Map<Node, List<SolveKeys.Entry>> perNode = new IdentityHashMap<>();
+    for (Node n : order) {
+      List<SolveKeys.Entry> outs = new ArrayList<>();
+      for (int o = 0; o < n.keys.size(); o++) {
+        List<SolveKeys.Alternative> alts = new ArrayList<>();
+        for (int a = 0; a < n.keys.get(o).size(); a++) {
+          alts.add(
+              new SolveKeys.Alternative(
+                  a,
+                  n.keys.get(o).get(a),
+                  n.maps.get(a).sessionBound(),
+                  n.rootLinks.get(o).get(a)));
+        }
+        SolveKeys.Entry entry =
+            new SolveKeys.Entry(n.vertex, o, alts, n.records == null ? null : n.records.get(o));
+        outs.add(entry);
+        entries.add(entry);
+        for (List<List<CacheKey>> keys : n.keyHistory) {
+          for (int a = 0; a < keys.get(o).size(); a++) {
+            byKey.put(keys.get(o).get(a), new SolveKeys.KeyRef(entry, alts.get(a)));
+          }
+        }
+      }
+      perNode.put(n, outs);
+    }
+    List<SolveKeys.Entry> outputs = new ArrayList<>();
+    for (Edge e : def.outputs()) {
+      outputs.add(perNode.get(nodes.get(e.vertex().digest())).get(e.output()));
+    }
+    return new SolveKeys(entries, outputs, byKey);
   }
 
   private static String oneLine(Throwable e) {

@@ -61,10 +61,11 @@ final class BlobFetcher {
   }
 
   /**
-   * Ensures {@code blob} is in the content store, fetching it if missing.
+   * Ensures {@code blob} is in the content store, fetching it if missing from its base image or a
+   * provider. A blob none of them knows is left to the store itself, which may fetch it when it is
+   * read (an imported cache's {@code FetchingContentStore}) or report it missing.
    *
-   * @throws IOException if it is missing and no source has it, or fetching fails; the message ends
-   *     in what to do
+   * @throws IOException if fetching fails
    */
   void ensure(Descriptor blob) throws IOException {
     Digest digest = blob.digest();
@@ -89,11 +90,6 @@ final class BlobFetcher {
         }
       }
     }
-    throw new IOException(
-        "layer "
-            + digest
-            + " is not in the content store and no image or cache source provides it;"
-            + " run the build with --no-cache");
   }
 
   private void fetchImageLayer(ImageBlob ib, Descriptor d) throws IOException {

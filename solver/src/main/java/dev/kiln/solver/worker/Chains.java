@@ -1,6 +1,7 @@
 package dev.kiln.solver.worker;
 
 import dev.kiln.core.cache.ImageKeys;
+import dev.kiln.core.port.ContentNotFoundException;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
@@ -156,6 +157,13 @@ final class Chains {
     Path d = SnapshotStore.createRoot(temp.resolve("d"));
     try (InputStream in = blobs.store().open(blob.digest())) {
       return applier.unpack(blob.digest().toString(), in, d, expected, format).diffId();
+    } catch (ContentNotFoundException e) {
+      throw new IOException(
+          "layer "
+              + blob.digest()
+              + " is not in the content store and no image or cache source provides it;"
+              + " run the build with --no-cache",
+          e);
     } catch (LayerException e) {
       throw new IOException(e.getMessage(), e);
     }

@@ -22,10 +22,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Layer blobs, made lazily: a layer snapshot's diff directory becomes tar → diffID → compressed
@@ -69,7 +74,7 @@ final class LayerBlobs implements LayerCompressor {
   private final Path conversions;
   private final boolean privileged;
   private final Map<Digest, Made> made = new ConcurrentHashMap<>();
-  private final Map<String, Object> locks = new ConcurrentHashMap<>();
+  private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
   LayerBlobs(SnapshotStore store, ContentStore content, boolean privileged) {
     this.store = store;
@@ -88,17 +93,90 @@ final class LayerBlobs implements LayerCompressor {
   }
 
   /**
-   * The blob of layer snapshot {@code id} as {@code request} wants it, with the diffID annotation.
-   * A layer that came as a blob keeps it unless {@code request.force()} asks for another
-   * compression or a level.
+   * The blob of each layer snapshot of {@code ids} as {@code request} wants it, in order, with the
+   * diffID annotation: a layer that came as a blob keeps it unless {@code request.force()} asks for
+   * another compression or a level; the variants of the others not made yet are made together
+   * ({@link LayerWriter#writeAll}: several layers compressed at once within the pool's memory
+   * bound).
    */
-  Descriptor blob(String id, LayerRequest request) throws IOException {
-    SnapshotMeta meta = store.meta(id);
-    if (meta.kind() == SnapshotMeta.Kind.LAYER) {
-      return kept(meta.blob(), request, content);
+  List<Descriptor> blobs(List<String> ids, LayerRequest request) throws IOException {
+    Variant v = Variant.of(request.compression(), request.level(), request.sourceDateEpoch());
+    Map<String, Descriptor> found = new HashMap<>();
+    TreeSet<String> missing = new TreeSet<>();
+    for (String id : ids) {
+      if (found.containsKey(id) || missing.contains(id)) {
+        continue;
+      }
+      SnapshotMeta meta = store.meta(id);
+      Descriptor d =
+          meta.kind() == SnapshotMeta.Kind.LAYER
+              ? kept(meta.blob(), request, content)
+              : recorded(id, v);
+      if (d != null) {
+        found.put(id, d);
+      } else {
+        missing.add(id);
+      }
     }
-    return variant(
-        id, meta, Variant.of(request.compression(), request.level(), request.sourceDateEpoch()));
+    if (!missing.isEmpty()) {
+      found.putAll(make(missing, v));
+    }
+    List<Descriptor> out = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      out.add(found.get(id));
+    }
+    return out;
+  }
+
+  /** The recorded variant of a layer whose blob is still stored, or null. */
+  private Descriptor recorded(String id, Variant v) throws IOException {
+    Descriptor d = SnapshotStore.readJson(record(id, v), Descriptor.class);
+    if (d != null && content.contains(d.digest())) {
+      made.put(d.digest(), new Made(id, v));
+      return d;
+    }
+    return null;
+  }
+
+  private Path record(String id, Variant v) {
+    return store.dir(id).resolve("blobs").resolve(v.key() + ".json");
+  }
+
+  /**
+   * Makes variant {@code v} of the layers {@code ids} (sorted, so that concurrent exports lock in
+   * one order), each under its lock, and records them.
+   */
+  private Map<String, Descriptor> make(TreeSet<String> ids, Variant v) throws IOException {
+    List<ReentrantLock> held = new ArrayList<>();
+    try {
+      for (String id : ids) {
+        ReentrantLock l = locks.computeIfAbsent(id + "/" + v.key(), k -> new ReentrantLock());
+        l.lock();
+        held.add(l);
+      }
+      Map<String, Descriptor> out = new HashMap<>();
+      List<String> todo = new ArrayList<>();
+      List<EntrySource> sources = new ArrayList<>();
+      for (String id : ids) {
+        Descriptor d = recorded(id, v);
+        if (d != null) {
+          out.put(id, d);
+        } else {
+          todo.add(id);
+          sources.add(source(id, store.meta(id)));
+        }
+      }
+      List<Descriptor> written = write(sources, v.options());
+      for (int i = 0; i < todo.size(); i++) {
+        Descriptor d = written.get(i);
+        SnapshotStore.writeJson(record(todo.get(i), v), d);
+        made.put(d.digest(), new Made(todo.get(i), v));
+        out.put(todo.get(i), d);
+      }
+      return out;
+    } finally {
+      held.forEach(ReentrantLock::unlock);
+    }
   }
 
   /** A blob that came as such, converted only when {@code request} forces it. */
@@ -113,22 +191,9 @@ final class LayerBlobs implements LayerCompressor {
     return converted(blob, request.compression(), request.level(), from);
   }
 
-  private Descriptor variant(String id, SnapshotMeta meta, Variant v) throws IOException {
-    Path record = store.dir(id).resolve("blobs").resolve(v.key() + ".json");
-    Descriptor d = SnapshotStore.readJson(record, Descriptor.class);
-    if (d != null && content.contains(d.digest())) {
-      made.put(d.digest(), new Made(id, v));
-      return d;
-    }
-    synchronized (locks.computeIfAbsent(id + "/" + v.key(), k -> new Object())) {
-      d = SnapshotStore.readJson(record, Descriptor.class);
-      if (d == null || !content.contains(d.digest())) {
-        d = write(source(id, meta), v.options());
-        SnapshotStore.writeJson(record, d);
-      }
-      made.put(d.digest(), new Made(id, v));
-      return d;
-    }
+  private Descriptor variant(String id, Variant v) throws IOException {
+    Descriptor d = recorded(id, v);
+    return d != null ? d : make(new TreeSet<>(List.of(id)), v).get(id);
   }
 
   /** The entries of a layer snapshot's tar. */
@@ -147,21 +212,32 @@ final class LayerBlobs implements LayerCompressor {
     }
   }
 
-  /** Writes a layer into the content store; its descriptor carries the diffID annotation. */
-  private Descriptor write(EntrySource entries, LayerWriter.Options options) throws IOException {
+  /**
+   * Writes layers into the content store, several at once; their descriptors carry the diffID
+   * annotation.
+   */
+  private List<Descriptor> write(List<EntrySource> entries, LayerWriter.Options options)
+      throws IOException {
+    if (entries.isEmpty()) {
+      return List.of();
+    }
     Path dir = store.tmpDir().resolve("layer-" + UUID.randomUUID());
     try {
-      LayerBlob blob = new LayerWriter(options).write(entries, dir);
-      if (content instanceof LocalContentStore local) {
-        // The writer hashed the blob while writing it: move it in instead of copying it.
-        local.adopt(blob.path(), blob.digest());
-      } else {
-        try (InputStream in = Files.newInputStream(blob.path())) {
-          content.write(in, blob.digest());
+      List<Descriptor> out = new ArrayList<>();
+      for (LayerBlob blob : new LayerWriter(options).writeAll(entries, dir)) {
+        if (content instanceof LocalContentStore local) {
+          // The writer hashed the blob while writing it: move it in instead of copying it.
+          local.adopt(blob.path(), blob.digest());
+        } else {
+          try (InputStream in = Files.newInputStream(blob.path())) {
+            content.write(in, blob.digest());
+          }
         }
+        out.add(
+            Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
+                .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString()));
       }
-      return Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
-          .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString());
+      return out;
     } catch (LayerException e) {
       throw new IOException(e.getMessage(), e);
     } finally {
@@ -174,7 +250,9 @@ final class LayerBlobs implements LayerCompressor {
       Descriptor blob, Compression target, Integer level, ContentStore from) throws IOException {
     Variant v = Variant.of(target, level, null);
     Path record = conversions.resolve(blob.digest().hex()).resolve(v.key() + ".json");
-    synchronized (locks.computeIfAbsent(record.toString(), k -> new Object())) {
+    ReentrantLock lock = locks.computeIfAbsent(record.toString(), k -> new ReentrantLock());
+    lock.lock();
+    try {
       Descriptor d = SnapshotStore.readJson(record, Descriptor.class);
       if (d != null && content.contains(d.digest())) {
         return d;
@@ -184,6 +262,8 @@ final class LayerBlobs implements LayerCompressor {
       d = out.blob().withAnnotation(SnapshotStore.UNCOMPRESSED, out.diffId().toString());
       SnapshotStore.writeJson(record, d);
       return d;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -197,8 +277,7 @@ final class LayerBlobs implements LayerCompressor {
           && (level == null || m.variant().level() == want.level())) {
         return layer;
       }
-      SnapshotMeta meta = this.store.meta(m.layerId());
-      return exported(variant(m.layerId(), meta, want), layer.blob());
+      return exported(variant(m.layerId(), want), layer.blob());
     }
     Compression from = MediaTypes.layerCompression(layer.blob().mediaType());
     if (MediaTypes.isNonDistributable(layer.blob().mediaType())

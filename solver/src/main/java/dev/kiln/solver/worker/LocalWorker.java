@@ -230,9 +230,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
         made.add(layerBlobs.kept(d, request, blobs.lazyStore()));
       }
     } else {
-      for (String id : snapshots.layers(result.snapshotId())) {
-        made.add(layerBlobs.blob(id, request));
-      }
+      made.addAll(layerBlobs.blobs(snapshots.layers(result.snapshotId()), request));
       if (cache != null) {
         cache.recordLayers(result.snapshotId(), made);
       }
