@@ -202,21 +202,32 @@ final class Conversion {
     if (triggers.isEmpty()) {
       return List.of();
     }
-    Dockerfile parsed;
-    try {
-      parsed = Dockerfile.parse(df.fileName(), "FROM scratch\n" + String.join("\n", triggers));
-    } catch (DockerfileParseException e) {
-      throw error(line, "invalid ONBUILD trigger in base " + image + ": " + e.detail());
-    }
-    if (parsed.stages().size() != 1) {
-      throw error(
-          line,
-          "invalid ONBUILD trigger in base "
-              + image
-              + ": FROM is not allowed as an ONBUILD trigger");
-    }
     List<Command> out = new ArrayList<>();
-    for (Instruction ins : parsed.stages().get(0).commands()) {
+    // each trigger is parsed on its own and must be exactly one instruction (BuildKit's
+    // initOnBuildTriggers); a trigger may carry here-document bodies
+    for (String trigger : triggers) {
+      Dockerfile parsed;
+      try {
+        parsed = Dockerfile.parse(df.fileName(), "FROM scratch\n" + trigger);
+      } catch (DockerfileParseException e) {
+        throw error(line, "invalid ONBUILD trigger in base " + image + ": " + e.detail());
+      }
+      if (parsed.stages().size() != 1) {
+        throw error(
+            line,
+            "invalid ONBUILD trigger in base "
+                + image
+                + ": FROM is not allowed as an ONBUILD trigger");
+      }
+      List<Instruction> commands = parsed.stages().get(0).commands();
+      if (commands.size() != 1) {
+        throw error(
+            line,
+            "invalid ONBUILD trigger in base "
+                + image
+                + ": onbuild trigger should be a single expression");
+      }
+      Instruction ins = commands.get(0);
       if (ins instanceof Instruction.Onbuild) {
         throw error(
             line,

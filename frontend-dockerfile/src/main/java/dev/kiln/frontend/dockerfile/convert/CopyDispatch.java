@@ -111,17 +111,20 @@ final class CopyDispatch {
     }
     for (Heredoc h : contents) {
       msg.append(" <<").append(h.name());
+      // The file is made 0644 (BuildKit since dockerfile 1.6.0; v0.11's frontend made it 0664),
+      // then copied like any file: --chmod and --chown apply to the copy. BuildKit copies it
+      // without following symlinks, wildcards or directory-contents semantics.
       State file =
           State.scratch()
               .file(
                   FileStep.of(
                       new FileAction.Mkfile(
-                          "/" + h.name(),
-                          mode < 0 ? 0644 : mode,
-                          h.content().getBytes(StandardCharsets.UTF_8),
-                          null)))
+                          "/" + h.name(), 0644, h.data().getBytes(StandardCharsets.UTF_8), null)))
               .named("[internal] preparing inline document");
-      steps.add(copy(file, "/" + h.name(), target, mode, owner, false));
+      FileAction.Copy action =
+          new FileAction.Copy(
+              0, "/" + h.name(), target, false, false, true, false, false, mode, owner, false);
+      steps.add(FileStep.copy(file, action));
     }
     msg.append(' ').append(dest).append(" # buildkit");
     State base = link ? State.scratch() : ctx.fs;

@@ -1,5 +1,7 @@
 package dev.kiln.frontend.dockerfile.convert;
 
+import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.Mount;
 import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Run;
@@ -8,6 +10,7 @@ import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.instructions.Instruction;
 import dev.kiln.frontend.dockerfile.instructions.Stage;
 import dev.kiln.frontend.dockerfile.parser.Heredoc;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +25,9 @@ import java.util.Set;
  * cache and tmpfs mounts map to core mounts.
  */
 final class RunDispatch {
+  /** Where a here-document script with an interpreter line is mounted (BuildKit's path). */
+  private static final String PIPES = "/dev/pipes/";
+
   private static final Set<String> BIND_KEYS =
       Set.of("from", "source", "target", "readonly", "readwrite");
   private static final Set<String> CACHE_KEYS = Set.of("id", "sharing", "target");
@@ -37,8 +43,50 @@ final class RunDispatch {
   }
 
   void apply(Instruction.Run r, int line, String name) throws DockerfileParseException {
-    List<String> args = args(r.command(), line);
+    Instruction.CommandLine cmd = r.command();
+    State script = null;
+    if (!cmd.files().isEmpty()) {
+      if (cmd.args().size() != 1 || !cmd.prependShell()) {
+        throw conversion.error(line, "parsing produced an invalid run command: " + cmd.args());
+      }
+      Optional<Heredoc> whole = Heredoc.opener(cmd.args().get(0));
+      if (whole.isPresent()) {
+        Heredoc file = cmd.files().get(0);
+        String data = file.data();
+        if (data.startsWith("#!")) {
+          // as BuildKit: a script with an interpreter line is a file (0755) of its own, mounted
+          // read-only at /dev/pipes/ and run by the shell; the body is never expanded
+          script =
+              State.scratch()
+                  .file(
+                      FileStep.of(
+                          new FileAction.Mkfile(
+                              "/" + file.name(),
+                              0755,
+                              data.getBytes(StandardCharsets.UTF_8),
+                              null)))
+                  .named("[internal] preparing inline document");
+          cmd = commandLine(List.of(PIPES + file.name()));
+        } else {
+          // a plain script is the shell's command string ("fake" here-document)
+          cmd = commandLine(List.of(data));
+        }
+        name = name + " (" + summary(file.content()) + ")";
+      } else {
+        // a command using here-documents: given back to the shell with the bodies, which does
+        // the redirections, the expansion and the <<- tab stripping itself
+        StringBuilder b = new StringBuilder(cmd.args().get(0));
+        for (Heredoc f : cmd.files()) {
+          b.append('\n').append(f.content()).append(f.name());
+        }
+        cmd = commandLine(List.of(b.toString()));
+      }
+    }
+    List<String> args = args(cmd, line);
     Run run = Run.of(args.toArray(String[]::new)).network(network(r.network(), line));
+    if (script != null) {
+      run = run.mount(PIPES, script, "/", true);
+    }
     if (r.security() != null && !r.security().equalsIgnoreCase("sandbox")) {
       throw conversion.error(
           line, "RUN --security=" + r.security() + " is not supported" + " (only sandbox)");
@@ -61,25 +109,18 @@ final class RunDispatch {
     ctx.history("RUN " + prefix + String.join(" ", args) + " # buildkit", true);
   }
 
+  private static Instruction.CommandLine commandLine(List<String> shellForm) {
+    return new Instruction.CommandLine(shellForm, true, List.of());
+  }
+
+  /** BuildKit's summarizeHeredoc: the first line of the trimmed body, "..." when there are more. */
+  static String summary(String body) {
+    String[] lines = body.strip().replace("\r\n", "\n").split("\n", -1);
+    return lines.length > 1 ? lines[0] + "..." : lines[0];
+  }
+
   private List<String> args(Instruction.CommandLine cmd, int line) throws DockerfileParseException {
     List<String> out = new ArrayList<>();
-    if (!cmd.files().isEmpty()) {
-      Heredoc h = cmd.files().get(0);
-      String text = String.join(" ", cmd.args()).strip();
-      boolean wholeCommand =
-          cmd.files().size() == 1
-              && cmd.prependShell()
-              && text.matches("<<-?[\"']?" + java.util.regex.Pattern.quote(h.name()) + "[\"']?");
-      if (!wholeCommand || h.content().startsWith("#!")) {
-        throw conversion.error(
-            line,
-            "this form of RUN with a here-document is not supported yet"
-                + " (supported: RUN <<EOF with a shell script and no #! line)");
-      }
-      out.addAll(ctx.shellOrDefault());
-      out.add(h.content());
-      return out;
-    }
     if (cmd.prependShell()) {
       out.addAll(ctx.shellOrDefault());
       out.add(String.join(" ", cmd.args()));

@@ -401,7 +401,11 @@ class DockerfileConverterTest {
     Vertex file = input(copy, 1);
     FileAction.Mkfile mk = (FileAction.Mkfile) ((FileOp) file.op()).actions().get(0);
     assertThat(mk.path()).isEqualTo("/EOF");
-    assertThat(mk.mode()).isEqualTo(0755);
+    assertThat(mk.mode()).isEqualTo(0644);
+    FileAction.Copy cp = (FileAction.Copy) ((FileOp) copy.op()).actions().get(0);
+    assertThat(cp.mode()).isEqualTo(0755);
+    assertThat(cp.followSymlinks()).isFalse();
+    assertThat(cp.allowWildcard()).isFalse();
     assertThat(new String(mk.data(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("echo hi\n");
     assertThat(r.imageConfig().history().get(1).createdBy())

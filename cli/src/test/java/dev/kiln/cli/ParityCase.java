@@ -1,0 +1,123 @@
+package dev.kiln.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One case of the Dockerfile parity corpus, read from a txtar-style file ({@code
+ * src/test/resources/parity/*.txtar}): a header of {@code # comment} and {@code key: value} lines,
+ * then sections that each start with a {@code -- name --} line.
+ *
+ * <pre>
+ * # what the case shows; where the expectation comes from (e.g. BuildKit's test name)
+ * compare: docker            docker (build also with dockerd's builder and compare) or expect
+ * args: --build-arg A=1      extra flags for both builders, split at blanks
+ * -- Dockerfile --
+ * ARG BASE
+ * FROM ${BASE}
+ * -- context/dir/file --     a file of the build context
+ * -- expect/path/in/image -- expected content of a regular file of the result
+ * -- expect-stat --          lines "path type mode uid:gid", e.g. "app/x file 0644 0:0"
+ * -- expect-absent --        paths that must not exist in the result
+ * -- expect-env --           the image config's Env, exactly, one entry per line
+ * -- expect-history --       created_by of the history entries the Dockerfile added, one per line
+ * -- expect-error --         a text the build's error line must contain (the build must fail)
+ * </pre>
+ *
+ * Every Dockerfile gets {@code --build-arg BASE=<busybox base image>}. In {@code expect-history} a
+ * created_by with line breaks is written with {@code \n}.
+ *
+ * @param name the file name without {@code .txtar}
+ * @param docker true to compare with dockerd's builder
+ * @param args the extra build flags
+ * @param sections section name → content, in file order
+ */
+record ParityCase(String name, boolean docker, List<String> args, Map<String, String> sections) {
+
+  static ParityCase read(Path file) throws IOException {
+    String name = file.getFileName().toString().replaceAll("\\.txtar$", "");
+    List<String> lines = List.of(Files.readString(file, StandardCharsets.UTF_8).split("\n", -1));
+    Boolean docker = null;
+    List<String> args = new ArrayList<>();
+    Map<String, String> sections = new LinkedHashMap<>();
+    String section = null;
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      boolean last = i == lines.size() - 1;
+      if (line.startsWith("-- ") && line.endsWith(" --") && line.length() > 6) {
+        if (section != null) {
+          sections.put(section, body.toString());
+        }
+        section = line.substring(3, line.length() - 3).strip();
+        body.setLength(0);
+      } else if (section != null) {
+        if (!(last && line.isEmpty())) {
+          body.append(line).append('\n');
+        }
+      } else if (line.startsWith("compare:")) {
+        String v = line.substring("compare:".length()).strip();
+        if (!v.equals("docker") && !v.equals("expect")) {
+          throw new IOException(file + ": compare must be docker or expect, not " + v);
+        }
+        docker = v.equals("docker");
+      } else if (line.startsWith("args:")) {
+        for (String a : line.substring("args:".length()).strip().split("\\s+")) {
+          if (!a.isEmpty()) {
+            args.add(a);
+          }
+        }
+      } else if (!line.isBlank() && !line.startsWith("#")) {
+        throw new IOException(file + ": unexpected header line: " + line);
+      }
+    }
+    if (section != null) {
+      sections.put(section, body.toString());
+    }
+    if (docker == null) {
+      throw new IOException(file + ": no 'compare: docker|expect' line");
+    }
+    if (!sections.containsKey("Dockerfile")) {
+      throw new IOException(file + ": no '-- Dockerfile --' section");
+    }
+    return new ParityCase(name, docker, List.copyOf(args), sections);
+  }
+
+  /** The sections whose name starts with {@code prefix}, keyed by the rest of the name. */
+  Map<String, String> withPrefix(String prefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    sections.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
+  }
+
+  /** The non-empty lines of section {@code name}, or an empty list. */
+  List<String> lines(String name) {
+    String s = sections.get(name);
+    if (s == null) {
+      return List.of();
+    }
+    return s.lines().filter(l -> !l.isEmpty()).toList();
+  }
+
+  /** Writes the Dockerfile and the context files into {@code dir}. */
+  void writeContext(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("Dockerfile"), sections.get("Dockerfile"));
+    for (Map.Entry<String, String> f : withPrefix("context/").entrySet()) {
+      Path p = dir.resolve(f.getKey());
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, f.getValue());
+    }
+  }
+}
