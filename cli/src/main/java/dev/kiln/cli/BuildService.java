@@ -138,7 +138,8 @@ final class BuildService {
             Platform.current(),
             images::config,
             ConversionRequest.DEFAULT_CONTEXT_NAME,
-            request.network());
+            request.network(),
+            List.of());
     try {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {

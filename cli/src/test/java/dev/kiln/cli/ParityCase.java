@@ -18,6 +18,7 @@ import java.util.Map;
  * # what the case shows; where the expectation comes from (e.g. BuildKit's test name)
  * compare: docker            docker (build also with dockerd's builder and compare) or expect
  * args: --build-arg A=1      extra flags for both builders, split at blanks
+ * history: docker            also compare the history with docker's (when dockerd 20.10 agrees)
  * -- Dockerfile --
  * ARG BASE
  * FROM ${BASE}
@@ -35,15 +36,22 @@ import java.util.Map;
  *
  * @param name the file name without {@code .txtar}
  * @param docker true to compare with dockerd's builder
+ * @param dockerHistory true to compare the history with docker's too
  * @param args the extra build flags
  * @param sections section name → content, in file order
  */
-record ParityCase(String name, boolean docker, List<String> args, Map<String, String> sections) {
+record ParityCase(
+    String name,
+    boolean docker,
+    boolean dockerHistory,
+    List<String> args,
+    Map<String, String> sections) {
 
   static ParityCase read(Path file) throws IOException {
     String name = file.getFileName().toString().replaceAll("\\.txtar$", "");
     List<String> lines = List.of(Files.readString(file, StandardCharsets.UTF_8).split("\n", -1));
     Boolean docker = null;
+    boolean dockerHistory = false;
     List<String> args = new ArrayList<>();
     Map<String, String> sections = new LinkedHashMap<>();
     String section = null;
@@ -67,6 +75,8 @@ record ParityCase(String name, boolean docker, List<String> args, Map<String, St
           throw new IOException(file + ": compare must be docker or expect, not " + v);
         }
         docker = v.equals("docker");
+      } else if (line.strip().equals("history: docker")) {
+        dockerHistory = true;
       } else if (line.startsWith("args:")) {
         for (String a : line.substring("args:".length()).strip().split("\\s+")) {
           if (!a.isEmpty()) {
@@ -86,7 +96,10 @@ record ParityCase(String name, boolean docker, List<String> args, Map<String, St
     if (!sections.containsKey("Dockerfile")) {
       throw new IOException(file + ": no '-- Dockerfile --' section");
     }
-    return new ParityCase(name, docker, List.copyOf(args), sections);
+    if (dockerHistory && !docker) {
+      throw new IOException(file + ": history: docker needs compare: docker");
+    }
+    return new ParityCase(name, docker, dockerHistory, List.copyOf(args), sections);
   }
 
   /** The sections whose name starts with {@code prefix}, keyed by the rest of the name. */

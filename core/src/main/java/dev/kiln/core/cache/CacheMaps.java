@@ -92,6 +92,11 @@ public final class CacheMaps {
 
   private static CacheMap exec(ExecOp op, int inputCount) {
     ObjectNode n = OpCodec.encode(op);
+    // As BuildKit's exec cache map: proxy settings never change a key, extra hosts only by name.
+    n.remove(OpCodec.PROXY_ENV);
+    for (JsonNode h : n.path(OpCodec.EXTRA_HOSTS)) {
+      ((ObjectNode) h).remove("ip");
+    }
     for (JsonNode m : n.withArray("mounts")) {
       ObjectNode mn = (ObjectNode) m;
       // Selectors are per-input selectors, not part of D (as BuildKit blanks mounts[].selector).

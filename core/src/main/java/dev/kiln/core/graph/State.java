@@ -158,8 +158,7 @@ public final class State {
           new Mount(
               input, m.target(), m.selector(), m.readOnly(), m.type(), m.cacheId(), m.sharing()));
     }
-    ExecOp op =
-        new ExecOp(new ExecMeta(run.args(), env, cwd, user), mounts, run.network(), platform);
+    ExecOp op = new ExecOp(run.meta(env, cwd, user), mounts, run.network(), platform);
     VertexMetadata md =
         run.name().isEmpty() ? VertexMetadata.EMPTY : VertexMetadata.EMPTY.withName(run.name());
     return new ExecState(this, Vertex.of(op, inputs, md));

@@ -64,6 +64,32 @@ class CacheMapsTest {
   }
 
   @Test
+  void exec_proxyEnvAndExtraHostAddresses_inVertexDigestNotInKey() {
+    State base = State.image("busybox", P);
+    Vertex plain = base.run(Run.shell("true")).vertex();
+    Vertex proxied =
+        base.run(Run.shell("true").proxyEnv(List.of("HTTP_PROXY=http://p:3128"))).vertex();
+    Vertex hostA =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("db", "10.0.0.1"))))
+            .vertex();
+    Vertex hostB =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("db", "10.0.0.2"))))
+            .vertex();
+    Vertex otherName =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("cache", "10.0.0.1"))))
+            .vertex();
+    Vertex named = base.run(Run.shell("true").hostname("box")).vertex();
+
+    assertThat(proxied.digest()).isNotEqualTo(plain.digest());
+    assertThat(CacheMaps.of(proxied)).isEqualTo(CacheMaps.of(plain));
+    assertThat(hostA.digest()).isNotEqualTo(hostB.digest());
+    assertThat(CacheMaps.of(hostA)).isEqualTo(CacheMaps.of(hostB));
+    assertThat(CacheMaps.of(otherName).digest()).isNotEqualTo(CacheMaps.of(hostA).digest());
+    assertThat(CacheMaps.of(hostA).digest()).isNotEqualTo(CacheMaps.of(plain).digest());
+    assertThat(CacheMaps.of(named).digest()).isNotEqualTo(CacheMaps.of(plain).digest());
+  }
+
+  @Test
   void exec_mountSelector_movesToInputSelectorNotOpDigest() {
     CacheMap a = CacheMaps.of(exec(Mount.bind(1, "/src", "/a", true)));
     CacheMap b = CacheMaps.of(exec(Mount.bind(1, "/src", "/b", true)));

@@ -151,10 +151,17 @@ final class ExecRunner {
 
   private static ExecRequest request(ExecOp op, Path rootfs, List<Mount> mounts) {
     ExecMeta meta = op.meta();
+    // the proxy settings come last, as BuildKit appends its ProxyEnv to the process env
+    List<String> env = new ArrayList<>(meta.env());
+    env.addAll(meta.proxyEnv());
+    List<ExecRequest.HostEntry> hosts = new ArrayList<>();
+    meta.extraHosts().forEach(h -> hosts.add(new ExecRequest.HostEntry(h.host(), h.ip())));
     return ExecRequest.of(rootfs, meta.args())
-        .withEnv(meta.env())
+        .withEnv(env)
         .withCwd(meta.cwd())
         .withUser(meta.user())
+        .withHostname(meta.hostname().isEmpty() ? ExecRequest.DEFAULT_HOSTNAME : meta.hostname())
+        .withExtraHosts(hosts)
         .withNetwork(network(op.network()))
         .withMounts(mounts);
   }

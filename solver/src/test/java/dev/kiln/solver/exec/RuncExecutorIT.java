@@ -124,6 +124,22 @@ class RuncExecutorIT {
   }
 
   @Test
+  void run_extraHosts_appendedToHostsAsBuildKit() throws Exception {
+    ExecRequest req =
+        sh("cat /etc/hosts")
+            .withExtraHosts(
+                List.of(
+                    new ExecRequest.HostEntry("db", "10.1.2.3"),
+                    new ExecRequest.HostEntry("v6", "fd00::1")));
+    assertThat(run(req))
+        .containsExactly(
+            "127.0.0.1\tlocalhost buildkitsandbox",
+            "::1\tlocalhost ip6-localhost ip6-loopback",
+            "10.1.2.3\tdb",
+            "fd00::1\tv6");
+  }
+
+  @Test
   void run_defaults_dockerCapsDevicesAndReadOnlySys() throws Exception {
     List<String> out =
         run(

@@ -39,6 +39,15 @@ public final class OpCodec {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final String ATTEMPT_UNPACK = "attemptUnpackDockerCompatibility";
 
+  /** The exec's proxy environment: in the vertex digest, removed from cache keys. */
+  public static final String PROXY_ENV = "proxyEnv";
+
+  /** The exec's hostname (absent for the default). */
+  public static final String HOSTNAME = "hostname";
+
+  /** The exec's extra hosts; cache keys keep the names only. */
+  public static final String EXTRA_HOSTS = "extraHosts";
+
   private OpCodec() {}
 
   /** The canonical bytes of a vertex with {@code op} over {@code inputs}. */
@@ -71,6 +80,19 @@ public final class OpCodec {
       n.set("args", strings(e.meta().args()));
       n.set("env", strings(e.meta().env()));
       n.put("cwd", e.meta().cwd()).put("user", e.meta().user());
+      // Written only when set, so that execs made before these fields existed keep their digests.
+      if (!e.meta().proxyEnv().isEmpty()) {
+        n.set(PROXY_ENV, strings(e.meta().proxyEnv()));
+      }
+      if (!e.meta().hostname().isEmpty()) {
+        n.put(HOSTNAME, e.meta().hostname());
+      }
+      if (!e.meta().extraHosts().isEmpty()) {
+        ArrayNode hosts = n.putArray(EXTRA_HOSTS);
+        for (ExecMeta.HostIp h : e.meta().extraHosts()) {
+          hosts.addObject().put("host", h.host()).put("ip", h.ip());
+        }
+      }
       n.put("network", lower(e.network()));
       n.set("platform", platform(e.platform()));
       ArrayNode mounts = n.putArray("mounts");
@@ -159,9 +181,19 @@ public final class OpCodec {
                   cache ? text(m, "cacheId") : null,
                   cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null));
         }
+        List<ExecMeta.HostIp> hosts = new ArrayList<>();
+        for (JsonNode h : n.path(EXTRA_HOSTS)) {
+          hosts.add(new ExecMeta.HostIp(text(h, "host"), text(h, "ip")));
+        }
         yield new ExecOp(
             new ExecMeta(
-                strings(req(n, "args")), strings(req(n, "env")), text(n, "cwd"), text(n, "user")),
+                strings(req(n, "args")),
+                strings(req(n, "env")),
+                text(n, "cwd"),
+                text(n, "user"),
+                n.has(PROXY_ENV) ? strings(req(n, PROXY_ENV)) : List.of(),
+                n.has(HOSTNAME) ? text(n, HOSTNAME) : "",
+                hosts),
             mounts,
             upper(NetworkMode.class, text(n, "network")),
             platform(req(n, "platform")));

@@ -42,6 +42,7 @@ final class Conversion {
   private final Map<Integer, Result> done = new HashMap<>();
   private final Set<Integer> inProgress = new HashSet<>();
   private State context;
+  private RunSettings runSettings;
 
   Conversion(Dockerfile df, ConversionRequest request, Map<String, String> meta) {
     this.df = df;
@@ -61,6 +62,14 @@ final class Conversion {
       context = State.local(op).named("[internal] load build context");
     }
     return context;
+  }
+
+  /** The settings every RUN of this build gets (proxy args, hostname, extra hosts). */
+  RunSettings runSettings() {
+    if (runSettings == null) {
+      runSettings = RunSettings.of(request);
+    }
+    return runSettings;
   }
 
   /** Resolves a {@code --from} value: a stage name, an earlier stage's index, or null. */
@@ -179,6 +188,9 @@ final class Conversion {
       fs = fs.named(prefix + "1/" + total + "] " + fromName);
     }
     StageContext ctx = new StageContext(prefix, fs, base, platform);
+    if (baseStage.isPresent()) {
+      ctx.inherit(stage(baseStage.get()).context());
+    }
     Dispatcher dispatcher = new Dispatcher(this, stage, ctx);
     int index = 1;
     for (Command c : commands) {

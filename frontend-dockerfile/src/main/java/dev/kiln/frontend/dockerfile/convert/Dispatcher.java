@@ -57,17 +57,20 @@ final class Dispatcher {
       StringBuilder msg = new StringBuilder("ENV");
       for (KeyValue kv : e.pairs()) {
         ctx.env.put(kv.key(), kv.value());
+        ctx.setStateEnv(kv.key(), kv.value());
         msg.append(' ').append(kv.key()).append('=').append(kv.value());
       }
       ctx.history(msg.toString(), false);
     } else if (ins instanceof Instruction.Arg a) {
       List<String> parts = new ArrayList<>();
+      // as BuildKit's dispatchArg: a value goes into the build state's environment (not the
+      // image's); an ARG without one leaves whatever is there (e.g. a parent stage's value)
       for (KeyValue kv : a.args()) {
+        ctx.buildArgs.add(kv);
         if (kv.value() != null) {
-          ctx.args.put(kv.key(), kv.value());
+          ctx.setStateEnv(kv.key(), kv.value());
           parts.add(kv.key() + "=" + kv.value());
         } else {
-          ctx.args.remove(kv.key());
           parts.add(kv.key());
         }
       }

@@ -94,19 +94,13 @@ final class RunDispatch {
     for (dev.kiln.frontend.dockerfile.instructions.Mount m : r.mounts()) {
       run = mount(run, m, line);
     }
-    // ARG values are in the process environment but not in the image (ENV wins on a clash)
-    Map<String, String> env = new LinkedHashMap<>(ctx.env);
-    List<String> buildArgs = new ArrayList<>();
-    for (Map.Entry<String, String> a : ctx.args.entrySet()) {
-      env.putIfAbsent(a.getKey(), a.getValue());
-      buildArgs.add(a.getKey() + "=" + ctx.env.getOrDefault(a.getKey(), a.getValue()));
-    }
+    run = conversion.runSettings().applyTo(run);
+    // the build state's environment: image ENV plus ARG values, which stay out of the image
+    Map<String, String> env = new LinkedHashMap<>(ctx.stateEnv);
     env.putIfAbsent("PATH", StageContext.DEFAULT_PATH);
     State state = ctx.withProcessContext(env);
     ctx.fs = state.run(run.named(name)).root();
-    String prefix =
-        buildArgs.isEmpty() ? "" : "|" + buildArgs.size() + " " + String.join(" ", buildArgs) + " ";
-    ctx.history("RUN " + prefix + String.join(" ", args) + " # buildkit", true);
+    ctx.history("RUN " + ctx.runHistoryPrefix() + String.join(" ", args) + " # buildkit", true);
   }
 
   private static Instruction.CommandLine commandLine(List<String> shellForm) {

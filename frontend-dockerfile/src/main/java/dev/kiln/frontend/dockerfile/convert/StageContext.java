@@ -1,6 +1,7 @@
 package dev.kiln.frontend.dockerfile.convert;
 
 import dev.kiln.core.graph.State;
+import dev.kiln.frontend.dockerfile.instructions.Instruction;
 import dev.kiln.oci.ContainerConfig;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.Platform;
@@ -26,8 +27,23 @@ final class StageContext {
   final Platform platform;
   private final ImageConfig base;
   State fs;
+
+  /** The image config's Env (ENV instructions replace a variable in place). */
   final Map<String, String> env = new LinkedHashMap<>();
-  final Map<String, String> args = new LinkedHashMap<>();
+
+  /**
+   * The environment of the build state (BuildKit's {@code getEnv(d.state)}): the image's Env, then
+   * ENV and ARG values in the order they were dispatched, a re-set variable moving to the end. RUN
+   * processes get it and words are expanded in it, so an ARG set after an ENV of the same name wins
+   * there (not in the image config), as in BuildKit.
+   */
+  final Map<String, String> stateEnv = new LinkedHashMap<>();
+
+  /**
+   * The ARGs declared in this stage and inherited from a parent stage, with duplicates, in order.
+   */
+  final List<Instruction.KeyValue> buildArgs = new ArrayList<>();
+
   String user;
   String workdir;
   List<String> cmd;
@@ -56,6 +72,9 @@ final class StageContext {
         env.put(e.substring(0, eq), e.substring(eq + 1));
       }
     }
+    // BuildKit makes sure every (non-Windows) image config has a PATH
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    env.forEach(this::setStateEnv);
     user = c.user();
     workdir = c.workingDir();
     cmd = c.cmd();
@@ -82,11 +101,50 @@ final class StageContext {
     return workdir == null || workdir.isEmpty() ? "/" : workdir;
   }
 
-  /** ARG values then ENV values (ENV wins): the scope Docker expands words in. */
+  /**
+   * Continues the build state of the stage this one is built FROM: its environment (with its ARG
+   * values) and its declared ARGs, as BuildKit's {@code dispatchState.init}. As BuildKit, the image
+   * config's Env is then set on the state again, so an ENV of the parent wins over a parent ARG of
+   * the same name here.
+   */
+  void inherit(StageContext parent) {
+    stateEnv.clear();
+    stateEnv.putAll(parent.stateEnv);
+    env.forEach(this::setStateEnv);
+    buildArgs.addAll(parent.buildArgs);
+  }
+
+  /** Sets a variable of the build state's environment ({@code llb.State.AddEnv}). */
+  void setStateEnv(String key, String value) {
+    stateEnv.remove(key);
+    stateEnv.put(key, value);
+  }
+
+  /** The environment words are expanded in. */
   Map<String, String> scope() {
-    Map<String, String> scope = new LinkedHashMap<>(args);
-    scope.putAll(env);
-    return scope;
+    return new LinkedHashMap<>(stateEnv);
+  }
+
+  /**
+   * The {@code |N K=v …} prefix of a RUN's history entry (BuildKit's {@code runCommandString}):
+   * every declared ARG once, in first-declaration order, with the build state's value (or its own
+   * default, or empty).
+   */
+  String runHistoryPrefix() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Instruction.KeyValue kv : buildArgs) {
+      String v = stateEnv.get(kv.key());
+      if (v == null) {
+        v = kv.value() == null ? "" : kv.value();
+      }
+      values.put(kv.key(), v);
+    }
+    if (values.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("|").append(values.size());
+    values.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
+    return b.append(' ').toString();
   }
 
   /** The filesystem with the stage's env, working directory and user as process context. */

@@ -183,8 +183,9 @@ class DockerfileConverterTest {
                 .withBuildArgs(Map.of("TAG", "1.37", "MODE", "release")));
     ExecOp exec = (ExecOp) r.state().output().vertex().op();
     assertThat(exec.meta().cwd()).isEqualTo("/srv/release");
+    // the build state's environment, in dispatch order (BuildKit's llb env list)
     assertThat(exec.meta().env())
-        .containsExactly(PATH, "DIR=/srv/release", "TAG=1.37", "MODE=release");
+        .containsExactly(PATH, "TAG=1.37", "MODE=release", "DIR=/srv/release");
     assertThat(r.imageConfig().containerConfig().env()).containsExactly(PATH, "DIR=/srv/release");
     assertThat(r.imageConfig().containerConfig().labels())
         .containsEntry("tag", "1.37")
