@@ -101,7 +101,8 @@ class RuncExecutorIT {
   @Test
   void run_userByName_runsAsAppWithSupplementaryGroupAndOwnedCwd() throws Exception {
     List<String> out = run(sh("id").withUser("app").withCwd("/home/app/new"));
-    assertThat(out).containsExactly("uid=1000(app) gid=1000(app) groups=50(staff)");
+    // the primary group is among the supplementary ones too, as BuildKit (v0.12+) sets them
+    assertThat(out).containsExactly("uid=1000(app) gid=1000(app) groups=50(staff),1000(app)");
     assertThat(Files.getAttribute(rootfs.resolve("home/app/new"), "unix:uid")).isEqualTo(1000);
   }
 
