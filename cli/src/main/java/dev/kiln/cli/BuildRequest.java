@@ -32,7 +32,11 @@ import java.util.Objects;
  * @param labels {@code --label} values, added to the image config's labels
  * @param load {@code --load}: load the image into the local docker engine
  * @param network {@code --network}: the network of RUN steps that do not choose one
- * @param dockerfileText the Dockerfile read from standard input ({@code -f -}), or null
+ * @param dockerfileText the Dockerfile read from standard input ({@code -f -}, or {@code -} as the
+ *     context when standard input is not an archive), or null
+ * @param extraHosts {@code --add-host} entries for every RUN
+ * @param buildContexts {@code --build-context} names → {@code docker-image://REF}, {@code
+ *     oci-layout://…} or a directory's absolute path
  */
 public record BuildRequest(
     Path context,
@@ -54,7 +58,9 @@ public record BuildRequest(
     Map<String, String> labels,
     boolean load,
     dev.kiln.core.graph.NetworkMode network,
-    String dockerfileText) {
+    String dockerfileText,
+    List<dev.kiln.core.graph.ExecMeta.HostIp> extraHosts,
+    Map<String, String> buildContexts) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -71,5 +77,8 @@ public record BuildRequest(
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(snapshotter, "snapshotter");
     Objects.requireNonNull(network, "network");
+    extraHosts = List.copyOf(extraHosts);
+    buildContexts =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildContexts));
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 
 /**
  * kiln's state under {@code --root}, opened for one build and held exclusively (a file lock on
@@ -83,14 +84,19 @@ final class KilnState implements AutoCloseable {
       cache = LocalCacheManager.open(root.resolve(cacheDir));
       LayerWriter.Options layers =
           LayerWriter.Options.defaults().withSourceDateEpoch(request.sourceDateEpoch());
-      LocalWorker worker =
+      LocalWorker.Builder builder =
           LocalWorker.builder(root.resolve("worker"), store)
               .images(images)
               .local(ConversionRequest.DEFAULT_CONTEXT_NAME, request.context())
               .layers(layers)
               .progress(progress)
-              .snapshotter(request.snapshotter())
-              .build();
+              .snapshotter(request.snapshotter());
+      for (Map.Entry<String, String> c : request.buildContexts().entrySet()) {
+        if (!c.getValue().contains("://")) {
+          builder.local(c.getKey(), Path.of(c.getValue())); // a --build-context directory
+        }
+      }
+      LocalWorker worker = builder.build();
       return new KilnState(channel, lock, store, cache, worker);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);

@@ -23,6 +23,9 @@ import java.util.Map;
  * ARG BASE
  * FROM ${BASE}
  * -- context/dir/file --     a file of the build context
+ * -- dir/name/file --        a file outside the context, under the case's directory, which
+ *                            {dir} in args names (e.g. args: --build-context base={dir}/base);
+ *                            {base} in args is the base image's reference
  * -- expect/path/in/image -- expected content of a regular file of the result
  * -- expect-stat --          lines "path type mode uid:gid", e.g. "app/x file 0644 0:0"
  * -- expect-absent --        paths that must not exist in the result
@@ -123,14 +126,34 @@ record ParityCase(
     return s.lines().filter(l -> !l.isEmpty()).toList();
   }
 
-  /** Writes the Dockerfile and the context files into {@code dir}. */
-  void writeContext(Path dir) throws IOException {
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve("Dockerfile"), sections.get("Dockerfile"));
-    for (Map.Entry<String, String> f : withPrefix("context/").entrySet()) {
-      Path p = dir.resolve(f.getKey());
+  /**
+   * Writes the Dockerfile and the context files into {@code caseDir}/ctx and the other files under
+   * {@code caseDir}; returns the context directory.
+   */
+  Path write(Path caseDir) throws IOException {
+    Path context = caseDir.resolve("ctx");
+    Files.createDirectories(context);
+    Files.writeString(context.resolve("Dockerfile"), sections.get("Dockerfile"));
+    write(context, withPrefix("context/"));
+    write(caseDir, withPrefix("dir/"));
+    return context;
+  }
+
+  private static void write(Path base, Map<String, String> files) throws IOException {
+    for (Map.Entry<String, String> f : files.entrySet()) {
+      Path p = base.resolve(f.getKey());
       Files.createDirectories(p.getParent());
       Files.writeString(p, f.getValue());
     }
+  }
+
+  /**
+   * The extra build flags with {@code {dir}} replaced by {@code caseDir} and {@code {base}} by the
+   * base image's reference.
+   */
+  List<String> args(Path caseDir, String base) {
+    return args.stream()
+        .map(a -> a.replace("{dir}", caseDir.toString()).replace("{base}", base))
+        .toList();
   }
 }

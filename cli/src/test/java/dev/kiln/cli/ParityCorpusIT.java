@@ -90,13 +90,12 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
 
   private static void check(ParityCase c) throws Exception {
     Path dir = work.resolve(c.name());
-    Path context = dir.resolve("ctx");
-    c.writeContext(context);
+    Path context = c.write(dir);
     Path ociTar = dir.resolve("kiln.tar");
     List<String> args = new ArrayList<>();
     args.addAll(List.of("build", "--root", work.resolve("root").toString(), "--progress=plain"));
     args.addAll(List.of("--build-arg", "BASE=" + base));
-    args.addAll(c.args());
+    args.addAll(c.args(dir, base));
     args.addAll(List.of("-o", "type=oci,dest=" + ociTar));
     args.add(context.toString());
     Kiln.Run r = Kiln.run(dir, Map.of(), args.toArray(String[]::new));
@@ -163,7 +162,7 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
         new ArrayList<>(
             List.of(DockerParityIT.DEBIAN_DOCKER, "build", "--network", "none", "-q", "-t", tag));
     cmd.addAll(List.of("--build-arg", "BASE=" + base));
-    cmd.addAll(c.args());
+    cmd.addAll(c.args(dir, base));
     cmd.add(context.toString());
     try {
       ProcessResult built =

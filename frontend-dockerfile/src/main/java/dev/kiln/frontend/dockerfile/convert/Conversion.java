@@ -148,6 +148,12 @@ final class Conversion {
       }
     }
     String prefix = prefix(stage);
+    Optional<NamedContext> replacing = stage.name().flatMap(request::namedContext);
+    if (replacing.isPresent()) {
+      // as BuildKit: a named context of the stage's name replaces the whole stage
+      Base b = namedBase(stage.name().get(), replacing.get(), platform, line);
+      return new StageContext(prefix, b.fs(), b.config(), platform);
+    }
     String image = from.image();
     Optional<Stage> baseStage = Optional.empty();
     for (Stage earlier : df.stages().subList(0, stage.index())) {
@@ -158,7 +164,14 @@ final class Conversion {
     State fs;
     ImageConfig base;
     String fromName = null;
-    if (baseStage.isPresent()) {
+    Optional<NamedContext> named =
+        baseStage.isPresent() ? Optional.empty() : request.namedContext(image);
+    if (named.isPresent()) {
+      Base b = namedBase(image, named.get(), platform, line);
+      fs = b.fs();
+      base = b.config();
+      fromName = b.fromName();
+    } else if (baseStage.isPresent()) {
       StageContext b = stage(baseStage.get()).context();
       fs = b.fs;
       base = b.toImageConfig();
@@ -184,7 +197,7 @@ final class Conversion {
       commands.add(new Command(ins, ins.location().startLine(), display(ins)));
     }
     int total = commands.size() + 1;
-    if (fromName != null) {
+    if (fromName != null && !fromName.isEmpty()) {
       fs = fs.named(prefix + "1/" + total + "] " + fromName);
     }
     StageContext ctx = new StageContext(prefix, fs, base, platform);
@@ -198,6 +211,49 @@ final class Conversion {
       dispatcher.dispatch(c, prefix + index + "/" + total + "] " + c.display());
     }
     return ctx;
+  }
+
+  /** The file system and image config a named context provides, and its FROM progress name. */
+  record Base(State fs, ImageConfig config, String fromName) {}
+
+  /**
+   * The state of {@code --from} / {@code from=} value {@code name} that names no stage: a named
+   * context of that name, else the image.
+   */
+  State fromSource(String name, Platform platform, int line) throws DockerfileParseException {
+    Optional<NamedContext> named = request.namedContext(name);
+    if (named.isPresent()) {
+      return namedBase(name, named.get(), platform, line).fs();
+    }
+    return State.image(normalise(name, line), platform);
+  }
+
+  private Base namedBase(String name, NamedContext nc, Platform platform, int line)
+      throws DockerfileParseException {
+    if (nc instanceof NamedContext.Local local) {
+      LocalOp op = new LocalOp(local.sourceName(), List.of(), local.excludes(), local.sourceName());
+      State fs = State.local(op).named("[context " + name + "] load from client");
+      return new Base(fs, scratchConfig(platform), "");
+    }
+    String ref = ((NamedContext.Image) nc).ref();
+    if (ref.equals("scratch")) {
+      return new Base(State.scratch(), scratchConfig(platform), "");
+    }
+    String normalised = normalise(ref, line);
+    ImageConfig config;
+    try {
+      config = request.resolver().resolve(normalised, platform);
+    } catch (IOException e) {
+      throw new DockerfileParseException(
+          df.fileName(),
+          line,
+          "cannot resolve " + normalised + " of build context " + name + ": " + e.getMessage(),
+          e);
+    }
+    if (config == null) {
+      throw error(line, "cannot resolve " + normalised + ": the resolver returned no config");
+    }
+    return new Base(State.image(normalised, platform), config, "FROM " + normalised);
   }
 
   private String prefix(Stage stage) {

@@ -25,6 +25,8 @@ import java.util.Objects;
  *     NetworkMode#SANDBOX}
  * @param extraHosts {@code /etc/hosts} entries of every RUN ({@code --add-host}; BuildKit's {@code
  *     add-hosts} frontend option)
+ * @param namedContexts the named build contexts ({@code --build-context}) by name as given; see
+ *     {@link NamedContext}
  */
 public record ConversionRequest(
     String fileName,
@@ -36,7 +38,8 @@ public record ConversionRequest(
     ImageConfigResolver resolver,
     String contextName,
     NetworkMode network,
-    List<ExecMeta.HostIp> extraHosts) {
+    List<ExecMeta.HostIp> extraHosts,
+    Map<String, NamedContext> namedContexts) {
 
   /** The default local source name of the build context, as in BuildKit. */
   public static final String DEFAULT_CONTEXT_NAME = "context";
@@ -54,6 +57,18 @@ public record ConversionRequest(
     }
     network = network == null ? NetworkMode.SANDBOX : network;
     extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+    namedContexts = namedContexts == null ? Map.of() : Map.copyOf(namedContexts);
+  }
+
+  /** The named context that {@code name} (a stage, image or {@code --from} name) stands for. */
+  public java.util.Optional<NamedContext> namedContext(String name) {
+    String key = NamedContext.key(name);
+    for (Map.Entry<String, NamedContext> e : namedContexts.entrySet()) {
+      if (NamedContext.key(e.getKey()).equals(key)) {
+        return java.util.Optional.of(e.getValue());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**
@@ -72,7 +87,8 @@ public record ConversionRequest(
         resolver,
         DEFAULT_CONTEXT_NAME,
         NetworkMode.SANDBOX,
-        List.of());
+        List.of(),
+        Map.of());
   }
 
   /** This request with {@code args} as build args. */
@@ -87,7 +103,8 @@ public record ConversionRequest(
         resolver,
         contextName,
         network,
-        extraHosts);
+        extraHosts,
+        namedContexts);
   }
 
   /** This request building stage {@code stage}. */
@@ -102,7 +119,8 @@ public record ConversionRequest(
         resolver,
         contextName,
         network,
-        extraHosts);
+        extraHosts,
+        namedContexts);
   }
 
   /** This request with {@code patterns} as the context's exclude patterns. */
@@ -117,7 +135,8 @@ public record ConversionRequest(
         resolver,
         contextName,
         network,
-        extraHosts);
+        extraHosts,
+        namedContexts);
   }
 
   /** This request with {@code mode} as the network of RUN steps without {@code --network}. */
@@ -132,7 +151,8 @@ public record ConversionRequest(
         resolver,
         contextName,
         mode,
-        extraHosts);
+        extraHosts,
+        namedContexts);
   }
 
   /** This request with {@code hosts} as the extra {@code /etc/hosts} entries of every RUN. */
@@ -147,6 +167,23 @@ public record ConversionRequest(
         resolver,
         contextName,
         network,
-        hosts);
+        hosts,
+        namedContexts);
+  }
+
+  /** This request with {@code contexts} as its named build contexts. */
+  public ConversionRequest withNamedContexts(Map<String, NamedContext> contexts) {
+    return new ConversionRequest(
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        extraHosts,
+        contexts);
   }
 }

@@ -145,7 +145,7 @@ final class CopyDispatch {
     if (ref.isPresent()) {
       return conversion.stage(ref.get()).context().fs;
     }
-    return State.image(conversion.normalise(from, line), ctx.platform);
+    return conversion.fromSource(from, ctx.platform, line);
   }
 
   private void unsupportedExcludes(List<String> excludes, String keyword, int line)

@@ -183,7 +183,7 @@ final class RunDispatch {
     if (ref.isPresent()) {
       return conversion.stage(ref.get()).context().fs;
     }
-    return State.image(conversion.normalise(from, line), ctx.platform);
+    return conversion.fromSource(from, ctx.platform, line);
   }
 
   private void only(dev.kiln.frontend.dockerfile.instructions.Mount m, Set<String> keys, int line)
