@@ -26,6 +26,8 @@ import java.util.Map;
  * -- dir/name/file --        a file outside the context, under the case's directory, which
  *                            {dir} in args names (e.g. args: --build-context base={dir}/base);
  *                            {base} in args is the base image's reference
+ * -- http/path --            a file served at {http}/path by a server on 127.0.0.1 ({http} in
+ *                            args; pass it as a build arg for ADD URLs)
  * -- expect/path/in/image -- expected content of a regular file of the result
  * -- expect-stat --          lines "path type mode uid:gid", e.g. "app/x file 0644 0:0"
  * -- expect-absent --        paths that must not exist in the result
@@ -127,8 +129,8 @@ record ParityCase(
   }
 
   /**
-   * Writes the Dockerfile and the context files into {@code caseDir}/ctx and the other files under
-   * {@code caseDir}; returns the context directory.
+   * Writes the Dockerfile and the context files into {@code caseDir}/ctx and the {@code dir/} files
+   * under {@code caseDir}; returns the context directory.
    */
   Path write(Path caseDir) throws IOException {
     Path context = caseDir.resolve("ctx");
@@ -149,11 +151,15 @@ record ParityCase(
 
   /**
    * The extra build flags with {@code {dir}} replaced by {@code caseDir} and {@code {base}} by the
-   * base image's reference.
+   * base image's reference and {@code {http}} by {@code http} (the case's URL prefix).
    */
-  List<String> args(Path caseDir, String base) {
+  List<String> args(Path caseDir, String base, String http) {
     return args.stream()
-        .map(a -> a.replace("{dir}", caseDir.toString()).replace("{base}", base))
+        .map(
+            a ->
+                a.replace("{dir}", caseDir.toString())
+                    .replace("{base}", base)
+                    .replace("{http}", http))
         .toList();
   }
 }

@@ -3,11 +3,14 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
 import dev.kiln.testsupport.Tools;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +54,11 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
 
   static Path work;
 
+  /** Serves the cases' {@code http/} files, at /CASE/PATH, with an ETag and a Last-Modified. */
+  static HttpServer http;
+
+  static final Map<String, byte[]> served = new java.util.concurrent.ConcurrentHashMap<>();
+
   @BeforeAll
   static void requireTools() throws IOException {
     Tools.require("runc");
@@ -58,13 +66,45 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
         .as("install Debian's docker.io")
         .isExecutable();
     work = Files.createTempDirectory("kiln-parity");
+    http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    http.createContext(
+        "/",
+        ex -> {
+          byte[] body = served.get(ex.getRequestURI().getPath());
+          if (body == null) {
+            ex.sendResponseHeaders(404, -1);
+          } else {
+            ex.getResponseHeaders()
+                .set("ETag", "\"" + dev.kiln.oci.Digests.sha256(body).hex() + "\"");
+            ex.getResponseHeaders().set("Last-Modified", "Tue, 02 Jan 2024 03:04:05 GMT");
+            boolean head = ex.getRequestMethod().equals("HEAD");
+            ex.sendResponseHeaders(200, head ? -1 : body.length);
+            if (!head) {
+              ex.getResponseBody().write(body);
+            }
+          }
+          ex.close();
+        });
+    http.start();
   }
 
   @AfterAll
   static void cleanUp() {
+    if (http != null) {
+      http.stop(0);
+    }
     if (work != null) {
       ProcessRunner.of("rm", "-rf", work.toString()).run();
     }
+  }
+
+  /** Serves the case's {@code http/} files; the URL prefix they are under. */
+  private static String httpPrefix(ParityCase c) {
+    c.withPrefix("http/")
+        .forEach(
+            (path, content) ->
+                served.put("/" + c.name() + "/" + path, content.getBytes(StandardCharsets.UTF_8)));
+    return "http://127.0.0.1:" + http.getAddress().getPort() + "/" + c.name();
   }
 
   @TestFactory
@@ -95,7 +135,7 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("build", "--root", work.resolve("root").toString(), "--progress=plain"));
     args.addAll(List.of("--build-arg", "BASE=" + base));
-    args.addAll(c.args(dir, base));
+    args.addAll(c.args(dir, base, httpPrefix(c)));
     args.addAll(List.of("-o", "type=oci,dest=" + ociTar));
     args.add(context.toString());
     Kiln.Run r = Kiln.run(dir, Map.of(), args.toArray(String[]::new));
@@ -162,7 +202,7 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
         new ArrayList<>(
             List.of(DockerParityIT.DEBIAN_DOCKER, "build", "--network", "none", "-q", "-t", tag));
     cmd.addAll(List.of("--build-arg", "BASE=" + base));
-    cmd.addAll(c.args(dir, base));
+    cmd.addAll(c.args(dir, base, httpPrefix(c)));
     cmd.add(context.toString());
     try {
       ProcessResult built =

@@ -57,6 +57,12 @@ public final class State {
     return of(Vertex.of(op, List.of()).output(0), Platform.current());
   }
 
+  /** The file {@code filename} downloaded from {@code url}; see {@link HttpOp}. */
+  public static State http(String url, String filename, dev.kiln.oci.Digest checksum) {
+    return of(
+        Vertex.of(new HttpOp(url, filename, checksum), List.of()).output(0), Platform.current());
+  }
+
   /** Everything the client provides under {@code name}. */
   public static State local(String name) {
     return local(LocalOp.of(name));

@@ -8,6 +8,7 @@ import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
 import dev.kiln.core.graph.FileStep;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.Mount;
@@ -61,6 +62,25 @@ class CacheMapsTest {
 
     assertThat(CacheMaps.of(v.withMetadata(new VertexMetadata("x", Map.of("a", "b")))))
         .isEqualTo(CacheMaps.of(v));
+  }
+
+  @Test
+  void http_keyedByContentNameAndModTime_notByUrl() {
+    Digest content = Digests.sha256("hello");
+    HttpOp a = new HttpOp("http://a.example/x/file.txt", "file.txt", null);
+    HttpOp b = new HttpOp("https://b.example/other/file.txt", "file.txt", content);
+    java.time.Instant t = java.time.Instant.parse("2024-01-02T03:04:05Z");
+
+    assertThat(CacheMaps.forHttp(a, content, null)).isEqualTo(CacheMaps.forHttp(b, content, null));
+    assertThat(CacheMaps.forHttp(a, content, t).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    assertThat(CacheMaps.forHttp(a, Digests.sha256("other"), null).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    HttpOp renamed = new HttpOp("http://a.example/x/file.txt", "other.txt", null);
+    assertThat(CacheMaps.forHttp(renamed, content, null).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    assertThat(CacheMaps.forHttp(a, content, null).inputs()).isEmpty();
+    assertThatThrownBy(() -> CacheMaps.of(Vertex.of(a, List.of()))).hasMessageContaining("forHttp");
   }
 
   @Test

@@ -114,6 +114,11 @@ class VertexDigestTest {
             dev.kiln.core.graph.internal.OpCodec.decode(
                 dev.kiln.core.graph.internal.OpCodec.encode(op)))
         .isEqualTo(op);
+    HttpOp http = new HttpOp("https://h/f.tgz", "f.tgz", dev.kiln.oci.Digests.sha256("x"));
+    assertThat(
+            dev.kiln.core.graph.internal.OpCodec.decode(
+                dev.kiln.core.graph.internal.OpCodec.encode(http)))
+        .isEqualTo(http);
     // defaults are not written, so execs without these settings keep their digests
     ExecOp plain =
         new ExecOp(
@@ -136,6 +141,11 @@ class VertexDigestTest {
             new ImageOp("busybox", p),
             new ImageOp("busybox:1", p),
             new ImageOp("busybox", Platform.of("linux", "arm64"))),
+        List.of(
+            new HttpOp("http://h/f", "f", null),
+            new HttpOp("http://h/g", "f", null),
+            new HttpOp("http://h/f", "g", null),
+            new HttpOp("http://h/f", "f", dev.kiln.oci.Digests.sha256("x"))),
         List.of(
             new LocalOp("context", List.of(), List.of(), ""),
             new LocalOp("ctx", List.of(), List.of(), ""),

@@ -4,6 +4,7 @@ import dev.kiln.core.cache.CacheMap;
 import dev.kiln.core.cache.CacheMaps;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -55,6 +56,7 @@ public final class LocalWorker implements OpRunner {
   private final ImagePuller puller;
   private final FileRunner files;
   private final ExecRunner execs;
+  private final HttpSource http;
   private final Map<Digest, ResolvedImage> resolved = new ConcurrentHashMap<>();
 
   private LocalWorker(Builder b) throws IOException {
@@ -80,6 +82,7 @@ public final class LocalWorker implements OpRunner {
             b.root.resolve("runs"),
             b.executor,
             b.root.resolve("exec"));
+    this.http = new HttpSource(snapshots, b.root.resolve("http"));
   }
 
   /**
@@ -96,6 +99,9 @@ public final class LocalWorker implements OpRunner {
     if (op instanceof ImageOp image) {
       ResolvedImage r = resolve(vertex.digest(), image);
       return CacheMaps.forImage(image, r);
+    }
+    if (op instanceof HttpOp h) {
+      return List.of(http.cacheMap(vertex, h));
     }
     if (op instanceof LocalOp local) {
       // Keyed by the selected content: an unchanged context keeps every key, a touched mtime too.
@@ -116,6 +122,8 @@ public final class LocalWorker implements OpRunner {
       result = local(local);
     } else if (op instanceof ImageOp image) {
       result = puller.pull(vertex.digest(), resolve(vertex.digest(), image));
+    } else if (op instanceof HttpOp h) {
+      result = http.run(vertex, h);
     } else if (op instanceof FileOp file) {
       result = files.file(vertex, file, inputs);
     } else if (op instanceof MergeOp) {

@@ -9,6 +9,7 @@ import dev.kiln.core.graph.ExecMeta;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -17,6 +18,7 @@ import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Op;
 import dev.kiln.core.graph.Owner;
 import dev.kiln.core.graph.ScratchOp;
+import dev.kiln.oci.Digest;
 import dev.kiln.oci.Platform;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -71,6 +73,11 @@ public final class OpCodec {
       n.put("type", "local").put("name", l.name()).put("sharedKey", l.sharedKey());
       n.set("include", strings(l.includePatterns()));
       n.set("exclude", strings(l.excludePatterns()));
+    } else if (op instanceof HttpOp h) {
+      n.put("type", "http").put("url", h.url()).put("filename", h.filename());
+      if (h.checksum() != null) {
+        n.put("checksum", h.checksum().toString());
+      }
     } else if (op instanceof ScratchOp) {
       n.put("type", "scratch");
     } else if (op instanceof MergeOp) {
@@ -165,6 +172,11 @@ public final class OpCodec {
               strings(req(n, "include")),
               strings(req(n, "exclude")),
               text(n, "sharedKey"));
+      case "http" ->
+          new HttpOp(
+              text(n, "url"),
+              text(n, "filename"),
+              n.has("checksum") ? Digest.parse(text(n, "checksum")) : null);
       case "scratch" -> new ScratchOp();
       case "merge" -> new MergeOp();
       case "exec" -> {

@@ -17,19 +17,25 @@ class ConversionErrorsTest {
   }
 
   @Test
-  void convert_addUrl_errorWithLine() {
+  void convert_addGitSource_errorWithLine() {
     fails(
-        "FROM busybox\nRUN true\nADD https://example.com/x.tgz /x\n",
-        "Dockerfile:3: ADD from a URL is not supported: download the file in the context or use"
-            + " RUN (source https://example.com/x.tgz)");
+        "FROM busybox\nRUN true\nADD https://example.com/repo.git /src\n",
+        "Dockerfile:3: ADD from a git repository is not supported: clone it with RUN or add it to"
+            + " the context (source https://example.com/repo.git)");
   }
 
   @Test
-  void convert_addArchiveUrl_stillUrlError() {
+  void convert_addChecksum_rulesOfBuildKit() {
+    String sum = "sha256:" + "a".repeat(64);
     fails(
-        "FROM busybox\nADD rootfs.tar.gz http://example.com/rootfs.tar.gz /\n",
-        "Dockerfile:2: ADD from a URL is not supported: download the file in the context or use"
-            + " RUN (source http://example.com/rootfs.tar.gz)");
+        "FROM busybox\nADD --checksum=" + sum + " http://h/a http://h/b /d/\n",
+        "Dockerfile:2: checksum can't be specified for multiple sources");
+    fails(
+        "FROM busybox\nADD --checksum=" + sum + " local.txt /d\n",
+        "Dockerfile:2: checksum requires HTTP(S) or Git sources");
+    fails(
+        "FROM busybox\nADD --checksum=md5:abc http://h/a /d\n",
+        "Dockerfile:2: invalid --checksum md5:abc: expected sha256:<64 lower-case hex digits>");
   }
 
   @Test

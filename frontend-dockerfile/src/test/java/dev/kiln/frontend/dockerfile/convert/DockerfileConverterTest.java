@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -411,6 +412,35 @@ class DockerfileConverterTest {
         .isEqualTo("echo hi\n");
     assertThat(r.imageConfig().history().get(1).createdBy())
         .isEqualTo("COPY <<EOF /run.sh # buildkit");
+  }
+
+  @Test
+  void convert_addUrl_httpSourceCopiedAsIsUnderItsBaseName() throws Exception {
+    String sum = "sha256:" + "b".repeat(64);
+    ConversionResult r =
+        convert(
+            "FROM busybox\nADD --chown=1:2 --checksum="
+                + sum
+                + " https://example.com/dl/tool.tar.gz?x=1 /opt/\n"
+                + "ADD http://example.com/ /index\n");
+    Vertex second = r.state().output().vertex();
+    Vertex first = input(second, 0);
+    FileAction.Copy copy = (FileAction.Copy) ((FileOp) first.op()).actions().get(0);
+    assertThat(copy.src()).isEqualTo("/tool.tar.gz");
+    assertThat(copy.dest()).isEqualTo("/opt/");
+    assertThat(copy.attemptUnpackDockerCompatibility()).isFalse();
+    assertThat(copy.allowWildcard()).isFalse();
+    assertThat(copy.owner()).isEqualTo(Owner.parse("1:2"));
+    HttpOp http = (HttpOp) input(first, 1).op();
+    assertThat(http)
+        .isEqualTo(
+            new HttpOp(
+                "https://example.com/dl/tool.tar.gz?x=1",
+                "tool.tar.gz",
+                dev.kiln.oci.Digest.parse(sum)));
+    assertThat(((HttpOp) input(second, 1).op()).filename()).isEqualTo("__unnamed__");
+    assertThat(r.imageConfig().history().get(1).createdBy())
+        .isEqualTo("ADD https://example.com/dl/tool.tar.gz?x=1 /opt/ # buildkit");
   }
 
   @Test
