@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.oci.Platform;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,8 +98,35 @@ final class BuildCommand implements Callable<Integer> {
               + " a directory, docker-image://REF or oci-layout://PATH[:TAG]; repeatable.")
   List<String> buildContexts = new ArrayList<>();
 
+  @Option(
+      names = "--cache-to",
+      paramLabel = "SPEC",
+      description =
+          "Export the build cache: type=registry,ref=REF[,mode=min|max,compression=gzip|zstd|"
+              + "uncompressed,compression-level=N,force-compression=BOOL,oci-mediatypes=BOOL,"
+              + "image-manifest=BOOL,ignore-error=BOOL] or type=local,dest=DIR[,tag=T,…];"
+              + " repeatable.")
+  List<String> cacheTo = new ArrayList<>();
+
+  @Option(
+      names = "--cache-from",
+      paramLabel = "SPEC",
+      description =
+          "Import a build cache: REF (= type=registry,ref=REF), type=registry,ref=REF or"
+              + " type=local,src=DIR[,digest=D|tag=T]; repeatable. A cache that cannot be read is"
+              + " a warning; the build goes on without it.")
+  List<String> cacheFrom = new ArrayList<>();
+
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
+
+  @Option(
+      names = "--cache-keys",
+      paramLabel = "VERSION",
+      description =
+          "Cache-key formulas: kiln (default), buildkit-v0.11 (share cache records with BuildKit"
+              + " v0.11-v0.12) or buildkit-v0.32 (BuildKit v0.26-v0.32).")
+  String cacheKeys = "kiln";
 
   @Option(
       names = "--progress",
@@ -160,6 +188,7 @@ final class BuildCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     try {
       BuildRequest request = request();
+      Logging.configure(request.debug(), request.progress());
       BuildService service =
           Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
       service.build();
@@ -171,6 +200,20 @@ final class BuildCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * {@code PATH/Dockerfile}, or {@code PATH/dockerfile} when only that exists, as the docker CLI
+   * picks it ({@code getDockerfileRelPath}).
+   */
+  private static Path defaultDockerfile(Path context) {
+    Path upper = context.resolve("Dockerfile");
+    Path lower = context.resolve("dockerfile");
+    if (!Files.exists(upper, LinkOption.NOFOLLOW_LINKS)
+        && Files.exists(lower, LinkOption.NOFOLLOW_LINKS)) {
+      return lower;
+    }
+    return upper;
+  }
+
   BuildRequest request() throws CliException {
     Path stateRoot = root == null ? defaultRoot() : invocation.resolve(root);
     boolean stdin = "-".equals(file);
@@ -180,7 +223,7 @@ final class BuildCommand implements Callable<Integer> {
     Path context = contextInput.dir();
     Path dockerfile;
     if (file == null || stdin) {
-      dockerfile = context.resolve("Dockerfile");
+      dockerfile = defaultDockerfile(context);
     } else if (contextInput.extracted() && !Path.of(file).isAbsolute()) {
       // as docker for a context archive: a relative -f names a file inside it
       dockerfile = context.resolve(file).normalize();
@@ -195,6 +238,10 @@ final class BuildCommand implements Callable<Integer> {
           quiet ? ProgressMode.QUIET : ProgressMode.parse(progress).resolve(invocation.terminal());
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
+    }
+    if (!List.of("kiln", "buildkit-v0.11", "buildkit-v0.32").contains(cacheKeys)) {
+      throw new CliException(
+          "--cache-keys=" + cacheKeys + " is not one of kiln, buildkit-v0.11, buildkit-v0.32");
     }
     if (!List.of("auto", "overlay", "native").contains(snapshotter)) {
       throw new CliException(
@@ -235,7 +282,10 @@ final class BuildCommand implements Callable<Integer> {
         net,
         text,
         ExtraHosts.parse(addHosts),
-        namedContexts());
+        namedContexts(),
+        cacheSpecs("--cache-to", cacheTo),
+        cacheSpecs("--cache-from", cacheFrom),
+        cacheKeys);
   }
 
   /**
@@ -271,6 +321,14 @@ final class BuildCommand implements Callable<Integer> {
         }
         out.put(name, dir.toString());
       }
+    }
+    return out;
+  }
+
+  private static List<CacheSpec> cacheSpecs(String flag, List<String> values) throws CliException {
+    List<CacheSpec> out = new ArrayList<>();
+    for (String v : values) {
+      out.add(CacheSpec.parse(flag, v));
     }
     return out;
   }

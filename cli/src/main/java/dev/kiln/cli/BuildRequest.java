@@ -37,6 +37,10 @@ import java.util.Objects;
  * @param extraHosts {@code --add-host} entries for every RUN
  * @param buildContexts {@code --build-context} names → {@code docker-image://REF}, {@code
  *     oci-layout://…} or a directory's absolute path
+ * @param cacheTo the {@code --cache-to} entries
+ * @param cacheFrom the {@code --cache-from} entries
+ * @param cacheKeys {@code --cache-keys}: {@code kiln}, or a BuildKit key version such as {@code
+ *     buildkit-v0.11}
  */
 public record BuildRequest(
     Path context,
@@ -60,7 +64,10 @@ public record BuildRequest(
     dev.kiln.core.graph.NetworkMode network,
     String dockerfileText,
     List<dev.kiln.core.graph.ExecMeta.HostIp> extraHosts,
-    Map<String, String> buildContexts) {
+    Map<String, String> buildContexts,
+    List<CacheSpec> cacheTo,
+    List<CacheSpec> cacheFrom,
+    String cacheKeys) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -80,5 +87,8 @@ public record BuildRequest(
     extraHosts = List.copyOf(extraHosts);
     buildContexts =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildContexts));
+    cacheTo = List.copyOf(cacheTo);
+    cacheFrom = List.copyOf(cacheFrom);
+    Objects.requireNonNull(cacheKeys, "cacheKeys");
   }
 }

@@ -1,21 +1,26 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.pattern.IgnoreFile;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
 import dev.kiln.frontend.dockerfile.convert.NamedContext;
-import dev.kiln.frontend.dockerfile.dockerignore.Dockerignore;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
+import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.layer.LayerConverter;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
@@ -39,10 +44,11 @@ import java.util.stream.Collectors;
 
 /**
  * Runs one {@code kiln build}: reads the Dockerfile and {@code .dockerignore}, converts them to a
- * build graph (resolving base image configs), solves it on the local worker with the persistent
- * cache under {@code --root}, then hands the result to each requested exporter. Every failure ends
- * as a {@link CliException} with one line naming the input. Not thread-safe; one build per
- * instance.
+ * build graph (resolving base image configs), imports the {@code --cache-from} caches, solves it on
+ * the local worker with the persistent cache under {@code --root} (and the imported ones), then
+ * hands the result to each requested exporter and writes the {@code --cache-to} caches. Every
+ * failure ends as a {@link CliException} with one line naming the input. Not thread-safe; one build
+ * per instance.
  */
 final class BuildService {
 
@@ -54,6 +60,8 @@ final class BuildService {
   private final RegistryClients clients;
   private final BuildImageSource images;
   private final ImageExporters exporters;
+  private final CacheBackends cacheBackends;
+  private final LayerConverter converter;
 
   @Inject
   BuildService(
@@ -62,21 +70,26 @@ final class BuildService {
       ProgressDisplay progress,
       RegistryClients clients,
       BuildImageSource images,
-      ImageExporters exporters) {
+      ImageExporters exporters,
+      CacheBackends cacheBackends,
+      LayerConverter converter) {
     this.request = request;
     this.invocation = invocation;
     this.progress = progress;
     this.clients = clients;
     this.images = images;
     this.exporters = exporters;
+    this.cacheBackends = cacheBackends;
+    this.converter = converter;
   }
 
   /** Builds and exports; returns normally only when every output was written. */
   void build() throws CliException {
     boolean success = false;
     List<Outputs.Output> loads = new ArrayList<>();
+    RemoteCaches caches = null;
     try (clients) {
-      List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
+      List<Outputs.Output> specs = Outputs.resolve(request, progress::notice);
       loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
       for (Outputs.Output o : specs) {
@@ -87,23 +100,56 @@ final class BuildService {
           throw new CliException("--output " + o.typed() + ": " + e.getMessage(), e);
         }
       }
+      try {
+        caches = new RemoteCaches(request, progress, cacheBackends);
+        caches.checkAgainstPushes(specs);
+        caches.checkEmbedding(specs);
+      } catch (CliException e) {
+        ResultExporter.cleanUp(specs);
+        throw e;
+      }
       long t0 = System.nanoTime();
       ConversionResult converted = convert();
+      List<ImportedCache> imported = caches.importAll();
       long t1 = System.nanoTime();
-      try (KilnState state = KilnState.open(request, invocation, progress, images)) {
+      try (KilnState state =
+          KilnState.open(request, invocation, progress, images, imported, converter)) {
         long t2 = System.nanoTime();
         SolveResult solved = solve(state, converted);
         long t3 = System.nanoTime();
-        CacheResult result = solved.outputs().get(0);
         ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
-        List<ExportResult> written =
-            exporter.export(state, converted.imageConfig(), result, specs, outputs);
+        List<ExportResult> written;
+        for (int attempt = 1; ; attempt++) {
+          CacheResult result = solved.outputs().get(0);
+          SolveResult current = solved;
+          RemoteCaches inline = caches;
+          try {
+            written =
+                exporter.export(
+                    state,
+                    converted.imageConfig(),
+                    result,
+                    specs,
+                    outputs,
+                    layers -> inline.embed(state, current, layers, request.sourceDateEpoch()));
+            break;
+          } catch (CliException e) {
+            // A lazily imported layer an output needs cannot be fetched (deleted, corrupt,
+            // unreachable): forget the results that need it and run the steps that made them.
+            BlobUnavailableException gone = BlobUnavailableException.find(e);
+            if (gone == null || attempt > MAX_BLOB_RETRIES) {
+              throw e;
+            }
+            forget(state, gone);
+            solved = solve(state, converted);
+          }
+        }
+        caches.exportAll(state, solved);
         if (request.debug()) {
-          invocation
-              .err()
-              .printf(
+          progress.notice(
+              String.format(
                   "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
-                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
+                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms",
                   ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
                   (t0 - Main.STARTED) / 1_000_000,
@@ -112,7 +158,7 @@ final class BuildService {
                   (t3 - t2) / 1_000_000,
                   solved.executed(),
                   solved.cached(),
-                  (System.nanoTime() - t3) / 1_000_000);
+                  (System.nanoTime() - t3) / 1_000_000));
         }
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
@@ -123,7 +169,26 @@ final class BuildService {
     } finally {
       progress.finish(success);
       ResultExporter.cleanUp(loads);
+      if (caches != null) {
+        caches.warnings().forEach(w -> progress.notice("WARNING: " + w));
+      }
     }
+  }
+
+  /** How often a build re-solves after imported blobs an output needed could not be fetched. */
+  private static final int MAX_BLOB_RETRIES = 3;
+
+  private void forget(KilnState state, BlobUnavailableException gone) throws CliException {
+    try {
+      state.dropBlob(gone.digest());
+    } catch (IOException e) {
+      throw new CliException("updating the build cache: " + e.getMessage(), e);
+    }
+    String name = "cache blob " + gone.digest() + " cannot be fetched; running its steps";
+    Digest step = Digests.sha256(name);
+    progress.vertexStarted(step, name);
+    progress.log(step, ProgressListener.LogStream.STDERR, "WARNING: " + gone.getMessage());
+    progress.vertexCompleted(step, name);
   }
 
   private ConversionResult convert() throws CliException {
@@ -150,7 +215,9 @@ final class BuildService {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
       String where = request.dockerfileText() != null ? "<stdin>" : request.dockerfile().toString();
-      throw new CliException(where + ":" + e.line() + ": " + e.detail(), e);
+      // a problem without a line (an unknown --target) names the file only, as BuildKit does
+      String line = e.line() > 0 ? ":" + e.line() : "";
+      throw new CliException(where + line + ": " + e.detail(), e);
     }
   }
 
@@ -210,7 +277,11 @@ final class BuildService {
       return List.of();
     }
     try {
-      return Dockerignore.readPatterns(Files.readString(file, StandardCharsets.UTF_8));
+      return IgnoreFile.read(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (PatternException e) {
+      throw new CliException(file + ":" + e.line() + ": " + e.detail(), e);
+    } catch (MalformedInputException e) {
+      throw new CliException(file + " is not UTF-8 text", e);
     } catch (IOException e) {
       throw new CliException("cannot read " + file + ": " + e.getMessage(), e);
     }
@@ -222,15 +293,16 @@ final class BuildService {
             .scheduler()
             .submit(
                 converted.definition(),
-                new SolveOptions(
-                    request.noCache(), new HiddenSteps(progress, converted.definition())));
+                SolveOptions.DEFAULT
+                    .withNoCache(request.noCache())
+                    .withProgress(new HiddenSteps(progress, converted.definition())));
     // Ctrl-C (or SIGTERM): cancel the solve and wait for running steps to clean up (kill their
     // containers, unmount, delete temp dirs) before the JVM goes away.
     Thread onSignal =
         new Thread(
             () -> {
               if (!solving.isDone()) {
-                invocation.err().println("kiln: interrupted; stopping running steps");
+                progress.notice("kiln: interrupted; stopping running steps");
                 solving.cancel(true);
                 try {
                   state.scheduler().closeAndAwait(Duration.ofSeconds(20));

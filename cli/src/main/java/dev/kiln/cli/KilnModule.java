@@ -3,6 +3,12 @@ package dev.kiln.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.kiln.cache.inline.InlineCacheEmbedderFactory;
+import dev.kiln.cache.registry.LocalCacheExporterFactory;
+import dev.kiln.cache.registry.LocalCacheImporterFactory;
+import dev.kiln.cache.registry.RegistryCacheExporterFactory;
+import dev.kiln.cache.registry.RegistryCacheImporterFactory;
+import dev.kiln.cache.registry.RegistryClientProvider;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.image.ImageSources;
 import dev.kiln.image.RegistryClients;
@@ -15,7 +21,8 @@ import java.util.Set;
 /**
  * Wires one build: the request and invocation, the progress display for the chosen mode, registry
  * clients with the Docker config's credentials ({@code DOCKER_CONFIG} or {@code ~/.docker}), the
- * base image source and the exporters. The only place that knows concrete adapters besides {@link
+ * base image source, the exporters and the cache backends ({@code --cache-to}/{@code --cache-from}:
+ * registry, local and inline). The only place that knows concrete adapters besides {@link
  * KilnState}, which opens the local state under {@code --root}.
  */
 final class KilnModule extends AbstractModule {
@@ -38,15 +45,50 @@ final class KilnModule extends AbstractModule {
   @Singleton
   ProgressDisplay progress() {
     return ProgressDisplay.create(
-        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM);
+        request.progress(), invocation.err(), ProgressDisplay.Clock.SYSTEM, invocation.env());
   }
 
   @Provides
   @Singleton
   RegistryClients registryClients() {
     String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home", "/"));
+    // registry.insecure=true on a cache entry: that registry is reached over plain HTTP
+    Set<String> insecure = new java.util.HashSet<>();
+    for (CacheSpec c : concat(request.cacheTo(), request.cacheFrom())) {
+      if (c.insecure() && c.registryRef() != null) {
+        insecure.add(c.registryRef().registryApiHost());
+      }
+    }
     return new RegistryClients(
-        DockerConfigCredentialProvider.fromEnvironment(invocation.env(), Path.of(home)), Set.of());
+        DockerConfigCredentialProvider.fromEnvironment(invocation.env(), Path.of(home)), insecure);
+  }
+
+  private static java.util.List<CacheSpec> concat(
+      java.util.List<CacheSpec> a, java.util.List<CacheSpec> b) {
+    java.util.List<CacheSpec> all = new java.util.ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
+  @Provides
+  @Singleton
+  LayerConverter layerConverter() {
+    // Conversions write their temp files in the worker's tmp dir, cleared when a build opens it.
+    return new LayerConverter(request.root().resolve("worker").resolve("tmp"));
+  }
+
+  @Provides
+  @Singleton
+  CacheBackends cacheBackends(RegistryClients clients) {
+    RegistryClientProvider provider = (host, insecure) -> clients.forHost(host);
+    Path tmp = request.root().resolve("worker").resolve("tmp").resolve("cache");
+    return new CacheBackends(
+        java.util.List.of(
+            new RegistryCacheExporterFactory(provider, tmp),
+            new LocalCacheExporterFactory(provider, tmp)),
+        java.util.List.of(
+            new RegistryCacheImporterFactory(provider, tmp), new LocalCacheImporterFactory()),
+        java.util.List.of(new InlineCacheEmbedderFactory()));
   }
 
   @Provides
@@ -57,11 +99,7 @@ final class KilnModule extends AbstractModule {
 
   @Provides
   @Singleton
-  ImageExporters exporters(RegistryClients clients) {
-    // Conversions write their temp files in the worker's tmp dir, cleared when a build opens it.
-    return new ImageExporters(
-        clients,
-        request.sourceDateEpoch(),
-        new LayerConverter(request.root().resolve("worker").resolve("tmp")));
+  ImageExporters exporters(RegistryClients clients, LayerConverter converter) {
+    return new ImageExporters(clients, request.sourceDateEpoch(), converter);
   }
 }

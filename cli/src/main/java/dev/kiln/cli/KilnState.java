@@ -1,12 +1,22 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.buildkit.BuildkitKeys;
+import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
-import dev.kiln.core.port.ProgressListener;
+import dev.kiln.core.port.LayerCompressor;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
+import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.cache.CombinedCacheManager;
+import dev.kiln.solver.cache.FetchingContentStore;
+import dev.kiln.solver.cache.KeyGraph;
 import dev.kiln.solver.cache.LocalCacheManager;
 import dev.kiln.solver.layer.LayerWriter;
+import dev.kiln.solver.remote.ResultLayers;
+import dev.kiln.solver.remote.WorkerResultLayers;
+import dev.kiln.solver.scheduler.KeyFunction;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.store.LocalContentStore;
 import dev.kiln.solver.worker.LocalWorker;
@@ -17,6 +27,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -37,30 +48,51 @@ final class KilnState implements AutoCloseable {
 
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final LocalContentStore store;
+  private final ContentStore store;
   private final LocalCacheManager cache;
   private final LocalWorker worker;
   private final Scheduler scheduler;
+  private final CacheManager manager;
+  private final ResultLayers resultLayers;
 
   private KilnState(
       FileChannel lockChannel,
       FileLock lock,
-      LocalContentStore store,
+      ContentStore store,
       LocalCacheManager cache,
-      LocalWorker worker) {
+      List<ImportedCache> imported,
+      LocalWorker worker,
+      ResultLayers resultLayers,
+      KeyFunction keys) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.store = store;
     this.cache = cache;
     this.worker = worker;
-    this.scheduler = new Scheduler(worker, cache);
+    this.resultLayers = resultLayers;
+    List<KeyGraph> graphs = new ArrayList<>();
+    for (ImportedCache c : imported) {
+      graphs.add(KeyGraph.imported(c));
+    }
+    this.manager = graphs.isEmpty() ? cache : new CombinedCacheManager(cache, graphs);
+    this.scheduler =
+        new Scheduler(worker, manager, Runtime.getRuntime().availableProcessors(), keys);
   }
 
+  /**
+   * Opens the state for one build.
+   *
+   * @param imported the {@code --cache-from} caches: queried with the local cache, their blobs
+   *     fetched into the content store only when something reads them
+   * @param compressor converts layers for a cache export that wants another compression
+   */
   static KilnState open(
       BuildRequest request,
       Invocation invocation,
-      ProgressListener progress,
-      BuildImageSource images)
+      ProgressDisplay progress,
+      BuildImageSource images,
+      List<ImportedCache> imported,
+      LayerCompressor compressor)
       throws CliException {
     Path root = request.root();
     FileChannel channel = null;
@@ -73,10 +105,11 @@ final class KilnState implements AutoCloseable {
               root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = channel.tryLock();
       if (lock == null) {
-        invocation.err().println("waiting for another kiln build using " + root + " …");
+        progress.notice("waiting for another kiln build using " + root + " …");
         lock = channel.lock();
       }
-      LocalContentStore store = LocalContentStore.at(root.resolve("content"));
+      LocalContentStore local = LocalContentStore.at(root.resolve("content"));
+      ContentStore store = imported.isEmpty() ? local : new FetchingContentStore(local, imported);
       String cacheDir =
           request.sourceDateEpoch() == null
               ? "cache"
@@ -97,7 +130,12 @@ final class KilnState implements AutoCloseable {
         }
       }
       LocalWorker worker = builder.build();
-      return new KilnState(channel, lock, store, cache, worker);
+      ResultLayers resultLayers = new WorkerResultLayers(worker, compressor, store, images::origin);
+      KeyFunction keys =
+          request.cacheKeys().equals("kiln")
+              ? KeyFunction.KILN
+              : KeyFunction.of(BuildkitKeys.version(request.cacheKeys()));
+      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers, keys);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);
@@ -115,6 +153,19 @@ final class KilnState implements AutoCloseable {
 
   ContentStore store() {
     return store;
+  }
+
+  /**
+   * Forgets every cached result that needs {@code blob} (an imported blob that cannot be fetched),
+   * so that the next solve runs the steps that made them.
+   */
+  int dropBlob(dev.kiln.oci.Digest blob) throws IOException {
+    return manager.drop(blob);
+  }
+
+  /** The layers of results in the compression a cache export asks for. */
+  ResultLayers resultLayers() {
+    return resultLayers;
   }
 
   /** The result's layers for an exporter (diffIDs set, internal annotations stripped). */

@@ -3,17 +3,16 @@ package dev.kiln.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.port.ExportResult;
+import dev.kiln.image.export.OutputFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
  * Writes {@code --metadata-file} as {@code docker buildx build} does: {@code
  * containerimage.digest}, {@code containerimage.config.digest}, {@code containerimage.descriptor}
- * and {@code image.name} of the first output that wrote an image. Written to a temp file and moved
- * into place, so a reader never sees half a file.
+ * and {@code image.name} of the first output that wrote an image. Written with {@link OutputFiles}:
+ * a reader never sees half a file, and the mode follows the umask.
  */
 final class Metadata {
 
@@ -36,15 +35,7 @@ final class Metadata {
       break;
     }
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, ".metadata", ".tmp");
-      try {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      OutputFiles.write(file, out -> JSON.writerWithDefaultPrettyPrinter().writeValue(out, root));
     } catch (IOException e) {
       throw new CliException("--metadata-file " + file + ": " + e.getMessage(), e);
     }

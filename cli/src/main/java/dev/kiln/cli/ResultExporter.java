@@ -1,18 +1,22 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.image.export.ExportSpec;
+import dev.kiln.image.export.OutputFiles;
 import dev.kiln.oci.ContainerConfig;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.solver.cache.CacheResult;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +25,9 @@ import java.util.Map;
 
 /**
  * The end of a build: turns the solved result into an {@link ExportableImage} (layers with their
- * diffIDs and base-image origins, {@code --label}s added), hands it to each output, loads {@code
- * --load} archives into docker, and prints or writes the image ID ({@code -q}, {@code --iidfile}).
- * Not thread-safe; one per build.
+ * diffIDs and origins — base-image and imported-cache repositories — {@code --label}s added), hands
+ * it to each output, loads {@code --load} archives into docker, and prints or writes the image ID
+ * ({@code -q}, {@code --iidfile}). Not thread-safe; one per build.
  */
 final class ResultExporter {
 
@@ -43,24 +47,46 @@ final class ResultExporter {
     this.images = images;
   }
 
-  /** Exports {@code result} with {@code config} to every output, each as an "exporting to" step. */
+  /** Top-level image config fields that depend on the image's layers (the inline cache). */
+  @FunctionalInterface
+  interface ConfigFields {
+    /** Field name → JSON string value for an image with {@code layers}; empty for none. */
+    Map<String, String> of(List<ExportLayer> layers) throws CliException;
+  }
+
+  /**
+   * Exports {@code result} with {@code config} plus {@code fields} to every output, each as an
+   * "exporting to" step.
+   */
   List<ExportResult> export(
       KilnState state,
       ImageConfig imageConfig,
       CacheResult result,
       List<Outputs.Output> specs,
-      List<ImageExporter> outputs)
+      List<ImageExporter> outputs,
+      ConfigFields fields)
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
     try {
-      for (ExportLayer l : state.exportLayers(result)) {
-        // A base image layer may be mounted from the repository it was pulled from.
-        layers.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
+      List<ExportLayer> plain = state.exportLayers(result);
+      for (int i = 0; i < plain.size(); i++) {
+        ExportLayer l = plain.get(i);
+        // A base image layer may be mounted from the repository it was pulled from, a layer of
+        // an imported cache from the cache's repository (it may never have been downloaded).
+        String origin = images.origin(l.blob().digest());
+        if (origin == null && i < result.layers().size()) {
+          origin = CacheAnnotations.origin(result.layers().get(i));
+        }
+        layers.add(new ExportLayer(l.blob(), l.diffId(), origin));
       }
     } catch (IOException e) {
       throw new CliException(String.valueOf(e.getMessage()), e);
     }
-    ExportableImage image = new ExportableImage(withLabels(imageConfig), layers, Map.of(), null);
+    ImageConfig config = withLabels(imageConfig);
+    for (Map.Entry<String, String> f : fields.of(layers).entrySet()) {
+      config = config.withExtra(f.getKey(), TextNode.valueOf(f.getValue()));
+    }
+    ExportableImage image = new ExportableImage(config, layers, Map.of(), null);
     List<ExportResult> written = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Outputs.Output output = specs.get(i);
@@ -140,7 +166,8 @@ final class ResultExporter {
     }
     if (request.iidFile() != null) {
       try {
-        Files.writeString(request.iidFile(), id);
+        byte[] bytes = id.getBytes(StandardCharsets.UTF_8);
+        OutputFiles.write(request.iidFile(), out -> out.write(bytes));
       } catch (IOException e) {
         throw new CliException("--iidfile " + request.iidFile() + ": " + e.getMessage(), e);
       }

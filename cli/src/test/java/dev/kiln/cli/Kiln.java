@@ -53,7 +53,31 @@ final class Kiln {
           .filter(n -> !n.startsWith("[internal] load build definition"))
           .filter(n -> !n.startsWith("[internal] load metadata"))
           .filter(n -> !n.startsWith("exporting to"))
+          .filter(n -> !isCacheStep(n))
           .toList();
+    }
+
+    /** The steps of a cache import or export (their names as buildx shows them). */
+    static boolean isCacheStep(String name) {
+      return name.startsWith("importing cache manifest from ")
+          || name.startsWith("exporting cache to ")
+          || name.equals("preparing build cache for export")
+          || name.startsWith("writing layer sha256:")
+          || name.startsWith("writing config sha256:")
+          || name.startsWith("writing manifest sha256:");
+    }
+
+    /** The Dockerfile steps ({@code [stage n/m] …}) and their final states. */
+    Map<String, String> dockerfileSteps() {
+      Map<String, String> out = new LinkedHashMap<>();
+      steps()
+          .forEach(
+              (name, state) -> {
+                if (name.matches("^\\[[^\\]]+ \\d+/\\d+\\] .*")) {
+                  out.put(name, state);
+                }
+              });
+      return out;
     }
 
     /** The error lines ({@code ERROR: …}) on standard error. */

@@ -6,12 +6,14 @@ import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.layout.OciLayout;
+import dev.kiln.testsupport.Sockets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -219,6 +221,53 @@ class KilnBuildTest {
   }
 
   @Test
+  void build_lineEndingInEscapedBackslash_nextLineIsItsOwnInstruction() throws Exception {
+    // dockerd 20.10's builder gives exactly these labels for this Dockerfile
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nLABEL a=x\\\\\nLABEL c=d\n");
+
+    Kiln.Run r = build("-o", "type=oci,tar=false,dest=" + tmp.resolve("oci"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(config(tmp.resolve("oci")).config().labels())
+        .containsEntry("a", "x\\")
+        .containsEntry("c", "d");
+  }
+
+  @Test
+  void build_socketInContext_arrivesAsAnEmptyFileWithItsMode() throws Exception {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY sock /in/\n");
+    Sockets.create(context.resolve("sock"), 0751);
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path sock = tmp.resolve("fs/in/sock");
+    assertThat(Files.isRegularFile(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.size(sock)).isZero();
+    assertThat(mode(sock)).isEqualTo(0751);
+  }
+
+  @Test
+  void build_onlyLowercaseDockerfile_usesItAsDockerDoes() throws Exception {
+    Files.move(context.resolve("Dockerfile"), context.resolve("dockerfile"));
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).hasContent("hello from kiln");
+  }
+
+  @Test
+  void build_bothDockerfileSpellings_usesTheCapitalisedOne() throws Exception {
+    Files.writeString(context.resolve("dockerfile"), "FROM scratch\nCOPY nope.txt /\n");
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("fs/opt/app/greeting.txt")).exists();
+  }
+
+  @Test
   void build_fileFlag_readsThatDockerfileAndItsOwnIgnoreFile() throws Exception {
     Path other = tmp.resolve("other.Dockerfile");
     Files.writeString(other, "FROM scratch\nCOPY . /ctx/\n");
@@ -265,6 +314,83 @@ class KilnBuildTest {
         .containsEntry("org.example.from-cli", "yes")
         .containsEntry("org.opencontainers.image.title", "overridden")
         .containsKey("org.opencontainers.image.description");
+  }
+
+  @Test
+  void build_outputFiles_createdWithTheUmaskLikeAnyNewFile() throws Exception {
+    Path reference = Files.createFile(tmp.resolve("reference"));
+    int expected = mode(reference);
+    assertThat(expected & 0044).as("this test needs a umask that lets others read").isEqualTo(0044);
+    Path iid = tmp.resolve("out/iid");
+    Path meta = tmp.resolve("out/meta.json");
+
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--iidfile=" + iid,
+            "--metadata-file=" + meta,
+            "-o",
+            "type=oci,dest=" + tmp.resolve("out/oci.tar"),
+            "-o",
+            "type=docker,dest=" + tmp.resolve("out/docker.tar"),
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    for (String f : List.of("iid", "meta.json", "oci.tar", "docker.tar")) {
+      assertThat(mode(tmp.resolve("out").resolve(f))).as(f).isEqualTo(expected);
+    }
+    try (Stream<Path> left = Files.list(tmp.resolve("out"))) {
+      assertThat(left).hasSize(4);
+    }
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode") & 0777;
+  }
+
+  @Test
+  void build_rawjsonWithDebugAndNoOutput_standardErrorIsJsonEventsOnly() throws Exception {
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--progress=rawjson",
+            "--debug",
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(r.err().lines())
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(
+                        json.readTree(l).has("vertexes")
+                            || json.readTree(l).has("statuses")
+                            || json.readTree(l).has("logs"))
+                    .as(l)
+                    .isTrue());
+    assertThat(r.out()).isEmpty();
+    // the same build with plain progress does warn about the missing output
+    assertThat(build().err()).contains("WARNING: No output specified");
+  }
+
+  @Test
+  void build_unknownTarget_errorNamesTheDockerfileWithoutALine() {
+    Kiln.Run r = build("--target=nope");
+
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.errors())
+        .singleElement()
+        .asString()
+        .contains(context.resolve("Dockerfile") + ": target stage \"nope\" could not be found")
+        .doesNotContain(":0");
   }
 
   @Test

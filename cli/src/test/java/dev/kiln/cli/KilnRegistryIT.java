@@ -180,6 +180,37 @@ class KilnRegistryIT extends BusyboxRegistry.Fixture {
     assertThat(layers.size()).isGreaterThan(1);
   }
 
+  @Test
+  void pushGzip_skopeoDecompressesEveryLayerToItsDiffId() throws Exception {
+    // The base layer holds busybox (~2 MB): many blocks of kiln's parallel gzip in one member.
+    // skopeo inflates with Go's compress/flate (through pgzip) and names each file by its digest.
+    String ref = host + "/kiln-it/gzip:" + tag();
+    Kiln.Run r = build("-t", ref, "--push");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+
+    Path dir = tmp.resolve("plain");
+    ok(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        "--dest-decompress",
+        "docker://" + ref,
+        "dir:" + dir);
+    ObjectMapper json = new ObjectMapper();
+    JsonNode manifest = json.readTree(dir.resolve("manifest.json").toFile());
+    String configHex = manifest.path("config").path("digest").asText().substring(7);
+    JsonNode diffIds =
+        json.readTree(dir.resolve(configHex).toFile()).path("rootfs").path("diff_ids");
+    assertThat(diffIds.size()).isGreaterThan(1);
+    long largest = 0;
+    for (JsonNode diffId : diffIds) {
+      Path layer = dir.resolve(diffId.asText().substring(7));
+      assertThat(dev.kiln.oci.Digests.sha256(layer).digest().toString()).isEqualTo(diffId.asText());
+      largest = Math.max(largest, Files.size(layer));
+    }
+    assertThat(largest).isGreaterThan(1 << 20);
+  }
+
   private static Path blob(Path layout, JsonNode descriptor) {
     String digest = descriptor.path("digest").asText();
     return layout.resolve("blobs/sha256").resolve(digest.substring("sha256:".length()));
@@ -239,30 +270,31 @@ class KilnRegistryIT extends BusyboxRegistry.Fixture {
     assertThat(r.errors()).singleElement().asString().contains("Dockerfile:4");
   }
 
-  @Test
-  void launcherJar_buildsAndPushesAsASeparateProcess() throws Exception {
+  /**
+   * Runs the shaded jar as its own process: {@code kiln build --root R --build-arg BASE=… args…
+   * CONTEXT}.
+   */
+  private ProcessResult runJar(String... args) {
     Path jar = Path.of("target/kiln.jar").toAbsolutePath();
     assertThat(jar).exists();
+    List<String> cmd = new ArrayList<>(List.of("java", "-jar", jar.toString(), "build"));
+    cmd.addAll(List.of("--root", root.toString(), "--build-arg", "BASE=" + base));
+    cmd.addAll(List.of(args));
+    cmd.add(context.toString());
+    return ProcessRunner.of(cmd.toArray(String[]::new)).timeout(Duration.ofMinutes(3)).run();
+  }
+
+  @Test
+  void launcherJar_buildsAndPushesAsASeparateProcess() throws Exception {
     String ref = host + "/kiln-it/jar:" + tag();
     ProcessResult r =
-        ProcessRunner.of(
-                "java",
-                "-jar",
-                jar.toString(),
-                "build",
-                "--root",
-                root.toString(),
-                "--progress=plain",
-                "--build-arg",
-                "BASE=" + base,
-                "-t",
-                ref,
-                "--push",
-                "--metadata-file",
-                tmp.resolve("meta.json").toString(),
-                context.toString())
-            .timeout(Duration.ofMinutes(3))
-            .run();
+        runJar(
+            "--progress=plain",
+            "-t",
+            ref,
+            "--push",
+            "--metadata-file",
+            tmp.resolve("meta.json").toString());
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     JsonNode meta = new ObjectMapper().readTree(tmp.resolve("meta.json").toFile());
     String digest = meta.path("containerimage.digest").asText();
@@ -276,5 +308,35 @@ class KilnRegistryIT extends BusyboxRegistry.Fixture {
                     "docker://" + ref)
                 .strip())
         .isEqualTo(digest);
+  }
+
+  /**
+   * The pushed blobs go through oci-client, which logs with SLF4J: with the launcher jar's provider
+   * no "No SLF4J providers" lines appear, and with rawjson (even under --debug) both streams carry
+   * JSON events only.
+   */
+  @Test
+  void launcherJar_rawjsonWithDebugAndPush_bothStreamsHoldOnlyJson() throws Exception {
+    ProcessResult r =
+        runJar("--progress=rawjson", "--debug", "-t", host + "/kiln-it/rawjson:" + tag(), "--push");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    ObjectMapper json = new ObjectMapper();
+    List<String> lines = new ArrayList<>(r.stderr().lines().toList());
+    lines.addAll(r.stdout().lines().toList());
+    assertThat(lines).isNotEmpty();
+    for (String line : lines) {
+      assertThat(json.readTree(line).isObject()).as(line).isTrue();
+    }
+    assertThat(r.stderr()).contains("\"vertexes\"").doesNotContain("SLF4J");
+  }
+
+  @Test
+  void launcherJar_debugWithPlainProgress_noSlf4jWarnings() throws Exception {
+    ProcessResult r =
+        runJar("--progress=plain", "--debug", "-t", host + "/kiln-it/debug:" + tag(), "--push");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr() + r.stdout()).doesNotContain("SLF4J");
   }
 }

@@ -2,6 +2,7 @@ package dev.kiln.cli.progress;
 
 import dev.kiln.core.port.ProgressListener;
 import java.io.PrintStream;
+import java.util.Map;
 
 /**
  * Shows a build's progress on the terminal: a {@link ProgressListener} that the solver, the image
@@ -18,6 +19,15 @@ public interface ProgressDisplay extends ProgressListener, AutoCloseable {
    */
   void finish(boolean success);
 
+  /**
+   * A line of text for the user (a warning, a wait, the {@code --debug} timing): printed where it
+   * does not disturb the display (above tty's live view, which is then drawn again below it), and
+   * left out by rawjson, whose stream carries JSON events only.
+   *
+   * @param line the text, without a line break
+   */
+  void notice(String line);
+
   /** Same as {@code finish(false)} when {@link #finish} was not called. */
   @Override
   void close();
@@ -28,12 +38,14 @@ public interface ProgressDisplay extends ProgressListener, AutoCloseable {
    * @param mode a resolved mode (not {@link ProgressMode#AUTO})
    * @param out where progress goes (standard error)
    * @param clock the time source in nanoseconds
+   * @param env the environment ({@code COLUMNS}, {@code LINES} when the terminal cannot be asked)
    */
-  static ProgressDisplay create(ProgressMode mode, PrintStream out, Clock clock) {
+  static ProgressDisplay create(
+      ProgressMode mode, PrintStream out, Clock clock, Map<String, String> env) {
     return switch (mode) {
       case PLAIN -> new PlainDisplay(out, clock);
-      case TTY -> new TtyDisplay(out, clock);
-      case QUIET -> new QuietDisplay();
+      case TTY -> new TtyDisplay(out, clock, TerminalSize.detect(env));
+      case QUIET -> new QuietDisplay(out);
       case RAWJSON -> new RawJsonDisplay(out, clock);
       case AUTO -> throw new IllegalArgumentException("resolve AUTO first");
     };

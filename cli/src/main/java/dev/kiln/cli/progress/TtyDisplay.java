@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code --progress=tty}: BuildKit's live view. A header ({@code [+] Building 1.2s (5/7)}) and one
  * line per step ({@code => CACHED [2/3] COPY a /a 0.0s}, running steps with a live timer and the
- * last lines of their output), redrawn in place every 100 ms with ANSI cursor movement; the view is
- * cut to the terminal height while running and printed whole when the build ends. Thread-safe:
- * events only update state; one daemon thread draws.
+ * last lines of their output), redrawn in place every 100 ms with ANSI cursor movement. Lines are
+ * cut to the terminal's width and the view to its height while running (a wrapped line or a
+ * scrolled frame would leave stale lines behind: {@link TerminalSize}); the last frame is printed
+ * whole when the build ends. Thread-safe: events only update state; one daemon thread draws.
  */
 final class TtyDisplay implements ProgressDisplay {
 
@@ -30,12 +31,12 @@ final class TtyDisplay implements ProgressDisplay {
   private int drawnLines;
   private boolean finished;
 
-  TtyDisplay(PrintStream out, Clock clock) {
+  TtyDisplay(PrintStream out, Clock clock, TerminalSize size) {
     this.out = out;
     this.clock = clock;
     this.begin = clock.nanos();
-    this.width = envInt("COLUMNS", 100);
-    this.height = envInt("LINES", 30);
+    this.width = size.columns();
+    this.height = size.rows();
     this.ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -97,6 +98,31 @@ final class TtyDisplay implements ProgressDisplay {
     }
   }
 
+  /**
+   * Erases the live view, prints the line where it began, and draws the view again below it: text
+   * printed while the view is live would otherwise land below it and leave the frame it moved away
+   * from stale on the screen.
+   */
+  @Override
+  public void notice(String line) {
+    synchronized (steps) {
+      if (finished) {
+        // the final frame stays; what comes after it goes below
+        out.println(line);
+        out.flush();
+        return;
+      }
+      StringBuilder b = new StringBuilder();
+      if (drawnLines > 0) {
+        b.append("\033[").append(drawnLines).append('A');
+      }
+      b.append("\r\033[J").append(line).append('\n');
+      out.print(b);
+      drawnLines = 0;
+      draw(render(clock.nanos(), "", Math.max(3, height - 2)));
+    }
+  }
+
   @Override
   public void finish(boolean success) {
     ticker.shutdownNow();
@@ -116,7 +142,8 @@ final class TtyDisplay implements ProgressDisplay {
     finish(false);
   }
 
-  private void redraw() {
+  /** Draws the current frame (the ticker's job; tests call it to draw at chosen moments). */
+  void redraw() {
     synchronized (steps) {
       if (!finished) {
         draw(render(clock.nanos(), "", Math.max(3, height - 2)));
@@ -194,15 +221,5 @@ final class TtyDisplay implements ProgressDisplay {
 
   private String cut(String line) {
     return line.length() >= width ? line.substring(0, width - 1) : line;
-  }
-
-  private static int envInt(String name, int fallback) {
-    try {
-      String v = System.getenv(name);
-      int n = v == null ? fallback : Integer.parseInt(v.trim());
-      return n >= 20 ? n : fallback;
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 }

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +44,7 @@ class ProgressDisplayTest {
 
   @Test
   void plain_printsBuildKitStyleLines() {
-    script(ProgressDisplay.create(ProgressMode.PLAIN, out, now::get));
+    script(ProgressDisplay.create(ProgressMode.PLAIN, out, now::get, Map.of()));
 
     assertThat(output().lines().toList())
         .containsExactly(
@@ -58,7 +59,7 @@ class ProgressDisplayTest {
 
   @Test
   void plain_failure_printsTheError() {
-    ProgressDisplay d = ProgressDisplay.create(ProgressMode.PLAIN, out, now::get);
+    ProgressDisplay d = ProgressDisplay.create(ProgressMode.PLAIN, out, now::get, Map.of());
     d.vertexStarted(run, "[3/3] RUN make");
     d.vertexFailed(run, "[3/3] RUN make", "exit code: 2");
     d.close();
@@ -67,7 +68,7 @@ class ProgressDisplayTest {
 
   @Test
   void rawjson_oneSolveStatusObjectPerEvent() throws Exception {
-    script(ProgressDisplay.create(ProgressMode.RAWJSON, out, now::get));
+    script(ProgressDisplay.create(ProgressMode.RAWJSON, out, now::get, Map.of()));
 
     ObjectMapper json = new ObjectMapper();
     List<JsonNode> events = new ArrayList<>();
@@ -90,13 +91,13 @@ class ProgressDisplayTest {
 
   @Test
   void quiet_printsNothing() {
-    script(ProgressDisplay.create(ProgressMode.QUIET, out, now::get));
+    script(ProgressDisplay.create(ProgressMode.QUIET, out, now::get, Map.of()));
     assertThat(output()).isEmpty();
   }
 
   @Test
   void tty_finalFrameListsStepsWithTimersAndCachedMarkers() {
-    script(ProgressDisplay.create(ProgressMode.TTY, out, now::get));
+    script(new TtyDisplay(out, now::get, new TerminalSize(100, 30)));
 
     String plain = output().replaceAll("\033\\[[0-9]*[A-Za-z]", "").replace("\r", "");
     List<String> last = plain.lines().filter(l -> !l.isBlank()).toList();
@@ -108,7 +109,7 @@ class ProgressDisplayTest {
 
   @Test
   void tty_runningStepShowsItsLastOutputLines() {
-    TtyDisplay d = new TtyDisplay(out, now::get);
+    TtyDisplay d = new TtyDisplay(out, now::get, new TerminalSize(100, 30));
     try {
       d.vertexStarted(run, "[3/3] RUN make");
       for (int i = 0; i < 10; i++) {
@@ -119,6 +120,92 @@ class ProgressDisplayTest {
       assertThat(d.render(now.get(), "", 3)).hasSize(3);
     } finally {
       d.finish(false);
+    }
+  }
+
+  /** Long step names and several redraws on a small terminal, then the final frame. */
+  private void drawOnSmallTerminal(TtyDisplay d, int steps) {
+    for (int i = 0; i < steps; i++) {
+      Digest v = Digests.sha256("step" + i);
+      d.vertexStarted(v, "[" + i + "/12] RUN a long command line that is wider than the terminal");
+      now.addAndGet(100_000_000L);
+      d.redraw();
+      d.vertexCompleted(
+          v, "[" + i + "/12] RUN a long command line that is wider than the terminal");
+      d.redraw();
+    }
+    d.finish(true);
+  }
+
+  @Test
+  void tty_smallTerminal_leavesOnlyTheLastFrameOnScreen() {
+    drawOnSmallTerminal(new TtyDisplay(out, now::get, new TerminalSize(40, 16)), 12);
+
+    Screen screen = new Screen(40, 16);
+    screen.feed(output());
+    List<String> shown = screen.lines().stream().filter(l -> !l.isBlank()).toList();
+    assertThat(shown).hasSize(13).first().isEqualTo("[+] Building 1.2s (12/12) FINISHED");
+    assertThat(shown.subList(1, 13))
+        .allSatisfy(l -> assertThat(l).startsWith(" => [").hasSizeLessThan(40));
+  }
+
+  @Test
+  void tty_sizeLargerThanTheRealTerminal_leavesStaleLinesAboveTheLastFrame() {
+    // what happened when the size came from unset COLUMNS/LINES (100x30) on a 40x16 terminal
+    drawOnSmallTerminal(new TtyDisplay(out, now::get, new TerminalSize(100, 30)), 4);
+
+    Screen screen = new Screen(40, 16);
+    screen.feed(output());
+    List<String> shown = screen.lines().stream().filter(l -> !l.isBlank()).toList();
+    assertThat(shown).contains("[+] Building 0.4s (4/4) FINISHED");
+    assertThat(shown.get(0)).isNotEqualTo("[+] Building 0.4s (4/4) FINISHED");
+  }
+
+  @Test
+  void tty_noticeWhileLive_printedAboveTheViewWhichStaysWhole() {
+    TtyDisplay d = new TtyDisplay(out, now::get, new TerminalSize(40, 16));
+    d.vertexStarted(copy, "[1/2] COPY a /a");
+    d.redraw();
+    d.redraw();
+    d.notice("WARNING: No output specified.");
+    d.vertexCompleted(copy, "[1/2] COPY a /a");
+    d.redraw();
+    d.finish(true);
+    d.notice("WARNING: after the end");
+
+    Screen screen = new Screen(40, 16);
+    screen.feed(output());
+    List<String> shown = screen.lines().stream().filter(l -> !l.isBlank()).toList();
+    assertThat(shown).hasSize(4);
+    assertThat(shown.get(0)).isEqualTo("WARNING: No output specified.");
+    assertThat(shown.get(1)).startsWith("[+] Building").endsWith("FINISHED");
+    assertThat(shown.get(2)).startsWith(" => [1/2] COPY a /a");
+    assertThat(shown.get(3)).isEqualTo("WARNING: after the end");
+  }
+
+  @Test
+  void notice_plainAndQuietPrintIt_rawjsonLeavesItOut() throws Exception {
+    ProgressDisplay plain = ProgressDisplay.create(ProgressMode.PLAIN, out, now::get, Map.of());
+    plain.vertexStarted(copy, "[2/3] COPY a /a");
+    plain.notice("WARNING: one");
+    plain.log(copy, LogStream.STDOUT, "x");
+    ProgressDisplay.create(ProgressMode.QUIET, out, now::get, Map.of()).notice("WARNING: two");
+
+    assertThat(output().lines().toList())
+        .containsExactly(
+            "#1 [2/3] COPY a /a",
+            "WARNING: one",
+            "#1 [2/3] COPY a /a",
+            "#1 0.000 x",
+            "WARNING: two");
+
+    bytes.reset();
+    ProgressDisplay raw = ProgressDisplay.create(ProgressMode.RAWJSON, out, now::get, Map.of());
+    raw.vertexStarted(copy, "[2/3] COPY a /a");
+    raw.notice("WARNING: three");
+    raw.finish(true);
+    for (String line : output().lines().toList()) {
+      assertThat(new ObjectMapper().readTree(line).has("vertexes")).as(line).isTrue();
     }
   }
 

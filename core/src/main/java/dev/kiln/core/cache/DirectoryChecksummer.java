@@ -1,5 +1,6 @@
 package dev.kiln.core.cache;
 
+import dev.kiln.core.pattern.Glob;
 import dev.kiln.core.port.ContentChecksummer;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.PathFilter;
@@ -9,13 +10,12 @@ import dev.kiln.oci.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -57,16 +57,16 @@ public final class DirectoryChecksummer implements ContentChecksummer {
   private Digest selector(Path root, PathSelector sel, PathFilter filter) throws IOException {
     if (!sel.hasWildcard()) {
       Path p = ScopedPaths.resolve(root, sel.path(), sel.followSymlinks(), MAX_SYMLINK_HOPS);
-      if (!Files.exists(p, NOFOLLOW)) {
+      Digest d = Files.exists(p, NOFOLLOW) ? located(root, p, filter) : null;
+      if (d == null) {
         throw new NoSuchFileException(sel.path(), null, "selected path not found in snapshot");
       }
-      return entry(root, p, filter);
+      return d;
     }
     int slash = sel.path().lastIndexOf('/');
     Path dir =
         ScopedPaths.resolve(root, sel.path().substring(0, slash + 1), true, MAX_SYMLINK_HOPS);
-    PathMatcher glob =
-        FileSystems.getDefault().getPathMatcher("glob:" + sel.path().substring(slash + 1));
+    String glob = sel.path().substring(slash + 1);
     MessageDigest md = header("wildcard");
     if (Files.isDirectory(dir)) {
       for (Path child : sortedChildren(dir)) {
@@ -75,17 +75,47 @@ public final class DirectoryChecksummer implements ContentChecksummer {
             sel.followSymlinks()
                 ? ScopedPaths.resolve(root, "/" + rel(root, child), true, MAX_SYMLINK_HOPS)
                 : child;
-        if (glob.matches(Path.of(name))
-            && Files.exists(target, NOFOLLOW)
-            && filter.includes(rel(root, child), Files.isDirectory(target, NOFOLLOW))) {
-          pair(md, name, entry(root, target, filter));
+        if (Glob.match(glob, name) && Files.exists(target, NOFOLLOW)) {
+          Digest d = located(root, target, filter);
+          if (d != null) {
+            pair(md, name, d);
+          }
         }
       }
     }
     return Digest.sha256(md.digest());
   }
 
-  private Digest entry(Path root, Path p, PathFilter filter) throws IOException {
+  /**
+   * The digest of {@code p} as the filter sees it from the top: its parents are matched first (a
+   * pruned parent hides it); null when it does not take part.
+   */
+  private Digest located(Path root, Path p, PathFilter filter) throws IOException {
+    if (p.equals(root)) {
+      return entry(root, p, filter, true);
+    }
+    String rel = rel(root, p);
+    PathFilter f = filter;
+    for (int slash = rel.indexOf('/'); slash >= 0; slash = rel.indexOf('/', slash + 1)) {
+      f = f.match(rel.substring(0, slash), true).below();
+      if (f == null) {
+        return null;
+      }
+    }
+    boolean isDir = Files.isDirectory(p, NOFOLLOW);
+    PathFilter.Match m = f.match(rel, isDir);
+    if (isDir) {
+      return m.below() == null ? null : entry(root, p, m.below(), m.included());
+    }
+    return m.included() ? entry(root, p, PathFilter.ALL, true) : null;
+  }
+
+  /**
+   * The digest of one entry; a directory's entries are matched with {@code below}. A directory that
+   * is not {@code included} by itself takes part only when an entry below it does; otherwise the
+   * result is null.
+   */
+  private Digest entry(Path root, Path p, PathFilter below, boolean included) throws IOException {
     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, NOFOLLOW);
     if (a.isSymbolicLink()) {
       MessageDigest md = header("symlink");
@@ -93,15 +123,7 @@ public final class DirectoryChecksummer implements ContentChecksummer {
       return Digest.sha256(md.digest());
     }
     if (a.isDirectory()) {
-      MessageDigest md = header("dir");
-      field(md, Integer.toOctalString(mode(p)));
-      for (Path child : sortedChildren(p)) {
-        boolean isDir = Files.isDirectory(child, NOFOLLOW);
-        if (filter.includes(rel(root, child), isDir)) {
-          pair(md, child.getFileName().toString(), entry(root, child, filter));
-        }
-      }
-      return Digest.sha256(md.digest());
+      return directory(root, p, below, included);
     }
     if (a.isRegularFile()) {
       MessageDigest md = header("file");
@@ -118,6 +140,38 @@ public final class DirectoryChecksummer implements ContentChecksummer {
     MessageDigest md = header("other");
     field(md, Integer.toOctalString(mode(p)));
     return Digest.sha256(md.digest());
+  }
+
+  private Digest directory(Path root, Path p, PathFilter below, boolean included)
+      throws IOException {
+    MessageDigest md = header("dir");
+    field(md, Integer.toOctalString(mode(p)));
+    List<Path> children;
+    try {
+      children = sortedChildren(p);
+    } catch (AccessDeniedException e) {
+      if (included) {
+        throw e;
+      }
+      // BuildKit's walker, too, ignores an unreadable directory that is excluded.
+      return null;
+    }
+    boolean any = false;
+    for (Path child : children) {
+      boolean isDir = Files.isDirectory(child, NOFOLLOW);
+      PathFilter.Match m = below.match(rel(root, child), isDir);
+      Digest d = null;
+      if (isDir && m.below() != null) {
+        d = directory(root, child, m.below(), m.included());
+      } else if (!isDir && m.included()) {
+        d = entry(root, child, PathFilter.ALL, true);
+      }
+      if (d != null) {
+        pair(md, child.getFileName().toString(), d);
+        any = true;
+      }
+    }
+    return included || any ? Digest.sha256(md.digest()) : null;
   }
 
   private static MessageDigest header(String type) {

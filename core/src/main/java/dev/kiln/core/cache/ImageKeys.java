@@ -1,5 +1,7 @@
 package dev.kiln.core.cache;
 
+import dev.kiln.core.cache.internal.GoJson;
+import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
@@ -37,7 +39,7 @@ public final class ImageKeys {
     if (!platform.osFeatures().isEmpty()) {
       json.append(",\"OSFeatures\":[");
       for (int i = 0; i < platform.osFeatures().size(); i++) {
-        goString(json.append(i > 0 ? "," : ""), platform.osFeatures().get(i));
+        GoJson.appendString(json.append(i > 0 ? "," : ""), platform.osFeatures().get(i));
       }
       json.append(']');
     }
@@ -52,6 +54,18 @@ public final class ImageKeys {
   public static Digest configKey(List<Digest> diffIds, Digest configDigest) {
     Digest k = diffIds.isEmpty() ? configDigest : chainId(diffIds);
     return Digests.sha256(SOURCE_TAG + k);
+  }
+
+  /**
+   * Checks that {@code image} was resolved for {@code op}'s platform.
+   *
+   * @throws IllegalArgumentException naming the reference and both platforms otherwise
+   */
+  public static void requireResolvedFor(ImageOp op, ResolvedImage image) {
+    if (!op.platform().equals(image.platform())) {
+      throw new IllegalArgumentException(
+          "image " + op.ref() + " was resolved for " + image.platform() + ", not " + op.platform());
+    }
   }
 
   /** Both keys for a resolved image, manifest-based first. */
@@ -75,29 +89,6 @@ public final class ImageKeys {
 
   private static StringBuilder goField(StringBuilder sb, String name, String value) {
     sb.append('"').append(name).append("\":");
-    return goString(sb, value);
-  }
-
-  /** Go encoding/json string escaping (HTML-safe: {@code < > &} escaped, U+2028/9 escaped). */
-  private static StringBuilder goString(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    return sb.append('"');
+    return GoJson.appendString(sb, value);
   }
 }

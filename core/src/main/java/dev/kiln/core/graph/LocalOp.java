@@ -6,8 +6,11 @@ import java.util.List;
  * Source op: a directory provided by the client of the build (the build context).
  *
  * @param name the name under which the client provides the directory (e.g. {@code context})
- * @param includePatterns only paths matching one of these are transferred (empty: all)
- * @param excludePatterns paths matching one of these are not transferred (e.g. .dockerignore)
+ * @param includePatterns only paths matched by these are transferred (empty: all)
+ * @param excludePatterns paths matched by these are not transferred (e.g. .dockerignore). Both
+ *     lists are moby/patternmatcher patterns ({@code **}, {@code !exception}, last match wins),
+ *     applied as BuildKit's context transfer applies them ({@code dev.kiln.core.pattern
+ *     .ContextFilter})
  * @param sharedKey a key under which transferred files may be reused between builds; empty for
  *     none. Part of identity, because two different keys must not share a transfer cache.
  */

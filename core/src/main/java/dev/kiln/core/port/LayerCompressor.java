@@ -2,6 +2,8 @@ package dev.kiln.core.port;
 
 import dev.kiln.oci.MediaTypes;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Re-compresses layer blobs for an export that asks for another compression than the one a layer
@@ -31,4 +33,26 @@ public interface LayerCompressor {
   ExportLayer compress(
       ExportLayer layer, MediaTypes.Compression target, Integer level, ContentStore store)
       throws IOException;
+
+  /**
+   * {@link #compress} of each layer, results in the same order. Implementations may compress
+   * several layers at once, within a memory bound of their own; this default does one after the
+   * other. The first failure is thrown; blobs already stored stay (they are valid content).
+   *
+   * @param layers the layers to convert, each as for {@link #compress}
+   * @param target the compression wanted
+   * @param level the algorithm's level, or null for its default
+   * @param store where the blobs are read from and written to
+   * @return one result per layer, as {@link #compress} returns it
+   * @throws IOException if any layer fails as {@link #compress} would
+   */
+  default List<ExportLayer> compressAll(
+      List<ExportLayer> layers, MediaTypes.Compression target, Integer level, ContentStore store)
+      throws IOException {
+    List<ExportLayer> out = new ArrayList<>(layers.size());
+    for (ExportLayer layer : layers) {
+      out.add(compress(layer, target, level, store));
+    }
+    return out;
+  }
 }

@@ -1,69 +1,41 @@
 package dev.kiln.core.port;
 
-import java.nio.file.FileSystems;
-import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * Decides which entries below a checksummed path take part (include/exclude patterns).
+ * Decides which entries of a directory tree take part in a result (a build context's
+ * include/exclude patterns), for a walker that goes depth first from the top.
  *
- * <p>Paths are relative to the snapshot root, {@code /}-separated, without a leading slash. For a
- * directory, {@code false} prunes it with everything below; for other entries it leaves the entry
- * out. Implementations must be pure and thread-safe.
+ * <p>The walker asks the filter of a directory about each of its entries; for a directory entry the
+ * answer also carries the filter for the entries below it ({@link Match#below()}), so a filter can
+ * pass what it learnt about a directory down to its children (patternmatcher's parent match
+ * results). An entry that is not {@link Match#included() included} is left out — but a directory
+ * left out whose {@code below} is not null is still descended, and it does take part (with its own
+ * metadata) as soon as something below it does, as BuildKit's context transfer sends the parents of
+ * every path it sends. Paths are relative to the top, {@code /}-separated, without a leading slash.
+ * Implementations must be immutable and thread-safe.
  */
 @FunctionalInterface
 public interface PathFilter {
 
   /** Everything takes part. */
-  PathFilter ALL = (path, directory) -> true;
-
-  /** Whether the entry at {@code relativePath} takes part. */
-  boolean includes(String relativePath, boolean directory);
+  PathFilter ALL = (relativePath, directory) -> Match.EVERYTHING;
 
   /**
-   * A filter from glob patterns ({@link java.nio.file.FileSystem#getPathMatcher} {@code glob:}
-   * syntax, relative paths). An entry is excluded when it matches an exclude pattern (a directory
-   * then is pruned). When include patterns are given, a non-directory takes part only if it or one
-   * of its parent directories matches one; directories are always descended, so empty directories
-   * stay part of the checksum. This approximates {@code .dockerignore}; a frontend that needs the
-   * exact rules passes its own filter.
+   * The decision about one entry.
+   *
+   * @param relativePath the entry's path relative to the top of the walk
+   * @param directory whether the entry is a directory (a symlink to one is not)
+   * @return the decision; never null
    */
-  static PathFilter globs(List<String> include, List<String> exclude) {
-    List<PathMatcher> inc = matchers(include);
-    List<PathMatcher> exc = matchers(exclude);
-    return (relativePath, directory) -> {
-      Path p = Path.of(relativePath);
-      if (matchesAny(exc, p)) {
-        return false;
-      }
-      if (directory || inc.isEmpty()) {
-        return true;
-      }
-      for (Path q = p; q != null; q = q.getParent()) {
-        if (matchesAny(inc, q)) {
-          return true;
-        }
-      }
-      return false;
-    };
-  }
+  Match match(String relativePath, boolean directory);
 
-  private static List<PathMatcher> matchers(List<String> patterns) {
-    List<PathMatcher> out = new ArrayList<>();
-    for (String p : patterns) {
-      out.add(FileSystems.getDefault().getPathMatcher("glob:" + p));
-    }
-    return List.copyOf(out);
-  }
-
-  private static boolean matchesAny(List<PathMatcher> matchers, Path p) {
-    for (PathMatcher m : matchers) {
-      if (m.matches(p)) {
-        return true;
-      }
-    }
-    return false;
+  /**
+   * A filter's decision about one entry.
+   *
+   * @param included whether the entry itself takes part
+   * @param below for a directory: the filter for its entries, or null when nothing below it can
+   *     take part (the walker does not descend); ignored for other entries
+   */
+  record Match(boolean included, PathFilter below) {
+    private static final Match EVERYTHING = new Match(true, ALL);
   }
 }

@@ -3,6 +3,7 @@ package dev.kiln.core.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.core.pattern.ContextFilter;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.PathFilter;
 import dev.kiln.core.port.PathSelector;
@@ -90,10 +91,10 @@ class DirectoryChecksummerTest {
   }
 
   @Test
-  void checksum_excludedFilesChanged_ignored() throws IOException {
+  void checksum_excludedFilesChanged_ignored() throws Exception {
     write(b.resolve("README.md"), "changed");
     write(b.resolve("app/lib/extra.md"), "new");
-    PathFilter noMarkdown = PathFilter.globs(List.of(), List.of("*.md", "**/*.md"));
+    PathFilter noMarkdown = ContextFilter.of(List.of(), List.of("**/*.md"));
 
     Digest da = checksummer.checksum(a, ContentSelection.all(), noMarkdown);
     Digest db = checksummer.checksum(b, ContentSelection.all(), noMarkdown);
@@ -103,12 +104,99 @@ class DirectoryChecksummerTest {
   }
 
   @Test
-  void checksum_includePatterns_onlyMatchingFilesCount() throws IOException {
+  void checksum_includePatterns_onlyMatchingFilesCount() throws Exception {
     write(b.resolve("README.md"), "changed");
-    PathFilter onlyApp = PathFilter.globs(List.of("app"), List.of());
+    PathFilter onlyApp = ContextFilter.of(List.of("app"), List.of());
 
     assertThat(checksummer.checksum(b, ContentSelection.all(), onlyApp))
         .isEqualTo(checksummer.checksum(a, ContentSelection.all(), onlyApp));
+  }
+
+  @Test
+  void checksum_reincludedFile_countsWithItsExcludedParentsOnly() throws Exception {
+    PathFilter onlyLib = ContextFilter.of(List.of(), List.of("*", "!app/lib"));
+    Digest before = checksummer.checksum(a, ContentSelection.all(), onlyLib);
+
+    write(b.resolve("app/main.txt"), "excluded, changed");
+    write(b.resolve("app/other/new.txt"), "excluded, new");
+    Files.createDirectories(b.resolve("empty-excluded"));
+    assertThat(checksummer.checksum(b, ContentSelection.all(), onlyLib)).isEqualTo(before);
+
+    write(b.resolve("app/lib/util.txt"), "re-included, changed");
+    assertThat(checksummer.checksum(b, ContentSelection.all(), onlyLib)).isNotEqualTo(before);
+  }
+
+  @Test
+  void checksum_excludedParentModeChanged_differsWhenSomethingBelowIsIncluded() throws Exception {
+    PathFilter onlyLib = ContextFilter.of(List.of(), List.of("*", "!app/lib"));
+    PathFilter noApp = ContextFilter.of(List.of(), List.of("app"));
+    Files.setAttribute(b.resolve("app"), "unix:mode", 0700);
+    Files.setAttribute(a.resolve("app"), "unix:mode", 0755);
+
+    assertThat(checksummer.checksum(b, ContentSelection.all(), onlyLib))
+        .isNotEqualTo(checksummer.checksum(a, ContentSelection.all(), onlyLib));
+    assertThat(checksummer.checksum(b, ContentSelection.all(), noApp))
+        .isEqualTo(checksummer.checksum(a, ContentSelection.all(), noApp));
+  }
+
+  @Test
+  void checksum_everythingExcluded_differsFromNothingExcluded() throws Exception {
+    PathFilter none = ContextFilter.of(List.of(), List.of("*"));
+
+    assertThat(checksummer.checksum(a, ContentSelection.all(), none)).isNotEqualTo(sum(a));
+    write(b.resolve("app/new.txt"), "x");
+    assertThat(checksummer.checksum(b, ContentSelection.all(), none))
+        .isEqualTo(checksummer.checksum(a, ContentSelection.all(), none));
+  }
+
+  @Test
+  void checksum_wildcardSelector_matchesAsCopyDoes() throws IOException {
+    // Go's filepath.Match: "[!a]" is the class {'!', 'a'} (java.nio's glob would negate it)
+    for (Path root : List.of(a, b)) {
+      write(root.resolve("w/a.txt"), "a");
+      write(root.resolve("w/b.txt"), "b");
+    }
+    write(b.resolve("w/b.txt"), "b changed");
+
+    assertThat(sum(b, "/w/[!a].txt")).isEqualTo(sum(a, "/w/[!a].txt"));
+    write(b.resolve("w/a.txt"), "a changed");
+    assertThat(sum(b, "/w/[!a].txt")).isNotEqualTo(sum(a, "/w/[!a].txt"));
+  }
+
+  /**
+   * Digests of a fixed tree, computed by the implementation before {@code .dockerignore} patterns
+   * were supported: without patterns every content key of an existing cache must stay the same.
+   */
+  @Test
+  void checksum_fixedTreeWithoutFilter_sameDigestsAsBefore() throws Exception {
+    Path root = Files.createTempDirectory(a, "golden");
+    golden(root, "a.txt", "alpha\n", 0644);
+    golden(root, "bin/run", "#!/bin/sh\n", 0755);
+    golden(root, "dir/sub/deep.txt", "deep", 0600);
+    golden(root, "\u00e9.txt", "utf8", 0644);
+    Files.createDirectories(root.resolve("empty"));
+    Files.createSymbolicLink(root.resolve("link"), Path.of("a.txt"));
+    Files.setAttribute(root.resolve("empty"), "unix:mode", 0750);
+    Files.setAttribute(root.resolve("dir/sub"), "unix:mode", 0711);
+    Files.setAttribute(root.resolve("dir"), "unix:mode", 0755);
+    Files.setAttribute(root.resolve("bin"), "unix:mode", 0755);
+    Files.setAttribute(root, "unix:mode", 0755);
+
+    assertThat(sum(root).toString())
+        .isEqualTo("sha256:324734c78ff58520b70c793a23b1c0df1f8e921f7ded69012b3476daff5e34c5");
+    assertThat(sum(root, "/dir").toString())
+        .isEqualTo("sha256:018bd3da39592b52965ad116bc6093decc2dee989898b1d0a56f3dfe00f4c360");
+    assertThat(sum(root, "/*.txt").toString())
+        .isEqualTo("sha256:5c11d2aa104fe2c87112e54cb37b53e536eb53c5b6e7f2bc26dcb5e5987422ef");
+    assertThat(
+            checksummer.checksum(
+                root, ContentSelection.all(), ContextFilter.of(List.of(), List.of())))
+        .isEqualTo(sum(root));
+  }
+
+  private static void golden(Path root, String rel, String content, int mode) throws IOException {
+    write(root.resolve(rel), content);
+    Files.setAttribute(root.resolve(rel), "unix:mode", mode);
   }
 
   @Test

@@ -108,6 +108,17 @@ public record ExportSpec(String type, Map<String, String> attrs) {
 
   /** Splits like Go's encoding/csv on one record: quoted fields, "" escapes a quote. */
   static List<String> splitCsv(String line) throws ExportSpecException {
+    return splitCsv(line, "--output");
+  }
+
+  /**
+   * Splits one CSV record of {@code key=value} fields as buildx reads its flags (Go's
+   * encoding/csv): quoted fields, {@code ""} escapes a quote.
+   *
+   * @param flag the flag the line came from, for messages ({@code --cache-to} …)
+   * @throws ExportSpecException if a quote is unterminated or misplaced
+   */
+  public static List<String> splitCsv(String line, String flag) throws ExportSpecException {
     List<String> fields = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     int i = 0;
@@ -118,7 +129,7 @@ public record ExportSpec(String type, Map<String, String> attrs) {
         i++;
         while (true) {
           if (i >= n) {
-            throw new ExportSpecException("unterminated quote in --output '" + line + "'");
+            throw new ExportSpecException("unterminated quote in " + flag + " '" + line + "'");
           }
           char c = line.charAt(i++);
           if (c == '"') {
@@ -134,14 +145,16 @@ public record ExportSpec(String type, Map<String, String> attrs) {
         }
         if (i < n && line.charAt(i) != ',') {
           throw new ExportSpecException(
-              "unexpected character after a closing quote in --output '" + line + "'");
+              "unexpected character after a closing quote in " + flag + " '" + line + "'");
         }
       } else {
         while (i < n && line.charAt(i) != ',') {
           char c = line.charAt(i++);
           if (c == '"') {
             throw new ExportSpecException(
-                "a quote inside an unquoted field in --output '"
+                "a quote inside an unquoted field in "
+                    + flag
+                    + " '"
                     + line
                     + "': quote the whole field, e.g. \"name=a,b\"");
           }

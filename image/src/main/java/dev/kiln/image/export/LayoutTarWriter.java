@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -50,24 +48,14 @@ final class LayoutTarWriter {
   }
 
   /**
-   * Writes the tar to {@code dest} atomically (a temporary file next to it, then a rename).
+   * Writes the tar to {@code dest} atomically, with the user's umask ({@link OutputFiles}).
    *
    * @param index the {@code index.json} content
    * @param dockerManifest the {@code manifest.json} bytes, or null for a pure OCI layout
    */
   void writeTo(Path dest, ContentStore store, ImageIndex index, byte[] dockerManifest)
       throws IOException {
-    Path abs = dest.toAbsolutePath();
-    Files.createDirectories(abs.getParent());
-    Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + "-", ".tmp");
-    try {
-      try (OutputStream file = Files.newOutputStream(tmp)) {
-        write(file, store, index, dockerManifest);
-      }
-      Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    OutputFiles.write(dest, out -> write(out, store, index, dockerManifest));
   }
 
   private void write(OutputStream out, ContentStore store, ImageIndex index, byte[] dockerManifest)

@@ -33,15 +33,24 @@ record Recompression(Compression target, Integer level, boolean force, LayerComp
    * {@code image} with each layer that needs it converted; its blobs are stored in {@code store}.
    */
   ExportableImage apply(ExportableImage image, ContentStore store) throws IOException {
-    List<ExportLayer> layers = new ArrayList<>();
-    boolean changed = false;
-    for (ExportLayer layer : image.layers()) {
-      ExportLayer out = layer;
-      if (wanted(layer)) {
-        out = compressor.compress(layer, target, level, store);
-        changed |= out != layer;
+    List<ExportLayer> layers = new ArrayList<>(image.layers());
+    List<Integer> positions = new ArrayList<>();
+    List<ExportLayer> todo = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      if (wanted(layers.get(i))) {
+        positions.add(i);
+        todo.add(layers.get(i));
       }
-      layers.add(out);
+    }
+    if (todo.isEmpty()) {
+      return image;
+    }
+    // All at once, so the compressor can work on several layers in parallel.
+    List<ExportLayer> converted = compressor.compressAll(todo, target, level, store);
+    boolean changed = false;
+    for (int j = 0; j < positions.size(); j++) {
+      changed |= converted.get(j) != todo.get(j);
+      layers.set(positions.get(j), converted.get(j));
     }
     if (!changed) {
       return image;

@@ -1,7 +1,9 @@
 package dev.kiln.solver.cache;
 
 import dev.kiln.core.cache.CacheKey;
+import dev.kiln.oci.Digest;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -23,15 +25,45 @@ public interface CacheManager {
    *
    * @throws IOException if the backing store cannot be read
    */
-  Optional<CacheResult> query(CacheKey key) throws IOException;
+  default Optional<CacheResult> query(CacheKey key) throws IOException {
+    return lookup(key).record().map(CacheRecord::result);
+  }
 
   /**
-   * Records {@code result} for {@code key} (replacing an older result of the same key) and links
-   * the key from every alternative dependency key.
+   * Everything known about {@code key}: its best result with its time, whether the key is known at
+   * all, and the exportable root links of the matched records.
    *
+   * @throws IOException if the backing store cannot be read
+   */
+  CacheMatch lookup(CacheKey key) throws IOException;
+
+  /**
+   * Records {@code result} for {@code key} now; see {@link #save(CacheKey, CacheResult, Instant)}.
+   */
+  default CacheRecord save(CacheKey key, CacheResult result) throws IOException {
+    return save(key, result, null);
+  }
+
+  /**
+   * Records {@code result} for {@code key} (replacing an older, different result of the same key)
+   * and links the key from every alternative dependency key. Saving a result equal to the one the
+   * key has keeps the first time: a cache hit never re-stamps.
+   *
+   * @param createdAt the result's time (e.g. from the cache it was found in), or null for now
+   * @return the record the key now has (with the first time when the result was already there)
    * @throws IOException if the record cannot be persisted; then nothing may be assumed saved
    */
-  void save(CacheKey key, CacheResult result) throws IOException;
+  CacheRecord save(CacheKey key, CacheResult result, Instant createdAt) throws IOException;
+
+  /**
+   * Forgets every result whose layer chain contains {@code blob}: the blob cannot be fetched any
+   * more (deleted, corrupt, unreachable), so the steps that produced those results must run again.
+   * Keys and links stay.
+   *
+   * @return how many results were forgotten
+   * @throws IOException if the change cannot be persisted
+   */
+  int drop(Digest blob) throws IOException;
 
   /**
    * A view for one solve that may memoize the resolution of key objects it has seen (by identity),

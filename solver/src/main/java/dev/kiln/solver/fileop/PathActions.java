@@ -1,6 +1,7 @@
 package dev.kiln.solver.fileop;
 
 import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.pattern.Glob;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.kiln.solver.fileop;
 
+import dev.kiln.core.pattern.Glob;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -1,7 +1,6 @@
 package dev.kiln.solver.layer;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
@@ -16,26 +15,68 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 import java.util.zip.GZIPInputStream;
 
 /**
  * The {@link LayerCompressor} on this machine: reads the stored blob (digest-verified by the
  * store), decompresses it while hashing the tar (checked against the diff ID), compresses it again
- * — gzip with the same deterministic stream the {@link LayerWriter} uses, zstd with zstd-jni, or
- * not at all — hashing the new blob as it is written to a temp file, then stores it. One pass over
- * the data, constant memory. Not memoised: converting the same layer again gives the same bytes and
- * the store keeps the first copy. Thread-safe.
+ * — gzip with the same parallel deterministic stream the {@link LayerWriter} uses, zstd with
+ * zstd-jni's workers, or not at all, on a {@link CompressionPool} — hashing the new blob as it is
+ * written to a temp file, then stores it. One pass over the data, constant memory. Not memoised:
+ * converting the same layer again gives the same bytes and the store keeps the first copy.
+ * Thread-safe.
  */
 public final class LayerConverter implements LayerCompressor {
 
   private final Path tmpDir;
+  private final CompressionPool pool;
 
   /**
+   * A converter compressing on {@link CompressionPool#shared()}.
+   *
    * @param tmpDir where the new blob is written before it is stored (created if missing)
    */
   public LayerConverter(Path tmpDir) {
+    this(tmpDir, CompressionPool.shared());
+  }
+
+  /**
+   * A converter compressing on {@code pool}.
+   *
+   * @param tmpDir where the new blob is written before it is stored (created if missing)
+   * @param pool the compression threads
+   */
+  public LayerConverter(Path tmpDir, CompressionPool pool) {
     this.tmpDir = Objects.requireNonNull(tmpDir, "tmpDir");
+    this.pool = Objects.requireNonNull(pool, "pool");
+  }
+
+  /**
+   * Converts the layers with up to as many at once as the pool's threads and its buffer budget
+   * allow (decompressing a layer runs on one thread, so several layers keep more cores busy).
+   */
+  @Override
+  public List<ExportLayer> compressAll(
+      List<ExportLayer> layers, Compression target, Integer level, ContentStore store)
+      throws IOException {
+    List<Callable<ExportLayer>> tasks = new ArrayList<>();
+    for (ExportLayer layer : layers) {
+      tasks.add(() -> compress(layer, target, level, store));
+    }
+    int concurrency = pool.layerConcurrency(target, level(target, level), layers.size());
+    try {
+      return CompressionPool.runAll(tasks, concurrency);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("re-compressing layers to " + name(target) + ": " + e.getCause(), e);
+    }
   }
 
   @Override
@@ -57,14 +98,17 @@ public final class LayerConverter implements LayerCompressor {
       Digests.CountingDigestOutputStream hashed;
       try (InputStream raw = store.open(blob.digest());
           InputStream plain = decompress(raw, from);
-          OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
+          OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 18)) {
         Digests.CountingDigestInputStream tar =
             new Digests.CountingDigestInputStream(plain, Digest.SHA256);
         hashed = new Digests.CountingDigestOutputStream(file, Digest.SHA256);
-        OutputStream out = compressor(hashed, target, lvl);
-        tar.transferTo(out);
-        finish(out);
-        hashed.flush();
+        try (OutputStream out = pool.open(hashed, target, lvl)) {
+          byte[] buf = new byte[1 << 18];
+          int n;
+          while ((n = tar.read(buf)) >= 0) {
+            out.write(buf, 0, n);
+          }
+        }
         diffId = tar.digest();
       } catch (IOException e) {
         throw new IOException(
@@ -120,26 +164,9 @@ public final class LayerConverter implements LayerCompressor {
   private static InputStream decompress(InputStream in, Compression c) throws IOException {
     return switch (c) {
       case UNCOMPRESSED -> in;
-      case GZIP -> new GZIPInputStream(in, 1 << 16);
+      case GZIP -> new GZIPInputStream(in, 1 << 18);
       case ZSTD -> new ZstdInputStreamNoFinalizer(in);
     };
-  }
-
-  private static OutputStream compressor(OutputStream out, Compression c, int level)
-      throws IOException {
-    return switch (c) {
-      case UNCOMPRESSED -> new LayerWriter.NonClosing(out);
-      case GZIP -> new DeterministicGzipOutputStream(new LayerWriter.NonClosing(out), level);
-      case ZSTD -> new ZstdOutputStreamNoFinalizer(new LayerWriter.NonClosing(out), level);
-    };
-  }
-
-  private static void finish(OutputStream compressor) throws IOException {
-    if (compressor instanceof DeterministicGzipOutputStream gz) {
-      gz.finish();
-    } else {
-      compressor.close();
-    }
   }
 
   private static String name(Compression c) {

@@ -1,19 +1,23 @@
 package dev.kiln.solver.layer;
 
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests.CountingDigestOutputStream;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.MediaTypes.Compression;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Turns a sequence of {@link LayerEntry entries} into a layer blob in one streaming pass: tar (PAX)
@@ -74,15 +78,48 @@ public final class LayerWriter {
   }
 
   private final Options options;
+  private final CompressionPool pool;
 
-  /** A writer with the given options. */
+  /** A writer with the given options, compressing on {@link CompressionPool#shared()}. */
   public LayerWriter(Options options) {
+    this(options, CompressionPool.shared());
+  }
+
+  /** A writer with the given options, compressing on {@code pool}. */
+  public LayerWriter(Options options, CompressionPool pool) {
     this.options = Objects.requireNonNull(options, "options");
+    this.pool = Objects.requireNonNull(pool, "pool");
   }
 
   /** This writer's options. */
   public Options options() {
     return options;
+  }
+
+  /**
+   * Writes several layers, as {@link #write} each, compressing up to as many at once as the pool's
+   * threads and its buffer budget allow; the results are in the order of {@code sources}. The first
+   * failure stops the others and is thrown.
+   *
+   * @throws LayerException naming the layer that failed
+   */
+  public List<LayerBlob> writeAll(List<? extends EntrySource> sources, Path targetDir)
+      throws LayerException {
+    List<Callable<LayerBlob>> tasks = new ArrayList<>();
+    for (EntrySource s : sources) {
+      tasks.add(() -> write(s, targetDir));
+    }
+    int concurrency = pool.layerConcurrency(options.compression(), options.level(), sources.size());
+    try {
+      return CompressionPool.runAll(tasks, concurrency);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof LayerException le) {
+        throw le;
+      }
+      throw new LayerException("writing layers to " + targetDir + ": " + e.getCause(), e);
+    } catch (InterruptedIOException e) {
+      throw new LayerException("writing layers to " + targetDir + ": interrupted", e);
+    }
   }
 
   /**
@@ -97,12 +134,12 @@ public final class LayerWriter {
       tmp = Files.createTempFile(targetDir, ".layer-", ".tmp");
       Digest diffId;
       CountingDigestOutputStream blobHash;
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 64 * 1024)) {
+      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 18)) {
         blobHash = new CountingDigestOutputStream(file, Digest.SHA256);
-        OutputStream compressor = compressor(blobHash);
-        diffId = writeTar(source, compressor);
-        finish(compressor);
-        blobHash.flush();
+        try (OutputStream compressor =
+            pool.open(blobHash, options.compression(), options.level())) {
+          diffId = writeTar(source, compressor);
+        }
       }
       Digest digest = blobHash.digest();
       Path target = targetDir.resolve(digest.algorithm()).resolve(digest.hex());
@@ -143,45 +180,12 @@ public final class LayerWriter {
    */
   public Digest writeTar(EntrySource source, OutputStream out) throws IOException {
     CountingDigestOutputStream tarHash = new CountingDigestOutputStream(out, Digest.SHA256);
-    DeterministicTarOutputStream tar = new DeterministicTarOutputStream(new NonClosing(tarHash));
+    DeterministicTarOutputStream tar =
+        new DeterministicTarOutputStream(new CompressionPool.NonClosing(tarHash));
     TarEntryEncoder encoder = new TarEntryEncoder(tar, options.sourceDateEpoch());
     source.emit(encoder::write);
     tar.finish();
     tar.flush();
     return tarHash.digest();
-  }
-
-  private OutputStream compressor(OutputStream out) throws IOException {
-    return switch (options.compression()) {
-      case UNCOMPRESSED -> new NonClosing(out);
-      case GZIP -> new DeterministicGzipOutputStream(new NonClosing(out), options.level());
-      case ZSTD -> new ZstdOutputStreamNoFinalizer(new NonClosing(out), options.level());
-    };
-  }
-
-  private static void finish(OutputStream compressor) throws IOException {
-    if (compressor instanceof DeterministicGzipOutputStream gz) {
-      gz.finish();
-    } else {
-      // Closing ends the zstd frame; NonClosing keeps the file open for the caller.
-      compressor.close();
-    }
-  }
-
-  /** Passes everything on but ignores close, so a wrapper's close cannot close the file early. */
-  static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
   }
 }

@@ -3,7 +3,7 @@ package dev.kiln.solver.scheduler;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheManager;
-import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.cache.CacheRecord;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -34,22 +34,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Scheduler implements AutoCloseable {
 
   private final OpRunner runner;
+  private final KeyFunction keys;
   private final CacheManager cache;
   private final ExecutorService pool;
-  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheResult>>> inflight =
+  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight =
       new ConcurrentHashMap<>();
 
   /**
    * Creates a scheduler running at most {@code parallelism} vertices (and key computations) at
-   * once.
+   * once, deriving keys with {@code keys}.
    */
-  public Scheduler(OpRunner runner, CacheManager cache, int parallelism) {
+  public Scheduler(OpRunner runner, CacheManager cache, int parallelism, KeyFunction keys) {
     this.runner = Objects.requireNonNull(runner, "runner");
+    this.keys = Objects.requireNonNull(keys, "keys");
     this.cache = Objects.requireNonNull(cache, "cache");
     if (parallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
     }
     this.pool = Executors.newFixedThreadPool(parallelism, new SolverThreads());
+  }
+
+  /** A scheduler with kiln's own keys ({@link KeyFunction#KILN}). */
+  public Scheduler(OpRunner runner, CacheManager cache, int parallelism) {
+    this(runner, cache, parallelism, KeyFunction.KILN);
   }
 
   /** Creates a scheduler with one worker per available processor. */
@@ -64,7 +71,7 @@ public final class Scheduler implements AutoCloseable {
    * @return completes with the result, or exceptionally with a {@link SolveException}
    */
   public CompletableFuture<SolveResult> submit(Definition definition, SolveOptions options) {
-    SolveRun run = new SolveRun(definition, options, runner, cache.session(), pool, inflight);
+    SolveRun run = new SolveRun(definition, options, runner, keys, cache.session(), pool, inflight);
     CompletableFuture<SolveResult> done = run.start();
     done.whenComplete(
         (r, e) -> {
@@ -115,7 +122,7 @@ public final class Scheduler implements AutoCloseable {
 
   /** Number of solves waiting for the in-flight run of {@code vertex} (for tests). */
   int waiters(Digest vertex) {
-    CompletableFuture<List<CacheResult>> f = inflight.get(vertex);
+    CompletableFuture<List<CacheRecord>> f = inflight.get(vertex);
     return f == null ? 0 : f.getNumberOfDependents();
   }
 

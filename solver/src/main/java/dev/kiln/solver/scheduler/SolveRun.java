@@ -8,84 +8,97 @@ import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Digest;
+import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheManager;
+import dev.kiln.solver.cache.CacheRecord;
 import dev.kiln.solver.cache.CacheResult;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One solve: the state machine behind {@link Scheduler}. Phase 1 (one pool task) computes keys and
- * looks them up in topological order; phase 2 runs the needed, uncached vertices as pool tasks,
- * each submitted when its last needed input completes. Nothing blocks a pool thread except the op
- * runner itself, and nothing recurses over the graph.
+ * One solve: the state machine behind {@link Scheduler} (BuildKit's edge states, flattened).
  *
- * <p>All mutable state is guarded by {@code this}; progress callbacks and runner calls happen
- * outside the lock. The solve finishes when no task is active and either every needed vertex is
- * done or a failure/cancellation was recorded.
+ * <p><b>Phase 1</b> (one pool task, topological order): every vertex's definition keys from its
+ * inputs' definition keys, looked up. A vertex whose every output has a result is cached.
+ *
+ * <p><b>Phase 2</b>, demand-driven from the requested outputs. Each vertex has two milestones:
+ * <i>keys final</i> and <i>result</i>. A result is demanded of the outputs; a vertex whose result
+ * is demanded first needs final keys, and so do the inputs of a vertex whose keys are being
+ * finalised. Finalising keys ({@code keyStep}): once every input's keys are final, the keys are
+ * recomputed and looked up again if an input's keys changed (a hit gives the result). If that still
+ * finds nothing, or the result is demanded, and the op reads content of some inputs, those inputs'
+ * results are demanded and the content keys looked up ({@code contentStep}). Only then are the keys
+ * final. A vertex whose result is demanded and that has none after that runs ({@code runStep}) once
+ * every input has a result. So definition keys are always tried before any content is read, and a
+ * vertex under a hit is never run nor materialised: a dependent only needs an input's <i>keys</i>
+ * to be found, as in BuildKit.
+ *
+ * <p><b>Unavailable cache blobs.</b> A result found in a cache may hold only descriptors; its blobs
+ * are fetched when a step reads the files. When that fails (a {@link BlobUnavailableException}, or
+ * a {@code ContentNotFoundException} of a store without sources, naming a blob of an input's result
+ * in the cause chain of a run or a content checksum), the cache forgets every result needing the
+ * blob, the inputs whose result holds it lose their result and run instead, and the step is retried
+ * once they have new ones. Each vertex is reset at most {@link #MAX_RESETS} times.
+ *
+ * <p>Nothing blocks a pool thread except the op runner itself, and nothing recurses over the graph
+ * (demand walks use explicit stacks). All mutable state is guarded by {@code this}; progress
+ * callbacks, cache calls and runner calls happen outside the lock. The solve finishes when no task
+ * is active and either every requested output has a result or a failure/cancellation was recorded.
  */
 final class SolveRun {
+
+  static final int MAX_RESETS = 2;
 
   private final Definition def;
   private final SolveOptions options;
   private final ProgressListener progress;
   private final OpRunner runner;
+  private final KeyFunction keyFunction;
+  private final VertexKeys keyer;
   private final CacheManager cache;
   private final ExecutorService pool;
-  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheResult>>> inflight;
+  private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight;
   private final CancellationToken token = new CancellationToken();
   private final CompletableFuture<SolveResult> done = new CompletableFuture<>();
 
-  private final Map<Digest, Node> nodes = new HashMap<>();
+  private final Map<Digest, SolveNode> nodes = new HashMap<>();
+  private final List<SolveNode> order = new ArrayList<>();
   private final Set<Thread> running = new HashSet<>();
   private int active;
-  private int remaining;
   private int executed;
   private int cached;
+  private boolean launched;
   private Throwable failure;
-
-  /** Per-vertex state. {@code keys.get(o)} are the alternative keys of output {@code o}. */
-  private static final class Node {
-    final Vertex vertex;
-    final String name;
-    final List<Node> inputs = new ArrayList<>();
-    final List<Node> dependents = new ArrayList<>();
-    List<CacheMap> maps;
-    List<List<CacheKey>> keys;
-    List<CacheResult> results;
-    int pending;
-
-    /** Keys recomputed in phase 2 with content keys (own or an input's): worth a new lookup. */
-    boolean rekeyed;
-
-    Node(Vertex vertex) {
-      this.vertex = vertex;
-      this.name = displayName(vertex);
-    }
-  }
 
   SolveRun(
       Definition def,
       SolveOptions options,
       OpRunner runner,
+      KeyFunction keyFunction,
       CacheManager cache,
       ExecutorService pool,
-      ConcurrentHashMap<Digest, CompletableFuture<List<CacheResult>>> inflight) {
+      ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight) {
     this.def = def;
     this.options = options;
     this.progress = options.progress();
     this.runner = runner;
+    this.keyFunction = keyFunction;
+    this.keyer = new VertexKeys(keyFunction, cache);
     this.cache = cache;
     this.pool = pool;
     this.inflight = inflight;
@@ -112,26 +125,32 @@ final class SolveRun {
     fail(null, new CancellationException("solve cancelled by the caller"));
   }
 
-  // ---- phase 1: keys and lookups, topological order ------------------------------------------
+  // ---- phase 1: definition keys and lookups, topological order -------------------------------
 
   private void planAndLaunch() {
-    Node current = null;
+    SolveNode current = null;
     try {
       for (Vertex v : def.vertices()) {
         token.throwIfCancelled();
-        Node n = new Node(v);
+        SolveNode n = new SolveNode(v, displayName(v));
         current = n;
         for (Edge e : v.inputs()) {
           n.inputs.add(nodes.get(e.vertex().digest()));
         }
-        n.maps = runner.cacheMaps(v, token);
+        n.maps = keyFunction.cacheMaps(v, runner, token);
         if (n.maps.isEmpty()) {
-          throw new IllegalStateException("the op runner returned no cache map");
+          throw new IllegalStateException("the key function returned no cache map");
         }
-        n.keys = keys(n, Map.of());
+        n.setKeys(keyer.keys(n, Map.of()));
+        n.rootLinks = VertexKeys.noRootLinks(n.keys);
         if (!options.noCache()) {
-          n.results = lookup(n.keys);
-          if (n.results != null) {
+          VertexKeys.Lookup l = keyer.lookup(n.keys);
+          n.keyFound = l.allFound();
+          n.rootLinks = l.roots();
+          if (l.hit()) {
+            n.records = l.best();
+            n.keysFinal = true;
+            n.fromCache = true;
             synchronized (this) {
               cached++;
             }
@@ -139,9 +158,17 @@ final class SolveRun {
           }
         }
         nodes.put(v.digest(), n);
+        order.add(n);
       }
       current = null;
-      launch();
+      List<Runnable> later = new ArrayList<>();
+      synchronized (this) {
+        launched = true;
+        for (Edge out : def.outputs()) {
+          demandResult(nodes.get(out.vertex().digest()), later);
+        }
+      }
+      later.forEach(this::submit);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       fail(null, new CancellationException("solve interrupted"));
@@ -152,110 +179,326 @@ final class SolveRun {
     }
   }
 
-  /** Keys of every output; {@code content} adds a content key as an alternative for some inputs. */
-  private static List<List<CacheKey>> keys(Node n, Map<Integer, CacheKey> content) {
-    List<List<CacheKey>> perOutput = new ArrayList<>();
-    for (int o = 0; o < n.vertex.op().outputCount(); o++) {
-      List<CacheKey> alternatives = new ArrayList<>();
-      for (CacheMap map : n.maps) {
-        List<List<CacheKey>> inputKeys = new ArrayList<>();
-        List<Edge> edges = n.vertex.inputs();
-        for (int i = 0; i < edges.size(); i++) {
-          List<CacheKey> deps = new ArrayList<>(n.inputs.get(i).keys.get(edges.get(i).output()));
-          inputKeys.add(deps);
-        }
-        CacheKey k = CacheKey.of(map, o, inputKeys);
-        if (!content.isEmpty()) {
-          k = withContent(k, content);
-        }
-        alternatives.add(k);
+  // ---- demand (under the lock; explicit stacks) ----------------------------------------------
+
+  /** Demands the result of {@code root}: its keys, then its inputs' results if it must run. */
+  private void demandResult(SolveNode root, List<Runnable> later) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      SolveNode n = stack.pop();
+      if (n.records != null || n.resultDemanded) {
+        continue;
       }
-      perOutput.add(alternatives);
+      n.resultDemanded = true;
+      if (n.keysFinal) {
+        startRun(n, stack, later);
+      } else {
+        demandKeys(n, later);
+      }
     }
-    return perOutput;
   }
 
-  /** Adds the content key of input i, linked with an empty selector (cache-format.md §8.1). */
-  private static CacheKey withContent(CacheKey k, Map<Integer, CacheKey> content) {
-    List<List<CacheKey.Dep>> deps = new ArrayList<>();
-    for (int i = 0; i < k.deps().size(); i++) {
-      List<CacheKey.Dep> alts = new ArrayList<>(k.deps().get(i));
-      CacheKey c = content.get(i);
-      if (c != null) {
-        alts.add(new CacheKey.Dep(c, null));
+  /** Demands final keys of {@code root} and, transitively, of every input that lacks them. */
+  private void demandKeys(SolveNode root, List<Runnable> later) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      SolveNode n = stack.pop();
+      if (n.keysFinal || n.keyDemanded) {
+        continue;
       }
-      deps.add(alts);
-    }
-    return new CacheKey(k.opDigest(), k.output(), deps);
-  }
-
-  /** The results of all outputs if every output has a cached result under some alternative key. */
-  private List<CacheResult> lookup(List<List<CacheKey>> keys) throws java.io.IOException {
-    List<CacheResult> found = new ArrayList<>();
-    for (List<CacheKey> alternatives : keys) {
-      Optional<CacheResult> hit = Optional.empty();
-      for (int a = 0; a < alternatives.size() && hit.isEmpty(); a++) {
-        hit = cache.query(alternatives.get(a));
-      }
-      if (hit.isEmpty()) {
-        return null;
-      }
-      found.add(hit.get());
-    }
-    return found;
-  }
-
-  /** Marks what the outputs need (stopping at cached vertices) and submits the ready ones. */
-  private void launch() {
-    List<Node> ready = new ArrayList<>();
-    synchronized (this) {
-      Set<Node> needed = new HashSet<>();
-      Deque<Node> stack = new ArrayDeque<>();
-      for (Edge out : def.outputs()) {
-        stack.push(nodes.get(out.vertex().digest()));
-      }
-      while (!stack.isEmpty()) {
-        Node n = stack.pop();
-        if (n.results != null || !needed.add(n)) {
-          continue;
+      n.keyDemanded = true;
+      for (SolveNode in : new LinkedHashSet<>(n.inputs)) {
+        if (!in.keysFinal) {
+          in.keyWaiters.add(n);
+          n.pendingKeys++;
+          stack.push(in);
         }
-        Set<Node> distinct = new HashSet<>();
-        for (Node in : n.inputs) {
-          if (in.results == null && distinct.add(in)) {
-            in.dependents.add(n);
-            n.pending++;
-            stack.push(in);
+      }
+      if (n.pendingKeys == 0) {
+        keysReady(n, later);
+      }
+    }
+  }
+
+  /**
+   * Every input of {@code first} has final keys: finalises them here when there is nothing to look
+   * up or read (no input's keys changed, no content to checksum — most vertices of a cold build),
+   * otherwise schedules {@link #keyStep}.
+   */
+  private void keysReady(SolveNode first, List<Runnable> later) {
+    Deque<SolveNode> ready = new ArrayDeque<>();
+    ready.push(first);
+    settle(ready, later);
+  }
+
+  /** {@link #keysReady} for each node of {@code ready}; iterative, as finalising wakes waiters. */
+  private void settle(Deque<SolveNode> ready, List<Runnable> later) {
+    while (!ready.isEmpty()) {
+      SolveNode n = ready.pop();
+      boolean trivial =
+          !n.inputsChanged() && (n.contentInputs().isEmpty() || n.keyFound && !n.resultDemanded);
+      if (trivial) {
+        markFinal(n, ready, later);
+      } else {
+        schedule(() -> keyStep(n), later);
+      }
+    }
+  }
+
+  /** Marks the keys final, wakes key waiters and, if the result is demanded, moves on to it. */
+  private void keysDone(SolveNode n, List<Runnable> later) {
+    Deque<SolveNode> ready = new ArrayDeque<>();
+    markFinal(n, ready, later);
+    settle(ready, later);
+  }
+
+  private void markFinal(SolveNode n, Deque<SolveNode> ready, List<Runnable> later) {
+    if (!n.keysFinal) {
+      n.keysFinal = true;
+      for (SolveNode w : n.keyWaiters) {
+        if (--w.pendingKeys == 0) {
+          ready.push(w);
+        }
+      }
+      n.keyWaiters.clear();
+    }
+    if (n.resultDemanded && n.records == null) {
+      Deque<SolveNode> stack = new ArrayDeque<>();
+      startRun(n, stack, later);
+      drainDemands(stack, later);
+    }
+  }
+
+  /**
+   * For a vertex with final keys and a demanded result: tries content keys first if not done yet,
+   * else waits for every input's result, then runs. Inputs to demand are pushed on {@code stack}.
+   */
+  private void startRun(SolveNode n, Deque<SolveNode> stack, List<Runnable> later) {
+    if (n.records != null || n.running) {
+      return;
+    }
+    if (!n.contentTried && !n.contentInputs().isEmpty()) {
+      n.contentTried = true;
+      awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      return;
+    }
+    n.running = true;
+    awaitResults(n, n.inputs, () -> runStep(n), stack, later);
+  }
+
+  private void awaitResults(
+      SolveNode n,
+      List<SolveNode> ins,
+      Runnable then,
+      Deque<SolveNode> stack,
+      List<Runnable> later) {
+    n.pendingResults = 0;
+    for (SolveNode in : new LinkedHashSet<>(ins)) {
+      if (in.records == null) {
+        in.resultWaiters.add(n);
+        n.pendingResults++;
+        stack.push(in);
+      }
+    }
+    if (n.pendingResults == 0) {
+      schedule(then, later);
+    } else {
+      n.afterInputs = then;
+    }
+  }
+
+  private void drainDemands(Deque<SolveNode> stack, List<Runnable> later) {
+    while (!stack.isEmpty()) {
+      demandResult(stack.pop(), later);
+    }
+  }
+
+  /** Publishes a result: final keys, and wakes everything waiting for it. */
+  private void resultKnown(SolveNode n, List<CacheRecord> records, List<Runnable> later) {
+    n.records = records;
+    keysDone(n, later);
+    for (SolveNode w : n.resultWaiters) {
+      if (--w.pendingResults == 0 && w.afterInputs != null) {
+        Runnable r = w.afterInputs;
+        w.afterInputs = null;
+        schedule(r, later);
+      }
+    }
+    n.resultWaiters.clear();
+  }
+
+  private void schedule(Runnable task, List<Runnable> later) {
+    active++;
+    later.add(task);
+  }
+
+  // ---- phase 2 tasks ---------------------------------------------------------------------------
+
+  /** Keys from the inputs' final keys, looked up again if they changed; then content or done. */
+  private void keyStep(SolveNode n) {
+    task(
+        n,
+        later -> {
+          boolean changed;
+          synchronized (this) {
+            changed = n.inputsChanged();
           }
-        }
-      }
-      remaining = needed.size();
-      for (Node n : needed) {
-        if (n.pending == 0) {
-          ready.add(n);
-        }
-      }
-      active += ready.size();
-    }
-    ready.forEach(n -> submit(() -> execute(n)));
+          if (changed && rekey(n, Map.of(), later)) {
+            return;
+          }
+          synchronized (this) {
+            if (!n.contentInputs().isEmpty() && (!n.keyFound || n.resultDemanded)) {
+              n.contentTried = true;
+              Deque<SolveNode> stack = new ArrayDeque<>();
+              awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+              drainDemands(stack, later);
+            } else {
+              keysDone(n, later);
+            }
+          }
+        });
   }
 
-  // ---- phase 2: running vertices ---------------------------------------------------------------
+  /** A step run as a pool task: failures fail the solve; scheduled follow-ups are submitted. */
+  private void task(SolveNode n, Step step) {
+    List<Runnable> later = new ArrayList<>();
+    try {
+      if (!token.isCancelled()) {
+        step.run(later);
+      }
+    } catch (Exception | Error e) {
+      fail(n, e);
+    } finally {
+      later.forEach(this::submit);
+      taskEnded();
+    }
+  }
 
-  private void execute(Node n) {
+  /** The body of a {@link #task}; adds follow-up tasks to {@code later}. */
+  private interface Step {
+    void run(List<Runnable> later) throws Exception;
+  }
+
+  /**
+   * New keys from the inputs' current keys plus {@code content}, looked up: true when every output
+   * hit (the result is then published).
+   */
+  private boolean rekey(SolveNode n, Map<Integer, CacheKey> content, List<Runnable> later)
+      throws IOException {
+    synchronized (this) {
+      n.setKeys(keyer.keys(n, content));
+      n.keysChanged = true;
+    }
+    if (options.noCache()) {
+      return false;
+    }
+    VertexKeys.Lookup l = keyer.lookup(n.keys);
+    synchronized (this) {
+      n.keyFound = l.allFound();
+      n.rootLinks = l.roots();
+    }
+    if (!l.hit()) {
+      return false;
+    }
+    hit(n, l, later);
+    return true;
+  }
+
+  /** Content keys of the inputs that allow them, looked up; then the keys are final. */
+  private void contentStep(SolveNode n) {
+    task(
+        n,
+        later -> {
+          Map<Integer, CacheKey> content;
+          try {
+            content = contentKeys(n);
+          } catch (Exception e) {
+            if (recover(n, e, false, later)) {
+              return;
+            }
+            throw e;
+          }
+          if (!content.isEmpty() && rekey(n, content, later)) {
+            return;
+          }
+          synchronized (this) {
+            keysDone(n, later);
+          }
+        });
+  }
+
+  private Map<Integer, CacheKey> contentKeys(SolveNode n) throws Exception {
+    Map<Integer, CacheKey> content = new HashMap<>();
+    // Image sources have several maps but no inputs; ops with inputs have exactly one map.
+    CacheMap map = n.maps.get(0);
+    for (int i = 0; i < map.inputs().size(); i++) {
+      ContentSelection sel = map.inputs().get(i).content();
+      // a map input reads vertex input `edge` (BuildKit's formulas renumber inputs)
+      int edge = map.inputs().get(i).edge();
+      if (sel != null) {
+        CacheResult input;
+        synchronized (this) {
+          input = n.inputResult(edge);
+        }
+        Optional<Digest> c = keyFunction.contentChecksum(n.vertex, edge, input, sel, runner, token);
+        if (c.isPresent()) {
+          content.put(i, keyFunction.contentKey(c.get()));
+        }
+      }
+    }
+    return content;
+  }
+
+  /** A hit after phase 1: saved under the new keys (same time), reported cached, published. */
+  private void hit(SolveNode n, VertexKeys.Lookup l, List<Runnable> later) throws IOException {
+    List<CacheRecord> records = new ArrayList<>();
+    for (int o = 0; o < n.keys.size(); o++) {
+      CacheRecord r = l.best().get(o);
+      // Links the new keys (content alternatives, changed inputs) to the record, keeping its time.
+      for (CacheKey k : n.keys.get(o)) {
+        r = cache.save(k, r.result(), r.createdAt());
+      }
+      records.add(r);
+    }
+    synchronized (this) {
+      if (failure != null) {
+        return;
+      }
+      n.fromCache = true;
+      cached++;
+    }
+    progress.vertexCached(n.vertex.digest(), n.name);
+    synchronized (this) {
+      resultKnown(n, records, later);
+    }
+  }
+
+  private void runStep(SolveNode n) {
+    List<Runnable> later = new ArrayList<>();
     try {
       if (token.isCancelled()) {
         return;
       }
-      CompletableFuture<List<CacheResult>> mine = new CompletableFuture<>();
-      CompletableFuture<List<CacheResult>> owner = inflight.putIfAbsent(n.vertex.digest(), mine);
+      CompletableFuture<List<CacheRecord>> mine = new CompletableFuture<>();
+      CompletableFuture<List<CacheRecord>> owner = inflight.putIfAbsent(n.vertex.digest(), mine);
       if (owner != null) {
         join(n, owner);
         return;
       }
       try {
-        List<CacheResult> results = runOrFindBySlowKey(n);
-        mine.complete(results);
-        succeeded(n, results);
+        List<CacheRecord> records = run(n);
+        mine.complete(records);
+        synchronized (this) {
+          executed++;
+        }
+        progress.vertexCompleted(n.vertex.digest(), n.name);
+        synchronized (this) {
+          if (failure == null) {
+            resultKnown(n, records, later);
+          }
+        }
       } catch (InterruptedException | CancellationException e) {
         mine.completeExceptionally(new CancellationException("cancelled"));
         progress.vertexFailed(n.vertex.digest(), n.name, "cancelled");
@@ -263,6 +506,11 @@ final class SolveRun {
           fail(n, e);
         }
       } catch (Exception | Error e) {
+        if (e instanceof Exception ex && recover(n, ex, true, later)) {
+          // Waiters of this run retry on their own, as after a cancelled owner.
+          mine.completeExceptionally(new CancellationException("inputs are rebuilt"));
+          return;
+        }
         mine.completeExceptionally(e);
         progress.vertexFailed(n.vertex.digest(), n.name, oneLine(e));
         fail(n, e);
@@ -271,53 +519,20 @@ final class SolveRun {
         inflight.remove(n.vertex.digest(), mine);
       }
     } finally {
+      later.forEach(this::submit);
       taskEnded();
     }
   }
 
-  /** Waits (without blocking a thread) for another solve running the same vertex. */
-  private void join(Node n, CompletableFuture<List<CacheResult>> owner) {
-    owner.whenComplete(
-        (results, e) -> {
-          if (e == null) {
-            succeeded(n, results);
-          } else if (token.isCancelled()) {
-            return;
-          } else if (e instanceof CancellationException
-              || e.getCause() instanceof CancellationException) {
-            // The owner's solve was cancelled, not the vertex: run it ourselves.
-            synchronized (this) {
-              active++;
-            }
-            submit(() -> execute(n));
-          } else {
-            fail(n, e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
-          }
-        });
-  }
-
-  private List<CacheResult> runOrFindBySlowKey(Node n) throws Exception {
+  private List<CacheRecord> run(SolveNode n) throws Exception {
     progress.vertexStarted(n.vertex.digest(), n.name);
     List<CacheResult> inputs = new ArrayList<>();
-    for (int i = 0; i < n.inputs.size(); i++) {
-      inputs.add(n.inputs.get(i).results.get(n.vertex.inputs().get(i).output()));
-    }
-    // Keys again, now from the inputs' final keys: an input found through its content key carries
-    // that key, under which this vertex's earlier record is linked (BuildKit's slow-key chain).
-    Map<Integer, CacheKey> content = contentKeys(n, inputs);
-    List<List<CacheKey>> keys = keys(n, content);
-    n.rekeyed = !content.isEmpty() || inputsRekeyed(n);
-    if (!options.noCache() && n.rekeyed) {
-      List<CacheResult> hit = lookup(keys);
-      if (hit != null) {
-        save(keys, hit);
-        n.keys = keys;
-        synchronized (this) {
-          cached++;
-        }
-        progress.vertexCached(n.vertex.digest(), n.name);
-        return hit;
+    List<List<CacheKey>> keys;
+    synchronized (this) {
+      for (int i = 0; i < n.inputs.size(); i++) {
+        inputs.add(n.inputResult(i));
       }
+      keys = n.keys;
     }
     token.throwIfCancelled();
     List<CacheResult> results = runner.run(n.vertex, List.copyOf(inputs), token);
@@ -329,67 +544,116 @@ final class SolveRun {
               + n.vertex.op().outputCount()
               + " output(s)");
     }
-    save(keys, results);
-    n.keys = keys;
-    synchronized (this) {
-      executed++;
-    }
-    progress.vertexCompleted(n.vertex.digest(), n.name);
-    return results;
-  }
-
-  /** Whether an input's keys changed since phase 1 (it was found or run with content keys). */
-  private static boolean inputsRekeyed(Node n) {
-    for (Node input : n.inputs) {
-      if (input.rekeyed) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private Map<Integer, CacheKey> contentKeys(Node n, List<CacheResult> inputs) throws Exception {
-    Map<Integer, CacheKey> content = new HashMap<>();
-    // Image sources have several maps but no inputs; ops with inputs have exactly one map.
-    CacheMap map = n.maps.get(0);
-    for (int i = 0; i < map.inputs().size(); i++) {
-      ContentSelection sel = map.inputs().get(i).content();
-      if (sel != null) {
-        Optional<Digest> c = runner.contentChecksum(n.vertex, i, inputs.get(i), sel, token);
-        if (c.isPresent()) {
-          content.put(i, CacheKey.content(c.get()));
-        }
-      }
-    }
-    return content;
-  }
-
-  private void save(List<List<CacheKey>> keys, List<CacheResult> results)
-      throws java.io.IOException {
+    List<CacheRecord> records = new ArrayList<>();
     for (int o = 0; o < keys.size(); o++) {
+      CacheRecord r = null;
       for (CacheKey k : keys.get(o)) {
-        cache.save(k, results.get(o));
+        // The first save fixes the time; the others link their keys to the same result.
+        r = cache.save(k, results.get(o), r == null ? null : r.createdAt());
       }
+      records.add(r);
     }
+    return records;
   }
 
-  private void succeeded(Node n, List<CacheResult> results) {
-    List<Node> ready = new ArrayList<>();
+  /**
+   * Waits (without blocking a thread) for another solve running the same vertex; counts as an
+   * active task until the owner finishes.
+   */
+  private void join(SolveNode n, CompletableFuture<List<CacheRecord>> owner) {
+    synchronized (this) {
+      active++;
+    }
+    owner.whenComplete(
+        (records, e) -> {
+          List<Runnable> later = new ArrayList<>();
+          try {
+            if (e == null) {
+              synchronized (this) {
+                if (failure == null) {
+                  resultKnown(n, records, later);
+                }
+              }
+            } else if (token.isCancelled()) {
+              return;
+            } else if (e instanceof CancellationException
+                || e.getCause() instanceof CancellationException) {
+              // The owner's solve was cancelled, not the vertex: run it ourselves.
+              synchronized (this) {
+                schedule(() -> runStep(n), later);
+              }
+            } else {
+              fail(n, e instanceof CompletionException ? e.getCause() : e);
+            }
+          } finally {
+            later.forEach(this::submit);
+            taskEnded();
+          }
+        });
+  }
+
+  // ---- unavailable cache blobs -----------------------------------------------------------------
+
+  /**
+   * Handles a failure of {@code n} caused by a cache blob that cannot be fetched: the cache forgets
+   * every result needing it, the inputs holding it run again, and {@code n} retries its run (or
+   * content step) once they have new results.
+   *
+   * @return false when this is not such a failure or it cannot be recovered (then the caller fails
+   *     the solve)
+   */
+  private boolean recover(SolveNode n, Exception e, boolean run, List<Runnable> later) {
+    Digest missing = BlobUnavailableException.missingBlob(e);
+    if (missing == null) {
+      return false;
+    }
+    try {
+      cache.drop(missing);
+    } catch (IOException io) {
+      e.addSuppressed(io);
+      return false;
+    }
+    List<SolveNode> culprits = new ArrayList<>();
     synchronized (this) {
       if (failure != null) {
-        return;
+        return true;
       }
-      n.results = results;
-      remaining--;
-      for (Node d : n.dependents) {
-        if (--d.pending == 0) {
-          ready.add(d);
+      for (SolveNode in : new LinkedHashSet<>(n.inputs)) {
+        if (in.records != null && in.holds(missing)) {
+          if (in.resets >= MAX_RESETS) {
+            return false;
+          }
+          culprits.add(in);
         }
       }
-      active += ready.size();
+      if (culprits.isEmpty()) {
+        return false;
+      }
+      for (SolveNode in : culprits) {
+        in.resets++;
+        in.records = null;
+        in.running = false;
+        in.resultDemanded = false;
+        if (in.fromCache) {
+          in.fromCache = false;
+          cached--;
+        }
+      }
+      Deque<SolveNode> stack = new ArrayDeque<>();
+      if (run) {
+        awaitResults(n, n.inputs, () -> runStep(n), stack, later);
+      } else {
+        awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      }
+      drainDemands(stack, later);
     }
-    ready.forEach(d -> submit(() -> execute(d)));
-    maybeFinish();
+    for (SolveNode in : culprits) {
+      progress.log(
+          in.vertex.digest(),
+          ProgressListener.LogStream.STDERR,
+          "cached result unusable (" + oneLine(e) + "); running the step again");
+    }
+    return true;
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------------
@@ -425,7 +689,7 @@ final class SolveRun {
   }
 
   /** Records the first failure, cancels the token and interrupts every running task. */
-  private void fail(Node n, Throwable cause) {
+  private void fail(SolveNode n, Throwable cause) {
     List<Thread> toInterrupt;
     synchronized (this) {
       if (failure != null) {
@@ -452,19 +716,24 @@ final class SolveRun {
     SolveResult result = null;
     Throwable error;
     synchronized (this) {
-      if (active > 0 || done.isDone()) {
+      if (active > 0 || done.isDone() || !launched && failure == null) {
         return;
       }
       error = failure;
       if (error == null) {
-        if (remaining > 0) {
-          return;
-        }
         List<CacheResult> outs = new ArrayList<>();
         for (Edge e : def.outputs()) {
-          outs.add(nodes.get(e.vertex().digest()).results.get(e.output()));
+          SolveNode n = nodes.get(e.vertex().digest());
+          if (n.records == null) {
+            // No task left and an output without a result: a bug, never a hang.
+            error = new IllegalStateException("the solve stalled before '" + n.name + "'");
+            break;
+          }
+          outs.add(n.records.get(e.output()).result());
         }
-        result = new SolveResult(outs, executed, cached);
+        if (error == null) {
+          result = new SolveResult(outs, executed, cached, SolveNode.solveKeys(order, def, nodes));
+        }
       }
     }
     if (error != null) {

@@ -2,6 +2,8 @@ package dev.kiln.solver.worker;
 
 import dev.kiln.core.cache.DirectoryChecksummer;
 import dev.kiln.core.graph.LocalOp;
+import dev.kiln.core.pattern.ContextFilter;
+import dev.kiln.core.pattern.PatternException;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.PathFilter;
 import dev.kiln.oci.Digest;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
@@ -25,13 +26,22 @@ import java.nio.file.Path;
  */
 final class LocalContext {
 
-  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
   private static final DirectoryChecksummer CHECKSUMMER = new DirectoryChecksummer();
 
   private LocalContext() {}
 
-  static PathFilter filter(LocalOp op) {
-    return PathFilter.globs(op.includePatterns(), op.excludePatterns());
+  /**
+   * The filter of {@code op}'s patterns (BuildKit's context transfer semantics); {@link
+   * PathFilter#ALL} when it has none.
+   *
+   * @throws IOException if a pattern is malformed (a graph not built from a checked ignore file)
+   */
+  static PathFilter filter(LocalOp op) throws IOException {
+    try {
+      return ContextFilter.of(op.includePatterns(), op.excludePatterns());
+    } catch (PatternException e) {
+      throw new IOException("local source '" + op.name() + "': " + e.getMessage(), e);
+    }
   }
 
   /** The content checksum of what {@code op} selects in {@code dir} (the whole selection). */
@@ -52,14 +62,12 @@ final class LocalContext {
   /**
    * Copies what {@code op} selects in {@code dir} into the empty directory {@code dest}. The copy
    * goes through an uncompressed tar in {@code tmpDir} so that every file type, mode, mtime and
-   * hard link is handled by the layer code. Owners become 0:0, as BuildKit's local source does.
+   * hard link is handled by the layer code. Owners become 0:0, as BuildKit's local source does; a
+   * socket arrives as an empty regular file with its permissions, as the docker CLI sends it.
    */
   static void copy(LocalOp op, Path dir, Path dest, LayerApplier applier, Path tmpDir)
       throws IOException {
-    PathFilter filter = filter(op);
-    EntrySource selected =
-        DirectoryWalker.of(dir)
-            .filter(rel -> filter.includes(rel, Files.isDirectory(dir.resolve(rel), NOFOLLOW)));
+    EntrySource selected = DirectoryWalker.of(dir).socketsAsEmptyFiles().filter(filter(op));
     EntrySource asRoot = sink -> selected.emit(e -> sink.accept(rootOwned(e)));
     Path tar = Files.createTempFile(tmpDir, "context-", ".tar");
     try {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -209,6 +210,86 @@ class LocalCacheManagerTest {
       m.save(k, R1);
 
       assertThat(m.query(k)).contains(R1);
+    }
+  }
+
+  @Test
+  void save_sameResultAgain_keepsFirstCreatedAtAcrossReopen() throws Exception {
+    CacheKey k = child("run", root("base"));
+    Instant first = Instant.parse("2026-08-01T10:00:03.123456789Z");
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      m.save(k, R1, first);
+      m.save(k, R1, Instant.parse("2026-09-01T00:00:00Z"));
+      m.save(k, R1);
+    }
+
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      assertThat(m.lookup(k).best()).isEqualTo(new CacheRecord(R1, first));
+    }
+  }
+
+  @Test
+  void save_differentResult_replacesWithItsOwnTime() throws Exception {
+    CacheKey k = child("run", root("base"));
+    Instant later = Instant.parse("2026-09-01T00:00:00Z");
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      m.save(k, R1, Instant.parse("2026-08-01T00:00:00Z"));
+      m.save(k, CacheResult.ofSnapshot("other"), later);
+
+      assertThat(m.lookup(k).best())
+          .isEqualTo(new CacheRecord(CacheResult.ofSnapshot("other"), later));
+    }
+  }
+
+  @Test
+  void drop_blobOfAChain_forgetsResultsContainingItAcrossReopen() throws Exception {
+    CacheKey withBlob = child("run", root("base"));
+    CacheKey without = child("other", root("base"));
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      m.save(withBlob, R1);
+      m.save(without, CacheResult.ofSnapshot("s"));
+
+      assertThat(m.drop(R1.layers().get(0).digest())).isEqualTo(1);
+      assertThat(m.drop(R1.layers().get(0).digest())).isZero();
+      assertThat(m.lookup(withBlob).keyFound()).isTrue();
+      assertThat(m.query(withBlob)).isEmpty();
+    }
+
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      assertThat(m.query(withBlob)).isEmpty();
+      assertThat(m.query(without)).contains(CacheResult.ofSnapshot("s"));
+      m.save(withBlob, R1);
+      assertThat(m.query(withBlob)).contains(R1);
+    }
+  }
+
+  @Test
+  void lookup_throughDefinitionKey_reportsContentKeyLinksAcrossReopen() throws Exception {
+    CacheKey content = CacheKey.content(Digests.sha256("same bytes"));
+    CacheKey session = root("context");
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      m.save(
+          new CacheKey(
+              Digests.sha256("copy"),
+              0,
+              List.of(
+                  List.of(new CacheKey.Dep(root("base"), null)),
+                  List.of(new CacheKey.Dep(session, SEL), new CacheKey.Dep(content, null)))),
+          R1);
+    }
+
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      CacheMatch match =
+          m.lookup(
+              new CacheKey(
+                  Digests.sha256("copy"),
+                  0,
+                  List.of(
+                      List.of(new CacheKey.Dep(root("base"), null)),
+                      List.of(new CacheKey.Dep(session, SEL)))));
+      assertThat(match.best().result()).isEqualTo(R1);
+      assertThat(match.rootLinks())
+          .containsExactly(new CacheMatch.RootLink(1, content.digest(), null));
     }
   }
 }

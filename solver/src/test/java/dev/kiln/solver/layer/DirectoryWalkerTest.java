@@ -2,6 +2,8 @@ package dev.kiln.solver.layer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.core.pattern.ContextFilter;
+import dev.kiln.core.port.PathFilter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,16 +67,21 @@ class DirectoryWalkerTest {
   }
 
   @Test
-  void emit_socket_skipped() throws Exception {
+  void emit_socket_skippedOrWithSocketsAsEmptyFilesAnEmptyFileWithItsMode() throws Exception {
     Trees.file(root, "a", "", 0644);
-    try (var server =
-        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-      server.bind(java.net.UnixDomainSocketAddress.of(root.resolve("sock")));
+    Trees.socket(root, "sock", 0750);
 
-      assertThat(DirectoryWalker.of(root).toList())
-          .extracting(LayerEntry::path)
-          .containsExactly("a");
+    List<LayerEntry> entries = DirectoryWalker.of(root).socketsAsEmptyFiles().toList();
+
+    assertThat(entries).extracting(LayerEntry::path).containsExactly("a", "sock");
+    LayerEntry sock = entries.get(1);
+    assertThat(sock.type()).isEqualTo(EntryType.FILE);
+    assertThat(sock.size()).isZero();
+    assertThat(sock.mode()).isEqualTo(0750);
+    try (var in = sock.content().open()) {
+      assertThat(in.readAllBytes()).isEmpty();
     }
+    assertThat(DirectoryWalker.of(root).toList()).extracting(LayerEntry::path).containsExactly("a");
   }
 
   @Test
@@ -83,12 +90,32 @@ class DirectoryWalkerTest {
     Trees.file(root, "node_modules/x/y", "", 0644);
     Trees.file(root, "keep/node_modules", "", 0644);
 
-    List<String> paths =
-        DirectoryWalker.of(root).filter(p -> !p.equals("node_modules")).toList().stream()
-            .map(LayerEntry::path)
+    assertThat(paths(ContextFilter.of(List.of(), List.of("node_modules"))))
+        .containsExactly("keep", "keep/a", "keep/node_modules");
+  }
+
+  @Test
+  void filter_reincludedBelowExcludedDirectories_parentsEmittedBeforeItWithTheirModes()
+      throws Exception {
+    Trees.file(root, "a/b/keep.txt", "k", 0644);
+    Trees.file(root, "a/b/drop.txt", "d", 0644);
+    Trees.file(root, "a/other/x", "", 0644);
+    Trees.dir(root, "a/empty", 0755);
+    Trees.file(root, "top", "", 0644);
+    Files.setAttribute(root.resolve("a"), "unix:mode", 0710);
+
+    List<LayerEntry> entries =
+        DirectoryWalker.of(root)
+            .filter(ContextFilter.of(List.of(), List.of("*", "!a/b/keep.txt")))
             .toList();
 
-    assertThat(paths).containsExactly("keep", "keep/a", "keep/node_modules");
+    assertThat(entries).extracting(LayerEntry::path).containsExactly("a", "a/b", "a/b/keep.txt");
+    assertThat(entries.get(0).mode()).isEqualTo(0710);
+    assertThat(entries.get(0).type()).isEqualTo(EntryType.DIRECTORY);
+  }
+
+  private List<String> paths(PathFilter filter) throws Exception {
+    return DirectoryWalker.of(root).filter(filter).toList().stream().map(LayerEntry::path).toList();
   }
 
   @Test

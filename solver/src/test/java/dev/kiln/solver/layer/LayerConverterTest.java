@@ -14,6 +14,7 @@ import dev.kiln.oci.MediaTypes.Compression;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,38 @@ class LayerConverterTest {
     assertThat(store.size(zstd.blob().digest())).isEqualTo(zstd.blob().size());
     assertThat(back.blob().digest()).isEqualTo(gzip.blob().digest());
     assertThat(tmp.resolve("convert")).isEmptyDirectory();
+  }
+
+  @Test
+  void compressAll_severalLayers_sameResultsInOrderAsOneByOne() throws Exception {
+    ExportLayer zstd = converter.compress(gzip, Compression.ZSTD, 19, store);
+    ExportLayer plain = converter.compress(gzip, Compression.UNCOMPRESSED, null, store);
+    List<ExportLayer> in = List.of(gzip, zstd, plain, gzip);
+
+    List<ExportLayer> all;
+    try (CompressionPool pool = new CompressionPool(2)) {
+      all =
+          new LayerConverter(tmp.resolve("convert"), pool)
+              .compressAll(in, Compression.ZSTD, 3, store);
+    }
+
+    assertThat(all).hasSize(4);
+    for (int i = 0; i < in.size(); i++) {
+      ExportLayer one = converter.compress(in.get(i), Compression.ZSTD, 3, store);
+      assertThat(all.get(i)).isEqualTo(one);
+      assertThat(uncompressedDigest(all.get(i))).isEqualTo(gzip.diffId());
+    }
+    assertThat(tmp.resolve("convert")).isEmptyDirectory();
+  }
+
+  @Test
+  void compressAll_oneCorrupt_failsNamingIt() {
+    ExportLayer lying = ExportLayer.of(gzip.blob(), Digests.sha256("something else"));
+
+    assertThatThrownBy(
+            () -> converter.compressAll(List.of(gzip, lying), Compression.ZSTD, null, store))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("not its diff ID");
   }
 
   @Test

@@ -87,6 +87,27 @@ class LayerToolsIT {
   }
 
   @Test
+  void write_multiBlockParallelGzip_gzipAndPigzDecompressToTheDiffId() throws Exception {
+    // 5 MiB of mixed text and random bytes: 40 parallel-deflated blocks in one gzip member.
+    List<LayerEntry> big =
+        List.of(
+            LayerEntry.builder("big.bin", EntryType.FILE)
+                .content(MixedBytes.of(5 << 20, 77))
+                .mtime(Instant.parse("2023-05-06T07:08:09Z"))
+                .build());
+    LayerBlob blob =
+        new LayerWriter(LayerWriter.Options.defaults()).write(EntrySource.of(big), tmp);
+
+    for (String tool : List.of("gzip", "pigz")) {
+      Path tar = tmp.resolve(tool + ".tar");
+      Trees.run("sh", "-c", tool + " -d -c < '" + blob.path() + "' > '" + tar + "'");
+      assertThat(Digests.sha256(tar).digest()).as(tool).isEqualTo(blob.diffId());
+    }
+    // One member: gzip -l reports the uncompressed size of exactly one.
+    assertThat(Trees.output("gzip", "-l", blob.path().toString()).lines().count()).isEqualTo(2);
+  }
+
+  @Test
   void apply_gnuTarCreatedLayer_extractsLikeTar() throws Exception {
     Path src = Files.createDirectory(tmp.resolve("src"));
     Trees.file(src, "a/b.txt", "from gnu tar", 0640);

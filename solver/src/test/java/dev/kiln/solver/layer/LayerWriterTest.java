@@ -227,6 +227,70 @@ class LayerWriterTest {
     }
   }
 
+  private static List<LayerEntry> bigLayer(String name, long seed) {
+    return List.of(
+        LayerEntry.builder("data", EntryType.DIRECTORY).mtime(Trees.T0).build(),
+        LayerEntry.builder("data/" + name, EntryType.FILE)
+            .content(MixedBytes.of(3 << 20, seed))
+            .mtime(Trees.T0)
+            .build());
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void write_multiBlockLayerOnOneOrFourThreads_sameDigest(Compression c) throws Exception {
+    LayerWriter.Options o = LayerWriter.Options.defaults().withCompression(c);
+    try (CompressionPool one = new CompressionPool(1);
+        CompressionPool four = new CompressionPool(4)) {
+      LayerBlob a =
+          new LayerWriter(o, one).write(EntrySource.of(bigLayer("x", 1)), tmp.resolve("a"));
+      LayerBlob b =
+          new LayerWriter(o, four).write(EntrySource.of(bigLayer("x", 1)), tmp.resolve("b"));
+
+      assertThat(b.digest()).isEqualTo(a.digest());
+      assertThat(b.diffId()).isEqualTo(a.diffId());
+      assertThat(Digests.sha256(decompress(a.path(), c))).isEqualTo(a.diffId());
+    }
+  }
+
+  @Test
+  void writeAll_severalLayers_sameBlobsInOrderAsOneByOne() throws Exception {
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults());
+    List<EntrySource> sources =
+        List.of(
+            EntrySource.of(bigLayer("a", 1)),
+            EntrySource.of(sample(Trees.T0)),
+            EntrySource.of(bigLayer("c", 3)));
+
+    List<LayerBlob> all = w.writeAll(sources, tmp.resolve("all"));
+
+    assertThat(all).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      LayerBlob one = w.write(sources.get(i), tmp.resolve("one"));
+      assertThat(all.get(i).digest()).isEqualTo(one.digest());
+      assertThat(all.get(i).diffId()).isEqualTo(one.diffId());
+      assertThat(all.get(i).path()).exists();
+    }
+  }
+
+  @Test
+  void writeAll_oneLayerFails_throwsNamingIt() {
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults());
+    LayerEntry lying =
+        LayerEntry.builder("short", EntryType.FILE)
+            .content(100, () -> new ByteArrayInputStream(new byte[10]))
+            .mtime(Trees.T0)
+            .build();
+
+    assertThatThrownBy(
+            () ->
+                w.writeAll(
+                    List.of(EntrySource.of(bigLayer("a", 1)), EntrySource.of(List.of(lying))),
+                    tmp.resolve("all")))
+        .isInstanceOf(LayerException.class)
+        .hasMessageContaining("'short' changed size");
+  }
+
   static byte[] decompress(Path blob, Compression c) throws IOException {
     try (InputStream raw = Files.newInputStream(blob);
         InputStream in =

@@ -99,28 +99,11 @@ public final class TestArchives {
 
   private static OutputStream compress(OutputStream raw, Kind kind) throws IOException {
     return switch (kind) {
-      case TAR -> new NonClosing(raw);
-      case GZIP -> new GZIPOutputStream(new NonClosing(raw));
-      case BZIP2 -> new BZip2CompressorOutputStream(new NonClosing(raw));
-      case XZ -> new XZCompressorOutputStream(new NonClosing(raw));
-      case ZSTD -> new ZstdOutputStreamNoFinalizer(new NonClosing(raw));
+      case TAR -> new CompressionPool.NonClosing(raw);
+      case GZIP -> new GZIPOutputStream(new CompressionPool.NonClosing(raw));
+      case BZIP2 -> new BZip2CompressorOutputStream(new CompressionPool.NonClosing(raw));
+      case XZ -> new XZCompressorOutputStream(new CompressionPool.NonClosing(raw));
+      case ZSTD -> new ZstdOutputStreamNoFinalizer(new CompressionPool.NonClosing(raw));
     };
-  }
-
-  /** Lets the tar stream close its compressor while the file stream is closed once, last. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
-    NonClosing(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-    }
-
-    @Override
-    public void close() throws IOException {
-      flush();
-    }
   }
 }

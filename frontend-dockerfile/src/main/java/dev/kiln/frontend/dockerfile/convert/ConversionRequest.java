@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param buildArgs the {@code --build-arg} values
  * @param target the stage to build, or null/empty for the last stage
  * @param excludes the build context's {@code .dockerignore} patterns (already read with {@link
- *     dev.kiln.frontend.dockerfile.dockerignore.Dockerignore#readPatterns}); they become the
- *     exclude patterns of the context's local source
+ *     dev.kiln.core.pattern.IgnoreFile#read}); they become the exclude patterns of the context's
+ *     local source
  * @param platform the native platform: the platform of every stage
  * @param resolver looks up base image configs
  * @param contextName the name under which the client provides the build context

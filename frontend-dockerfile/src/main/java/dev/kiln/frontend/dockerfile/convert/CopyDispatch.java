@@ -3,6 +3,7 @@ package dev.kiln.frontend.dockerfile.convert;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.Owner;
+import dev.kiln.core.graph.ScratchOp;
 import dev.kiln.core.graph.State;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.instructions.Instruction;
@@ -90,16 +91,10 @@ final class CopyDispatch {
       }
       checksum = checksum(a.checksum(), sources, line);
     }
-    if (sources.size() + contents.size() > 1 && !dest.endsWith("/")) {
-      throw conversion.error(
-          line,
-          "When using "
-              + keyword
-              + " with more than one source file,"
-              + " the destination must be a directory and end with a /");
-    }
+    // Several sources and a destination without a trailing slash are no error in BuildKit (the
+    // classic builder's rule is gone): each source is copied onto the destination in turn.
     String target = Paths.resolve(ctx.cwd(), dest);
-    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/")) {
+    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/") || dest.endsWith("/.")) {
       target = target.equals("/") ? "/" : target + "/";
     }
     int mode = mode(chmod, line);
@@ -141,7 +136,10 @@ final class CopyDispatch {
     msg.append(' ').append(dest).append(" # buildkit");
     State base = link ? State.scratch() : ctx.fs;
     State copied = base.file(steps.toArray(FileStep[]::new)).named(name);
-    ctx.fs = link ? State.merge(List.of(ctx.fs, copied)).named(name) : copied;
+    // --link merges the copy onto the stage; onto scratch the merge is the copy itself, and
+    // BuildKit's llb.Merge emits no merge op then
+    boolean onScratch = ctx.fs.output().vertex().op() instanceof ScratchOp;
+    ctx.fs = link && !onScratch ? State.merge(List.of(ctx.fs, copied)).named(name) : copied;
     ctx.history(msg.toString(), true);
   }
 

@@ -57,7 +57,7 @@ final class Dispatcher {
       StringBuilder msg = new StringBuilder("ENV");
       for (KeyValue kv : e.pairs()) {
         ctx.env.put(kv.key(), kv.value());
-        ctx.setStateEnv(kv.key(), kv.value());
+        ctx.addLlbEnv(kv.key(), kv.value());
         msg.append(' ').append(kv.key()).append('=').append(kv.value());
       }
       ctx.history(msg.toString(), false);
@@ -68,7 +68,7 @@ final class Dispatcher {
       for (KeyValue kv : a.args()) {
         ctx.buildArgs.add(kv);
         if (kv.value() != null) {
-          ctx.setStateEnv(kv.key(), kv.value());
+          ctx.addLlbEnv(kv.key(), kv.value());
           parts.add(kv.key() + "=" + kv.value());
         } else {
           parts.add(kv.key());

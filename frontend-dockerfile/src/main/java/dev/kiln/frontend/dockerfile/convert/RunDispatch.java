@@ -95,8 +95,9 @@ final class RunDispatch {
       run = mount(run, m, line);
     }
     run = conversion.runSettings().applyTo(run);
-    // the build state's environment: image ENV plus ARG values, which stay out of the image
-    Map<String, String> env = new LinkedHashMap<>(ctx.stateEnv);
+    // the build state's environment (BuildKit's LLB env, in its order): image ENV plus ARG values,
+    // which stay out of the image
+    Map<String, String> env = new LinkedHashMap<>(ctx.llbEnv);
     env.putIfAbsent("PATH", StageContext.DEFAULT_PATH);
     State state = ctx.withProcessContext(env);
     ctx.fs = state.run(run.named(name)).root();

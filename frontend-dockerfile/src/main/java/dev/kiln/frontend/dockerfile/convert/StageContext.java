@@ -32,12 +32,13 @@ final class StageContext {
   final Map<String, String> env = new LinkedHashMap<>();
 
   /**
-   * The environment of the build state (BuildKit's {@code getEnv(d.state)}): the image's Env, then
-   * ENV and ARG values in the order they were dispatched, a re-set variable moving to the end. RUN
-   * processes get it and words are expanded in it, so an ARG set after an ENV of the same name wins
-   * there (not in the image config), as in BuildKit.
+   * The environment BuildKit's frontend keeps in its LLB state ({@code getEnv(d.state)}): the
+   * image's Env, then ENV and ARG values in the order they were dispatched, each "delete, then
+   * append" ({@code AddEnv}). RUN processes get it and words are expanded in it, so an ARG set
+   * after an ENV of the same name wins there (not in the image config), as in BuildKit; the same
+   * order makes kiln's RUN envs BuildKit's for BuildKit-compatible keys.
    */
-  final Map<String, String> stateEnv = new LinkedHashMap<>();
+  final Map<String, String> llbEnv = new LinkedHashMap<>();
 
   /**
    * The ARGs declared in this stage and inherited from a parent stage, with duplicates, in order.
@@ -74,7 +75,7 @@ final class StageContext {
     }
     // BuildKit makes sure every (non-Windows) image config has a PATH
     env.putIfAbsent("PATH", DEFAULT_PATH);
-    env.forEach(this::setStateEnv);
+    env.forEach(this::addLlbEnv);
     user = c.user();
     workdir = c.workingDir();
     cmd = c.cmd();
@@ -108,21 +109,21 @@ final class StageContext {
    * the same name here.
    */
   void inherit(StageContext parent) {
-    stateEnv.clear();
-    stateEnv.putAll(parent.stateEnv);
-    env.forEach(this::setStateEnv);
+    llbEnv.clear();
+    llbEnv.putAll(parent.llbEnv);
+    env.forEach(this::addLlbEnv);
     buildArgs.addAll(parent.buildArgs);
   }
 
-  /** Sets a variable of the build state's environment ({@code llb.State.AddEnv}). */
-  void setStateEnv(String key, String value) {
-    stateEnv.remove(key);
-    stateEnv.put(key, value);
+  /** BuildKit's {@code AddEnv}: delete, then append. */
+  void addLlbEnv(String key, String value) {
+    llbEnv.remove(key);
+    llbEnv.put(key, value);
   }
 
   /** The environment words are expanded in. */
   Map<String, String> scope() {
-    return new LinkedHashMap<>(stateEnv);
+    return new LinkedHashMap<>(llbEnv);
   }
 
   /**
@@ -133,7 +134,7 @@ final class StageContext {
   String runHistoryPrefix() {
     Map<String, String> values = new LinkedHashMap<>();
     for (Instruction.KeyValue kv : buildArgs) {
-      String v = stateEnv.get(kv.key());
+      String v = llbEnv.get(kv.key());
       if (v == null) {
         v = kv.value() == null ? "" : kv.value();
       }

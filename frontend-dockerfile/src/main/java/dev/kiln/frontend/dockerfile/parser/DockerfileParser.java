@@ -88,8 +88,13 @@ public final class DockerfileParser {
       return out;
     }
 
+    /**
+     * The escape character as the last non-blank character, unless another escape character
+     * precedes it (an escaped escape is a literal, as BuildKit's parser has it since 2020; like
+     * BuildKit's, this does not count pairs, so {@code \\\} at the end is not a continuation).
+     */
     private static Pattern continuationPattern(char esc) {
-      return Pattern.compile("\\" + esc + "[ \\t]*$");
+      return Pattern.compile("(?<!\\" + esc + ")\\" + esc + "[ \\t]*$");
     }
 
     private DockerfileParseException error(int line, String message) {

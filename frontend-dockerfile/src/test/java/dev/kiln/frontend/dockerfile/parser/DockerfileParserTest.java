@@ -216,6 +216,25 @@ class DockerfileParserTest {
   }
 
   @Test
+  void parse_escapedEscapeAtLineEnd_isNoContinuation() throws Exception {
+    ParseResult r = parse("FROM x\nRUN echo a\\\\\nRUN echo b \\\\  \nRUN c \\\n  d\n");
+
+    assertThat(r.nodes()).extracting(Node::keyword).containsExactly("from", "run", "run", "run");
+    assertThat(r.nodes().get(1).args()).containsExactly("echo a\\\\");
+    assertThat(r.nodes().get(2).args()).containsExactly("echo b \\\\");
+    assertThat(r.nodes().get(3).args()).containsExactly("c   d");
+  }
+
+  @Test
+  void parse_escapedBacktickAtLineEnd_isNoContinuation() throws Exception {
+    ParseResult r = parse("# escape=`\nFROM x\nRUN echo a``\nRUN echo b `\n  c\n");
+
+    assertThat(r.nodes()).hasSize(3);
+    assertThat(r.nodes().get(1).args()).containsExactly("echo a``");
+    assertThat(r.nodes().get(2).args()).containsExactly("echo b   c");
+  }
+
+  @Test
   void parse_continuationAtEndOfFile_lineEndsThere() throws Exception {
     ParseResult r = parse("FROM x\nRUN echo \\");
     assertThat(r.nodes().get(1).args()).containsExactly("echo");

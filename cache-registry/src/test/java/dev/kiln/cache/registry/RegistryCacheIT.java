@@ -1,0 +1,321 @@
+package dev.kiln.cache.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.core.cache.remote.CacheAnnotations;
+import dev.kiln.core.cache.remote.CacheChains;
+import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.port.CacheExportSummary;
+import dev.kiln.core.port.CacheImportException;
+import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.InMemoryContentStore;
+import dev.kiln.core.port.ProgressListener;
+import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digests;
+import dev.kiln.oci.ImageIndex;
+import dev.kiln.oci.MediaTypes;
+import dev.kiln.oci.OciJson;
+import dev.kiln.oci.registry.BlobSource;
+import dev.kiln.oci.registry.RegistryClient;
+import dev.kiln.testsupport.AccessLogEntry;
+import dev.kiln.testsupport.FaultProxy;
+import dev.kiln.testsupport.FaultRule;
+import dev.kiln.testsupport.ProcessRunner;
+import dev.kiln.testsupport.RegistryContainer;
+import dev.kiln.testsupport.Tools;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The registry cache against a real registry ({@code registry:2}), read back by kiln and by skopeo;
+ * a fault-injecting proxy in front for 5xx, resets and failed writes.
+ */
+class RegistryCacheIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static RegistryContainer registry;
+  static FaultProxy proxy;
+  static final Map<String, RegistryClient> CLIENTS = new ConcurrentHashMap<>();
+  static final RegistryClientProvider PROVIDER =
+      (host, insecure) ->
+          CLIENTS.computeIfAbsent(
+              host,
+              h -> {
+                try {
+                  return RegistryClient.builder(h).build();
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+
+  @TempDir Path tmp;
+  private final InMemoryContentStore store = new InMemoryContentStore();
+
+  @BeforeAll
+  static void start() {
+    Tools.require("skopeo");
+    registry = RegistryContainer.open();
+    registry.start();
+    proxy = FaultProxy.start(registry.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    CLIENTS.values().forEach(RegistryClient::close);
+    if (proxy != null) {
+      proxy.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
+  }
+
+  @AfterEach
+  void reset() {
+    proxy.clearRules();
+    proxy.clearAccessLog();
+  }
+
+  private CacheExportSummary export(Map<String, String> attrs, CacheChains chains)
+      throws Exception {
+    return new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage"))
+        .create(attrs)
+        .export(chains, store, ProgressListener.NONE);
+  }
+
+  private ImportedCache importCache(String ref) throws CacheImportException {
+    return new RegistryCacheImporterFactory(PROVIDER, tmp.resolve("stage"))
+        .create(Map.of("ref", ref))
+        .resolve(ProgressListener.NONE);
+  }
+
+  private static JsonNode skopeoRaw(String ref) throws Exception {
+    String out =
+        ProcessRunner.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
+            .timeout(Duration.ofMinutes(1))
+            .run()
+            .assertSuccess()
+            .stdout();
+    return JSON.readTree(out);
+  }
+
+  @ParameterizedTest(name = "oci-mediatypes={0} image-manifest={1} compression={2}")
+  @CsvSource({
+    "true, true, gzip, application/vnd.oci.image.manifest.v1+json",
+    "true, false, zstd, application/vnd.oci.image.index.v1+json",
+    "false, false, uncompressed, application/vnd.docker.distribution.manifest.list.v2+json"
+  })
+  void export_readBackBySkopeoAndKiln_thenSecondExportUploadsNothing(
+      boolean oci, boolean imageManifest, String compression, String topType) throws Exception {
+    String ref = registry.hostPort() + "/cache/forms:" + (oci ? "oci" : "docker") + imageManifest;
+    Map<String, String> attrs =
+        Map.of(
+            "ref",
+            ref,
+            "mode",
+            "max",
+            "oci-mediatypes",
+            String.valueOf(oci),
+            "image-manifest",
+            String.valueOf(imageManifest),
+            "compression",
+            compression);
+    CacheExportSummary first = export(attrs, TestCaches.chain(store, "forms" + topType, 3));
+    assertThat(first.uploaded()).isEqualTo(4);
+    assertThat(first.manifest().mediaType()).isEqualTo(topType);
+
+    JsonNode raw = skopeoRaw(ref);
+    assertThat(raw.path("mediaType").asText()).isEqualTo(topType);
+    List<JsonNode> layers = new ArrayList<>();
+    if (imageManifest) {
+      assertThat(raw.path("config").path("mediaType").asText())
+          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
+      raw.path("layers").forEach(layers::add);
+    } else {
+      JsonNode entries = raw.path("manifests");
+      assertThat(entries.get(entries.size() - 1).path("mediaType").asText())
+          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
+      for (int i = 0; i < entries.size() - 1; i++) {
+        layers.add(entries.get(i));
+      }
+    }
+    assertThat(layers).hasSize(4);
+    String layerType = oci ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.DOCKER_LAYER_GZIP;
+    assertThat(layers)
+        .allSatisfy(
+            l -> {
+              assertThat(l.path("mediaType").asText()).isEqualTo(layerType);
+              assertThat(l.path("annotations").has(CacheAnnotations.UNCOMPRESSED)).isTrue();
+              assertThat(l.path("annotations").has(CacheAnnotations.CREATED_AT)).isTrue();
+            });
+
+    ImportedCache cache = importCache(ref);
+    assertThat(cache.nodes()).hasSize(5);
+    ImportedCache.Result top =
+        cache.nodes(Digests.sha256("forms" + topType + " step 2")).get(0).results().get(0);
+    assertThat(top.chain()).hasSize(4);
+    InMemoryContentStore fresh = new InMemoryContentStore();
+    cache.fetch(top.chain().get(3).digest(), fresh);
+    assertThat(fresh.contains(top.chain().get(3).digest())).isTrue();
+    assertThat(CacheAnnotations.origin(top.chain().get(0)))
+        .isEqualTo(registry.hostPort() + "/cache/forms");
+
+    CacheExportSummary second = export(attrs, TestCaches.chain(store, "forms" + topType, 3));
+    assertThat(second.manifest()).isEqualTo(first.manifest());
+    assertThat(second.uploaded()).isZero();
+    assertThat(second.bytesUploaded()).isZero();
+    assertThat(second.present()).isEqualTo(4);
+  }
+
+  @Test
+  void export_layerFromAnotherRepository_isMountedWithoutReadingIt() throws Exception {
+    RegistryClient client = PROVIDER.client(registry.hostPort(), false);
+    byte[] base = "a base layer that only the registry has".getBytes();
+    client.pushBlob("library/base", BlobSource.of(base));
+    ExportLayer remoteOnly =
+        new ExportLayer(
+            Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digests.sha256(base), base.length),
+            Digests.sha256("diff base"),
+            registry.hostPort() + "/library/base");
+    ExportLayer built = TestCaches.layer(store, "mount step", 500, MediaTypes.OCI_LAYER_GZIP);
+    CacheChains c = new CacheChains();
+    c.add(Digests.sha256("mount run"))
+        .linkFrom(c.add(Digests.sha256("mount image")), 0, null)
+        .addResult(List.of(remoteOnly, built), TestCaches.CREATED);
+
+    CacheExportSummary s = export(Map.of("ref", registry.hostPort() + "/cache/mount:1"), c);
+    assertThat(s.mounted()).isEqualTo(1);
+    assertThat(s.uploaded()).isEqualTo(1);
+    assertThat(s.bytesUploaded()).isEqualTo(500);
+    assertThat(store.contains(Digests.sha256(base))).isFalse();
+    assertThat(client.checkBlob("cache/mount", Digests.sha256(base))).isPresent();
+  }
+
+  @Test
+  void localExport_layerOnlyInTheRegistry_isFetchedFromItsOrigin() throws Exception {
+    RegistryClient client = PROVIDER.client(registry.hostPort(), false);
+    byte[] base = "a base layer fetched on demand".getBytes();
+    client.pushBlob("library/lazy", BlobSource.of(base));
+    ExportLayer remoteOnly =
+        new ExportLayer(
+            Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digests.sha256(base), base.length),
+            Digests.sha256("diff lazy"),
+            registry.hostPort() + "/library/lazy");
+    CacheChains c = new CacheChains();
+    c.add(Digests.sha256("lazy run"))
+        .linkFrom(c.add(Digests.sha256("lazy image")), 0, null)
+        .addResult(List.of(remoteOnly), TestCaches.CREATED);
+    CacheExportSummary s =
+        new LocalCacheExporterFactory(PROVIDER, tmp.resolve("stage"))
+            .create(Map.of("dest", tmp.resolve("local").toString()))
+            .export(c, store, ProgressListener.NONE);
+    assertThat(s.uploaded()).isEqualTo(1);
+    assertThat(store.contains(Digests.sha256(base))).isTrue();
+  }
+
+  @Test
+  void import_readsOnlyManifestAndConfigUntilABlobIsNeeded() throws Exception {
+    String ref = proxy.hostPort() + "/cache/lazy:1";
+    export(Map.of("ref", ref, "mode", "max"), TestCaches.chain(store, "lazy", 2));
+    proxy.clearAccessLog();
+    ImportedCache cache = importCache(ref);
+    List<AccessLogEntry> reads =
+        proxy.accessLog().stream().filter(e -> e.method().equals("GET")).toList();
+    assertThat(reads)
+        .extracting(AccessLogEntry::path)
+        .containsExactly("/v2/cache/lazy/manifests/1", reads.get(1).path());
+    assertThat(reads.get(1).path()).startsWith("/v2/cache/lazy/blobs/sha256:");
+    proxy.clearAccessLog();
+    Descriptor blob =
+        cache.nodes(Digests.sha256("lazy step 1")).get(0).results().get(0).chain().get(2);
+    cache.fetch(blob.digest(), new InMemoryContentStore());
+    assertThat(proxy.accessLog())
+        .extracting(AccessLogEntry::path)
+        .containsExactly("/v2/cache/lazy/blobs/" + blob.digest());
+  }
+
+  @Test
+  void import_missingRefOrUnreachableRegistry_isOneLineNamingTheRef() {
+    assertThatThrownBy(() -> importCache(registry.hostPort() + "/cache/none:nope"))
+        .isInstanceOf(CacheImportException.class)
+        .hasMessage("cache " + registry.hostPort() + "/cache/none:nope: not found");
+    assertThatThrownBy(() -> importCache("127.0.0.1:1/cache/x:1"))
+        .isInstanceOf(CacheImportException.class)
+        .hasMessageStartingWith("cache 127.0.0.1:1/cache/x:1: ")
+        .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void import_oversizedManifest_isRefused() throws Exception {
+    RegistryClient client = PROVIDER.client(registry.hostPort(), false);
+    byte[] config = "{}".getBytes();
+    client.pushBlob("cache/huge", BlobSource.of(config));
+    List<Descriptor> entries = new ArrayList<>();
+    String padding = "x".repeat(1000);
+    for (int i = 0; i < 1100; i++) {
+      entries.add(
+          Descriptor.of(MediaTypes.OCI_LAYER_GZIP, Digests.sha256(config), config.length)
+              .withAnnotation("pad" + i, padding));
+    }
+    entries.add(
+        Descriptor.of(MediaTypes.BUILDKIT_CACHE_CONFIG, Digests.sha256(config), config.length));
+    byte[] index = OciJson.toBytes(ImageIndex.oci(entries));
+    assertThat(index.length).isGreaterThan(1 << 20);
+    client.pushManifest("cache/huge", "1", index, MediaTypes.OCI_INDEX);
+    assertThatThrownBy(() -> importCache(registry.hostPort() + "/cache/huge:1"))
+        .isInstanceOf(CacheImportException.class)
+        .hasMessageContaining("cache manifest is too large");
+  }
+
+  @Test
+  void faults_5xxAndResetsDuringExportAndImport_recover() throws Exception {
+    String ref = proxy.hostPort() + "/cache/flaky:1";
+    proxy.addRule(FaultRule.on("PUT", "/v2/cache/flaky/blobs/uploads/.*").respond(503));
+    proxy.addRule(FaultRule.on("HEAD", "/v2/cache/flaky/blobs/.*").nth(2).respond(502));
+    proxy.addRule(FaultRule.on("PUT", "/v2/cache/flaky/manifests/1").respond(500));
+    CacheExportSummary s = export(Map.of("ref", ref), TestCaches.chain(store, "flaky", 2));
+    assertThat(s.uploaded()).isEqualTo(3);
+    proxy.clearRules();
+    proxy.addRule(FaultRule.on("GET", "/v2/cache/flaky/manifests/1").cutResponseBodyAfter(20));
+    proxy.addRule(FaultRule.on("GET", "/v2/cache/flaky/blobs/.*").respond(503));
+    ImportedCache cache = importCache(ref);
+    assertThat(cache.nodes(Digests.sha256("flaky step 1")).get(0).results()).hasSize(1);
+    assertThat(proxy.accessLog()).anyMatch(e -> e.fault() != null);
+  }
+
+  @Test
+  void failedManifestWrite_leavesThePreviousCacheAtTheRef() throws Exception {
+    String ref = proxy.hostPort() + "/cache/keep:1";
+    CacheExportSummary first = export(Map.of("ref", ref), TestCaches.chain(store, "keep1", 1));
+    proxy.addRule(FaultRule.on("PUT", "/v2/cache/keep/manifests/1").always().respond(500));
+    assertThatThrownBy(() -> export(Map.of("ref", ref), TestCaches.chain(store, "keep2", 1)))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("writing manifest");
+    proxy.clearRules();
+    assertThat(skopeoRaw(ref.replace(proxy.hostPort(), registry.hostPort())).toString())
+        .isEqualTo(JSON.readTree(rawManifest(first)).toString());
+    assertThat(importCache(ref).nodes(Digests.sha256("keep1 step 0"))).hasSize(1);
+  }
+
+  private static byte[] rawManifest(CacheExportSummary s) throws Exception {
+    return PROVIDER
+        .client(registry.hostPort(), false)
+        .pullManifest("cache/keep", s.manifest().digest().toString())
+        .bytes();
+  }
+}

@@ -1,0 +1,37 @@
+package dev.kiln.core.port;
+
+import dev.kiln.core.cache.remote.CacheChains;
+import java.io.IOException;
+
+/**
+ * Writes a build cache somewhere (BuildKit's remote-cache {@code Exporter}): one instance per
+ * {@code --cache-to}, created by a {@link CacheExporterFactory} from the user's attributes.
+ *
+ * <p>Contract: the solver fills {@link CacheChains} according to {@link #options()}; {@link
+ * #export} writes blobs first, then the config, then the manifest or index last, so that a failure
+ * at any point leaves whatever the target held before (never a manifest pointing at missing
+ * content). Exporting the same chains twice writes byte-identical config and manifest. Layer blobs
+ * are read from the content store, or mounted/skipped when the target already has them (no bytes
+ * are read then). Safe to call from one thread at a time.
+ */
+public interface CacheExporter {
+
+  /** The target for messages and progress, e.g. {@code registry localhost:5000/app:cache}. */
+  String name();
+
+  /** How the solver must build the chains, and how a failure is treated. */
+  CacheExportOptions options();
+
+  /**
+   * Marshals the chains and writes them.
+   *
+   * @param chains the cache graph of the solve
+   * @param store where layer blobs are read from
+   * @param progress receives the steps ({@code preparing build cache for export}, {@code writing
+   *     layer sha256:…}, {@code writing config sha256:…}, {@code writing manifest sha256:…})
+   * @return what was written; {@link CacheExportSummary#skipped()} when no record had layers
+   * @throws IOException naming the target and what failed
+   */
+  CacheExportSummary export(CacheChains chains, ContentStore store, ProgressListener progress)
+      throws IOException;
+}

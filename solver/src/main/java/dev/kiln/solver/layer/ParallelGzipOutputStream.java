@@ -1,0 +1,305 @@
+package dev.kiln.solver.layer;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.FutureTask;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * One standard gzip member (readable by {@code gzip -d}, Go's compress/gzip, zlib) whose deflate
+ * stream is produced on several threads, as pigz does: the input is cut into fixed blocks of {@link
+ * #BLOCK_SIZE} bytes; each block is deflated on its own with the previous block's last 32 KiB as
+ * preset dictionary and ended with a sync flush (the last one with a final block), so the blocks'
+ * outputs concatenate into one valid deflate stream; each block's CRC-32 is computed beside its
+ * deflate and the CRCs are combined in order. The header is the fixed one kiln has always written
+ * (mtime 0, no name, OS byte 255, as Go writes).
+ *
+ * <p>The bytes depend only on the input and the level — never on the number of threads, the
+ * executor or how the input was split into {@code write} calls — because block boundaries are fixed
+ * offsets and each block's deflate sees exactly the same dictionary and data.
+ *
+ * <p>Memory is bounded: at most {@code maxInFlight} blocks (input and output buffers, about 2 × 128
+ * KiB each) are queued or running; a writer that gets ahead waits for the oldest block and writes
+ * it out. Output is written to the target on the writing thread, in order. {@link #finish()} ends
+ * the member without closing the target. Not thread-safe: one writer.
+ */
+final class ParallelGzipOutputStream extends OutputStream {
+  /** Input bytes per block (pigz's default); fixed, since the output depends on it. */
+  static final int BLOCK_SIZE = 128 * 1024;
+
+  private static final int DICT_SIZE = 32 * 1024;
+  private static final byte[] HEADER = {
+    0x1f, (byte) 0x8b, Deflater.DEFLATED, 0, 0, 0, 0, 0, 0, (byte) 0xff
+  };
+
+  private final OutputStream out;
+  private final int level;
+  private final Executor executor;
+  private final int maxInFlight;
+  private final ArrayDeque<Block> inFlight = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> freeInputs = new ArrayDeque<>();
+  private final ArrayDeque<byte[]> freeOutputs = new ArrayDeque<>();
+  private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
+  private final long fullBlockShift = Crc32Combine.shift(BLOCK_SIZE);
+
+  private byte[] current;
+  private int filled;
+  private byte[] previous;
+  private long crc;
+  private long length;
+  private boolean headerWritten;
+  private boolean finished;
+
+  /**
+   * @param out where the member goes (not closed by {@link #finish()})
+   * @param level deflate level 0–9, or -1 for zlib's default (6)
+   * @param executor runs the blocks' deflates; its tasks never block
+   * @param maxInFlight how many blocks may be queued or running at once (at least 1)
+   */
+  ParallelGzipOutputStream(OutputStream out, int level, Executor executor, int maxInFlight) {
+    if (level < -1 || level > 9) {
+      throw new IllegalArgumentException("gzip level must be -1..9, got " + level);
+    }
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("maxInFlight must be >= 1, got " + maxInFlight);
+    }
+    this.out = Objects.requireNonNull(out, "out");
+    this.level = level;
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public void write(int b) throws IOException {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) throws IOException {
+    Objects.checkFromIndexSize(off, len, b.length);
+    if (finished) {
+      throw new IOException("gzip stream already finished");
+    }
+    while (len > 0) {
+      if (current == null) {
+        current = freeInputs.isEmpty() ? new byte[BLOCK_SIZE] : freeInputs.pop();
+        filled = 0;
+      } else if (filled == BLOCK_SIZE) {
+        // A full block is sent only once more input shows it is not the last one.
+        submit(false);
+        continue;
+      }
+      int n = Math.min(len, BLOCK_SIZE - filled);
+      System.arraycopy(b, off, current, filled, n);
+      filled += n;
+      off += n;
+      len -= n;
+    }
+  }
+
+  /**
+   * Deflates what is left as the final block, writes every block in order and the trailer (CRC-32
+   * and length mod 2^32, little-endian). Idempotent; the target stays open.
+   */
+  void finish() throws IOException {
+    if (finished) {
+      return;
+    }
+    if (current == null) {
+      current = new byte[0];
+      filled = 0;
+    }
+    submit(true);
+    while (!inFlight.isEmpty()) {
+      drainOldest();
+    }
+    finished = true;
+    writeHeaderOnce();
+    byte[] trailer = new byte[8];
+    intLe(trailer, 0, (int) crc);
+    intLe(trailer, 4, (int) length);
+    out.write(trailer);
+    release();
+  }
+
+  /** Finishes the member, then flushes the target; the target is not closed. */
+  @Override
+  public void close() throws IOException {
+    try {
+      finish();
+      out.flush();
+    } finally {
+      abandon();
+    }
+  }
+
+  /** Waits for blocks still running after a failure and frees the native deflaters. */
+  private void abandon() {
+    boolean interrupted = false;
+    for (Block b : inFlight) {
+      while (true) {
+        try {
+          b.task.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break;
+        }
+      }
+    }
+    inFlight.clear();
+    release();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void release() {
+    Deflater d;
+    while ((d = deflaters.poll()) != null) {
+      d.end();
+    }
+  }
+
+  private void submit(boolean last) throws IOException {
+    if (inFlight.size() >= maxInFlight) {
+      drainOldest();
+    }
+    Block block =
+        new Block(
+            current,
+            filled,
+            previous,
+            last,
+            freeOutputs.isEmpty() ? new byte[outputSize()] : freeOutputs.pop());
+    if (last && inFlight.isEmpty()) {
+      // Nothing to overlap with: a small layer is deflated here, sparing a thread hand-off.
+      block.task.run();
+    } else {
+      executor.execute(block.task);
+    }
+    inFlight.add(block);
+    length += filled;
+    previous = current;
+    current = null;
+    filled = 0;
+    while (!inFlight.isEmpty() && inFlight.peek().task.isDone() && !last) {
+      drainOldest();
+    }
+  }
+
+  private void drainOldest() throws IOException {
+    Block b = inFlight.poll();
+    try {
+      b.task.get();
+    } catch (InterruptedException e) {
+      inFlight.addFirst(b);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing a layer");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new IOException("deflating a block: " + cause, cause);
+    }
+    writeHeaderOnce();
+    out.write(b.output, 0, b.outputLength);
+    crc =
+        b.length == BLOCK_SIZE
+            ? Crc32Combine.combine(crc, b.crc, fullBlockShift)
+            : Crc32Combine.combine(crc, b.crc, Crc32Combine.shift(b.length));
+    // b's dictionary is the block before it, which nothing reads any more.
+    if (b.dictionary != null) {
+      freeInputs.push(b.dictionary);
+    }
+    freeOutputs.push(b.output);
+  }
+
+  private void writeHeaderOnce() throws IOException {
+    if (!headerWritten) {
+      headerWritten = true;
+      out.write(HEADER);
+    }
+  }
+
+  private static int outputSize() {
+    // zlib's deflateBound for a block plus the sync flush marker, rounded up generously.
+    return BLOCK_SIZE + (BLOCK_SIZE >> 8) + 1024;
+  }
+
+  private static void intLe(byte[] b, int at, int v) {
+    b[at] = (byte) v;
+    b[at + 1] = (byte) (v >>> 8);
+    b[at + 2] = (byte) (v >>> 16);
+    b[at + 3] = (byte) (v >>> 24);
+  }
+
+  /** One block: its input, the block before it (the dictionary), and its deflated bytes. */
+  private final class Block {
+    final byte[] input;
+    final int length;
+    final byte[] dictionary;
+    final boolean last;
+    final FutureTask<Void> task;
+    byte[] output;
+    int outputLength;
+    long crc;
+
+    Block(byte[] input, int length, byte[] dictionary, boolean last, byte[] output) {
+      this.input = input;
+      this.length = length;
+      this.dictionary = dictionary;
+      this.last = last;
+      this.output = output;
+      this.task = new FutureTask<>(this::deflate, null);
+    }
+
+    private void deflate() {
+      CRC32 c = new CRC32();
+      c.update(input, 0, length);
+      crc = c.getValue();
+      Deflater d = deflaters.poll();
+      if (d == null) {
+        d = new Deflater(level, true);
+      }
+      try {
+        if (dictionary != null) {
+          d.setDictionary(dictionary, BLOCK_SIZE - DICT_SIZE, DICT_SIZE);
+        }
+        d.setInput(input, 0, length);
+        int n = 0;
+        if (last) {
+          d.finish();
+          while (!d.finished()) {
+            n += d.deflate(grow(n), n, output.length - n, Deflater.NO_FLUSH);
+          }
+        } else {
+          // SYNC_FLUSH ends on a byte boundary with an empty stored block; a full output buffer
+          // means there may be more to flush.
+          int got;
+          do {
+            got = d.deflate(grow(n), n, output.length - n, Deflater.SYNC_FLUSH);
+            n += got;
+          } while (n == output.length);
+        }
+        outputLength = n;
+      } finally {
+        d.reset();
+        deflaters.add(d);
+      }
+    }
+
+    private byte[] grow(int used) {
+      if (used == output.length) {
+        output = java.util.Arrays.copyOf(output, output.length * 2);
+      }
+      return output;
+    }
+  }
+}
