@@ -58,9 +58,7 @@ public class GzipBenchmark {
   public void parallelGzip(LayerInputState in) throws IOException {
     try (OutputStream gz =
         CompressionPool.shared().open(OutputStream.nullOutputStream(), Compression.GZIP, level)) {
-      for (int off = 0; off < in.tar.length; off += CHUNK) {
-        gz.write(in.tar, off, Math.min(CHUNK, in.tar.length - off));
-      }
+      in.writeTar(gz);
     }
   }
 }

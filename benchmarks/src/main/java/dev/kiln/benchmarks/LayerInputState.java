@@ -1,6 +1,7 @@
 package dev.kiln.benchmarks;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
@@ -11,6 +12,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /** JMH state: the {@link LayerInput} tree on disk and its tar in memory, made once per fork. */
 @State(Scope.Benchmark)
 public class LayerInputState {
+  private static final int CHUNK = 256 * 1024;
+
   /** The tree (in a temp dir removed at teardown). */
   public Path tree;
 
@@ -22,6 +25,13 @@ public class LayerInputState {
   public void create() throws IOException {
     tree = LayerInput.tempTree();
     tar = LayerInput.tar(tree);
+  }
+
+  /** Writes the tar to {@code out} in 256 KiB writes, as the layer writer feeds a compressor. */
+  public void writeTar(OutputStream out) throws IOException {
+    for (int off = 0; off < tar.length; off += CHUNK) {
+      out.write(tar, off, Math.min(CHUNK, tar.length - off));
+    }
   }
 
   /** Removes the temp dir. */

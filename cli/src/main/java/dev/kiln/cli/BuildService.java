@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.core.pattern.PatternException;
@@ -85,7 +84,7 @@ final class BuildService {
     List<Outputs.Output> loads = new ArrayList<>();
     RemoteCaches caches = null;
     try (clients) {
-      List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
+      List<Outputs.Output> specs = Outputs.resolve(request, progress::notice);
       loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
       for (Outputs.Output o : specs) {
@@ -99,6 +98,7 @@ final class BuildService {
       try {
         caches = new RemoteCaches(request, progress, cacheBackends);
         caches.checkAgainstPushes(specs);
+        caches.checkEmbedding(specs);
       } catch (CliException e) {
         ResultExporter.cleanUp(specs);
         throw e;
@@ -116,8 +116,17 @@ final class BuildService {
         List<ExportResult> written;
         for (int attempt = 1; ; attempt++) {
           CacheResult result = solved.outputs().get(0);
+          SolveResult current = solved;
+          RemoteCaches inline = caches;
           try {
-            written = exporter.export(state, converted.imageConfig(), result, specs, outputs);
+            written =
+                exporter.export(
+                    state,
+                    converted.imageConfig(),
+                    result,
+                    specs,
+                    outputs,
+                    layers -> inline.embed(state, current, layers, request.sourceDateEpoch()));
             break;
           } catch (CliException e) {
             // A lazily imported layer an output needs cannot be fetched (deleted, corrupt,
@@ -131,13 +140,11 @@ final class BuildService {
           }
         }
         caches.exportAll(state, solved);
-        // rawjson's standard error carries JSON events only
-        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
-          invocation
-              .err()
-              .printf(
+        if (request.debug()) {
+          progress.notice(
+              String.format(
                   "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
-                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
+                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms",
                   ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
                   (t0 - Main.STARTED) / 1_000_000,
@@ -146,7 +153,7 @@ final class BuildService {
                   (t3 - t2) / 1_000_000,
                   solved.executed(),
                   solved.cached(),
-                  (System.nanoTime() - t3) / 1_000_000);
+                  (System.nanoTime() - t3) / 1_000_000));
         }
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
@@ -158,7 +165,7 @@ final class BuildService {
       progress.finish(success);
       ResultExporter.cleanUp(loads);
       if (caches != null) {
-        caches.warnings().forEach(w -> invocation.err().println("WARNING: " + w));
+        caches.warnings().forEach(w -> progress.notice("WARNING: " + w));
       }
     }
   }
@@ -253,15 +260,16 @@ final class BuildService {
             .scheduler()
             .submit(
                 converted.definition(),
-                new SolveOptions(
-                    request.noCache(), new HiddenSteps(progress, converted.definition())));
+                SolveOptions.DEFAULT
+                    .withNoCache(request.noCache())
+                    .withProgress(new HiddenSteps(progress, converted.definition())));
     // Ctrl-C (or SIGTERM): cancel the solve and wait for running steps to clean up (kill their
     // containers, unmount, delete temp dirs) before the JVM goes away.
     Thread onSignal =
         new Thread(
             () -> {
               if (!solving.isDone()) {
-                invocation.err().println("kiln: interrupted; stopping running steps");
+                progress.notice("kiln: interrupted; stopping running steps");
                 solving.cancel(true);
                 try {
                   state.scheduler().closeAndAwait(Duration.ofSeconds(20));

@@ -3,6 +3,7 @@ package dev.kiln.cli;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import dev.kiln.cache.inline.InlineCacheEmbedderFactory;
 import dev.kiln.cache.registry.LocalCacheExporterFactory;
 import dev.kiln.cache.registry.LocalCacheImporterFactory;
 import dev.kiln.cache.registry.RegistryCacheExporterFactory;
@@ -21,8 +22,8 @@ import java.util.Set;
  * Wires one build: the request and invocation, the progress display for the chosen mode, registry
  * clients with the Docker config's credentials ({@code DOCKER_CONFIG} or {@code ~/.docker}), the
  * base image source, the exporters and the cache backends ({@code --cache-to}/{@code --cache-from}:
- * registry and local). The only place that knows concrete adapters besides {@link KilnState}, which
- * opens the local state under {@code --root}.
+ * registry, local and inline). The only place that knows concrete adapters besides {@link
+ * KilnState}, which opens the local state under {@code --root}.
  */
 final class KilnModule extends AbstractModule {
 
@@ -86,7 +87,8 @@ final class KilnModule extends AbstractModule {
             new RegistryCacheExporterFactory(provider, tmp),
             new LocalCacheExporterFactory(provider, tmp)),
         java.util.List.of(
-            new RegistryCacheImporterFactory(provider, tmp), new LocalCacheImporterFactory()));
+            new RegistryCacheImporterFactory(provider, tmp), new LocalCacheImporterFactory()),
+        java.util.List.of(new InlineCacheEmbedderFactory()));
   }
 
   @Provides

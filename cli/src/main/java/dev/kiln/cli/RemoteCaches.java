@@ -4,29 +4,37 @@ import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.port.CacheEmbedder;
 import dev.kiln.core.port.CacheExporter;
 import dev.kiln.core.port.CacheImportException;
 import dev.kiln.core.port.CacheImporter;
+import dev.kiln.core.port.ExportLayer;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.oci.Reference;
 import dev.kiln.solver.remote.CacheExportWalker;
 import dev.kiln.solver.scheduler.SolveResult;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * {@code --cache-from} and {@code --cache-to} of one build: creates the importers and exporters up
- * front (so a bad flag fails before any work), imports before the solve — a cache that cannot be
- * read is a warning and the build goes on without it — and exports after the outputs: the solve's
- * keys walked into cache chains in each exporter's mode and compression. An export failure fails
- * the build unless {@code ignore-error=true}, then it is a warning. Not thread-safe.
+ * {@code --cache-from} and {@code --cache-to} of one build: creates the importers, exporters and
+ * embedders ({@code type=inline}) up front (so a bad flag fails before any work), imports before
+ * the solve — a cache that cannot be read, or holds nothing, is a warning and the build goes on
+ * without it — embeds the inline caches into the image config before the outputs, and exports after
+ * the outputs: the solve's keys walked into cache chains in each exporter's mode and compression.
+ * An export failure fails the build unless {@code ignore-error=true}, then it is a warning. Not
+ * thread-safe.
  */
 final class RemoteCaches {
 
   private final BuildRequest request;
   private final ProgressDisplay progress;
   private final List<CacheExporter> exporters = new ArrayList<>();
+  private final List<CacheEmbedder> embedders = new ArrayList<>();
   private final List<CacheImporter> importers = new ArrayList<>();
   private final List<String> warnings = new ArrayList<>();
 
@@ -35,7 +43,13 @@ final class RemoteCaches {
     this.request = request;
     this.progress = progress;
     for (CacheSpec s : request.cacheTo()) {
-      exporters.add(backends.exporter(s));
+      if (backends.embeds(s)) {
+        CacheEmbedder e = backends.embedder(s);
+        embedders.add(e);
+        warnings.addAll(e.warnings());
+      } else {
+        exporters.add(backends.exporter(s));
+      }
     }
     for (CacheSpec s : request.cacheFrom()) {
       importers.add(backends.importer(s));
@@ -76,6 +90,29 @@ final class RemoteCaches {
     }
   }
 
+  /**
+   * An inline cache travels in an image config: without an output that writes one ({@code
+   * type=image|registry|oci|docker}, {@code --push}, {@code --load}) it would be lost, so that is
+   * an error before anything runs.
+   */
+  void checkEmbedding(List<Outputs.Output> outputs) throws CliException {
+    if (embedders.isEmpty()
+        || outputs.stream()
+            .anyMatch(o -> List.of("image", "oci", "docker").contains(o.spec().type()))) {
+      return;
+    }
+    String has =
+        outputs.isEmpty()
+            ? "this build has no output"
+            : "this build writes only "
+                + String.join(", ", outputs.stream().map(Outputs::describe).toList());
+    throw new CliException(
+        "--cache-to type=inline: the cache goes into the config of the exported image, but "
+            + has
+            + "; add -t NAME --push, --load or --output type=image|oci|docker, or use --cache-to"
+            + " type=registry,ref=REF or type=local,dest=DIR");
+  }
+
   /** Reads every {@code --cache-from}; the ones that fail are warnings. */
   List<ImportedCache> importAll() {
     List<ImportedCache> caches = new ArrayList<>();
@@ -84,6 +121,11 @@ final class RemoteCaches {
         ImportedCache c = i.resolve(progress);
         if (!c.isEmpty()) {
           caches.add(c);
+        } else {
+          warnings.add(
+              i.name()
+                  + " holds no build cache (an image without an inline cache, or an empty cache);"
+                  + " building without it");
         }
       } catch (CacheImportException e) {
         // The importer has shown it as a warning on its step; quiet mode shows no steps.
@@ -95,6 +137,30 @@ final class RemoteCaches {
     return caches;
   }
 
+  /**
+   * The image config fields of every {@code --cache-to type=inline} for an image with {@code
+   * layers}: the solve's keys walked in min mode, each result described by the worker's own layers
+   * (only their diffIDs place them in the image, so nothing is converted).
+   *
+   * @param createdAt the time each result is written with ({@code SOURCE_DATE_EPOCH}), or null
+   */
+  Map<String, String> embed(
+      KilnState state, SolveResult solved, List<ExportLayer> layers, Instant createdAt)
+      throws CliException {
+    Map<String, String> fields = new TreeMap<>();
+    for (CacheEmbedder e : embedders) {
+      try {
+        CacheChains chains =
+            CacheExportWalker.chains(
+                solved.keys(), e.options(), (result, options) -> state.exportLayers(result));
+        fields.putAll(e.embed(chains, layers, createdAt, progress));
+      } catch (IOException | RuntimeException ex) {
+        failed(e.name(), e.options().ignoreError(), ex);
+      }
+    }
+    return fields;
+  }
+
   /** Writes every {@code --cache-to}. */
   void exportAll(KilnState state, SolveResult solved) throws CliException {
     for (CacheExporter e : exporters) {
@@ -103,20 +169,24 @@ final class RemoteCaches {
             CacheExportWalker.chains(solved.keys(), e.options(), state.resultLayers());
         e.export(chains, state.store(), progress);
       } catch (IOException | RuntimeException ex) {
-        String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-        if (e.options().ignoreError()) {
-          warnings.add("cache export to " + e.name() + " failed (ignore-error=true): " + reason);
-        } else {
-          throw new CliException(
-              "exporting cache to "
-                  + e.name()
-                  + ": "
-                  + reason
-                  + " (add ignore-error=true to"
-                  + " --cache-to to build anyway)",
-              ex);
-        }
+        failed(e.name(), e.options().ignoreError(), ex);
       }
+    }
+  }
+
+  /** A failed export: a warning with {@code ignore-error=true}, else the build's failure. */
+  private void failed(String name, boolean ignoreError, Exception ex) throws CliException {
+    String reason = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+    if (ignoreError) {
+      warnings.add("cache export to " + name + " failed (ignore-error=true): " + reason);
+    } else {
+      throw new CliException(
+          "exporting cache to "
+              + name
+              + ": "
+              + reason
+              + " (add ignore-error=true to --cache-to to build anyway)",
+          ex);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.cli.progress.ProgressDisplay;
 import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ExportLayer;
@@ -46,13 +47,24 @@ final class ResultExporter {
     this.images = images;
   }
 
-  /** Exports {@code result} with {@code config} to every output, each as an "exporting to" step. */
+  /** Top-level image config fields that depend on the image's layers (the inline cache). */
+  @FunctionalInterface
+  interface ConfigFields {
+    /** Field name → JSON string value for an image with {@code layers}; empty for none. */
+    Map<String, String> of(List<ExportLayer> layers) throws CliException;
+  }
+
+  /**
+   * Exports {@code result} with {@code config} plus {@code fields} to every output, each as an
+   * "exporting to" step.
+   */
   List<ExportResult> export(
       KilnState state,
       ImageConfig imageConfig,
       CacheResult result,
       List<Outputs.Output> specs,
-      List<ImageExporter> outputs)
+      List<ImageExporter> outputs,
+      ConfigFields fields)
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
     try {
@@ -70,7 +82,11 @@ final class ResultExporter {
     } catch (IOException e) {
       throw new CliException(String.valueOf(e.getMessage()), e);
     }
-    ExportableImage image = new ExportableImage(withLabels(imageConfig), layers, Map.of(), null);
+    ImageConfig config = withLabels(imageConfig);
+    for (Map.Entry<String, String> f : fields.of(layers).entrySet()) {
+      config = config.withExtra(f.getKey(), TextNode.valueOf(f.getValue()));
+    }
+    ExportableImage image = new ExportableImage(config, layers, Map.of(), null);
     List<ExportResult> written = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Outputs.Output output = specs.get(i);

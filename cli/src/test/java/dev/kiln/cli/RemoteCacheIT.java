@@ -250,7 +250,7 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
     Kiln.Run unknownType = build(tmp.resolve("root"), "--cache-to", "type=s3,bucket=x");
     assertThat(unknownType.exitCode()).isNotZero();
     assertThat(unknownType.err())
-        .contains("unknown cache type 's3' (kiln supports local, registry)");
+        .contains("unknown cache type 's3' (kiln supports inline, local, registry)");
     Kiln.Run badMode = build(tmp.resolve("root"), "--cache-to", "type=registry,ref=x/y,mode=all");
     assertThat(badMode.err()).contains("mode=all is not supported (use min, max)");
     Kiln.Run unknownAttr = build(tmp.resolve("root"), "--cache-from", "type=local,dest=/x");

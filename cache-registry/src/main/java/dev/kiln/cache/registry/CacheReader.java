@@ -7,6 +7,7 @@ import dev.kiln.core.cache.remote.CacheConfig;
 import dev.kiln.core.cache.remote.CacheConfigCodec;
 import dev.kiln.core.cache.remote.CacheFormatException;
 import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.cache.remote.InlineCacheCodec;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.ImageManifest;
@@ -15,24 +16,25 @@ import dev.kiln.oci.Manifests;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.OciFormatException;
 import dev.kiln.oci.OciJson;
+import dev.kiln.oci.Platform;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Turns a cache's top-level object into an {@link ImportedCache} (cache-format.md §7.1, §4.3): an
  * image manifest whose config is a cache config, an index / manifest list with the config among its
- * entries (every other entry is a layer blob), or an image (or index of images) carrying an inline
- * cache in its config's {@code moby.buildkit.cache.v0} — an image without one is an empty cache.
+ * entries (every other entry is a layer blob), or an image (or, in an index of images, the one for
+ * this machine's platform) carrying an inline cache in its config's {@code moby.buildkit.cache.v0}
+ * — an image without one is an empty cache, a corrupt value a {@link CacheFormatException}.
  * Manifests and configs over 1 MiB are refused. Only small documents are read; layer blobs stay
  * where they are.
  */
 final class CacheReader {
 
   /** Inline cache field of an image config. */
-  static final String INLINE_KEY = "moby.buildkit.cache.v0";
+  static final String INLINE_KEY = InlineCacheCodec.CONFIG_KEY;
 
   /** Reads the small documents of one cache source. */
   interface Source {
@@ -92,16 +94,29 @@ final class CacheReader {
     return ImportedCache.of(name, config, annotate(layers, source), source.fetcher());
   }
 
+  /**
+   * The inline cache of the index's image for this machine's platform (cache-format.md §4.3 reads
+   * every platform's; a build can only use its own). Entries without a platform count when no entry
+   * names this one.
+   */
   private static ImportedCache inline(String name, ImageIndex index, Source source)
       throws IOException, CacheFormatException {
+    List<Descriptor> candidates =
+        index
+            .forPlatform(Platform.current())
+            .map(List::of)
+            .orElseGet(
+                () ->
+                    index.manifests().stream()
+                        .filter(d -> d.platform() == null)
+                        .filter(d -> MediaTypes.isImageManifest(d.mediaType()))
+                        .toList());
     List<ImageManifest> images = new ArrayList<>();
-    for (Descriptor d : index.manifests()) {
-      if (MediaTypes.isImageManifest(d.mediaType())) {
-        checkSize("manifest " + d.digest(), d.size());
-        Manifest child = parse(source.manifest(d), d.mediaType());
-        if (child instanceof ImageManifest im) {
-          images.add(im);
-        }
+    for (Descriptor d : candidates) {
+      checkSize("manifest " + d.digest(), d.size());
+      Manifest child = parse(source.manifest(d), d.mediaType());
+      if (child instanceof ImageManifest im) {
+        images.add(im);
       }
     }
     return inline(name, images, source);
@@ -127,11 +142,12 @@ final class CacheReader {
       if (inline == null || !inline.isTextual() || diffIds.size() != image.layers().size()) {
         continue; // no inline cache, or BuildKit's "diff_ids count mismatch": skipped
       }
-      byte[] decoded;
+      List<CacheConfig.Record> inlineRecords;
       try {
-        decoded = Base64.getDecoder().decode(inline.asText());
-      } catch (IllegalArgumentException e) {
-        throw new CacheFormatException(INLINE_KEY + " is not base64: " + e.getMessage(), e);
+        inlineRecords = InlineCacheCodec.decode(inline.asText());
+      } catch (CacheFormatException e) {
+        throw new CacheFormatException(
+            "image config " + image.config().digest() + ": " + e.getMessage(), e);
       }
       List<String> created = layerCreationTimes(config, image.layers().size());
       int layerOffset = layers.size();
@@ -150,7 +166,7 @@ final class CacheReader {
         }
         descriptors.add(d);
       }
-      for (CacheConfig.Record r : CacheConfigCodec.decodeRecords(decoded)) {
+      for (CacheConfig.Record r : inlineRecords) {
         records.add(shift(r, layerOffset, recordOffset));
       }
     }

@@ -3,6 +3,7 @@ package dev.kiln.core.cache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kiln.core.cache.internal.GoPaths;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
@@ -38,6 +39,35 @@ public final class CacheMaps {
   /** The versioned type tag of every kiln op digest. Bump it when a key's content changes. */
   public static final String TAG = "kiln.cachekey.v1:";
 
+  /** kiln's own key formulas as a {@link KeyFormulas}, version {@code kiln.cachekey.v1}. */
+  public static final KeyFormulas KEYS =
+      new KeyFormulas() {
+        @Override
+        public String version() {
+          return "kiln.cachekey.v1";
+        }
+
+        @Override
+        public List<CacheMap> cacheMaps(Vertex vertex) {
+          return List.of(of(vertex));
+        }
+
+        @Override
+        public List<CacheMap> forImage(ImageOp op, ResolvedImage image) {
+          return CacheMaps.forImage(op, image);
+        }
+
+        @Override
+        public CacheMap forLocal(LocalOp op, String sessionId) {
+          return CacheMaps.forLocal(op, sessionId);
+        }
+
+        @Override
+        public String toString() {
+          return version();
+        }
+      };
+
   private CacheMaps() {}
 
   /**
@@ -55,7 +85,7 @@ public final class CacheMaps {
     } else if (vertex.op() instanceof MergeOp || vertex.op() instanceof ScratchOp) {
       List<CacheMap.Input> inputs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        inputs.add(CacheMap.Input.PLAIN);
+        inputs.add(CacheMap.Input.plain(i));
       }
       return new CacheMap(digest(OpCodec.encode(vertex.op())), false, inputs);
     } else if (vertex.op() instanceof ImageOp) {
@@ -69,10 +99,7 @@ public final class CacheMaps {
    * (chain-ID) based. The reference string itself is not part of either.
    */
   public static List<CacheMap> forImage(ImageOp op, ResolvedImage image) {
-    if (!op.platform().equals(image.platform())) {
-      throw new IllegalArgumentException(
-          "image " + op.ref() + " was resolved for " + image.platform() + ", not " + op.platform());
-    }
+    ImageKeys.requireResolvedFor(op, image);
     List<CacheMap> maps = new ArrayList<>();
     for (Digest d : ImageKeys.keys(image)) {
       maps.add(new CacheMap(d, false, List.of()));
@@ -112,7 +139,7 @@ public final class CacheMaps {
         if (m.input() != i) {
           continue;
         }
-        paths.add(clean(m.selector()));
+        paths.add(GoPaths.joinRoot(m.selector()));
         contentSafe &= !m.target().equals("/") && (m.readOnly() || m.selector().equals("/"));
       }
       Digest selector = Digests.sha256(String.join("\0", paths));
@@ -122,7 +149,7 @@ public final class CacheMaps {
         new LinkedHashSet<>(paths).forEach(p -> sels.add(new PathSelector(p, true, false)));
         content = new ContentSelection(sels);
       }
-      inputs.add(new CacheMap.Input(selector, content));
+      inputs.add(new CacheMap.Input(i, selector, content));
     }
     return new CacheMap(digest(n), false, inputs);
   }
@@ -140,45 +167,22 @@ public final class CacheMaps {
             .get(c.sourceInput())
             .add(new PathSelector(c.src(), c.followSymlinks(), c.allowWildcard()));
         // The source path is the selector; only its base name stays in D (as BuildKit does).
-        ((ObjectNode) actions.get(i)).put("src", baseName(c.src()));
+        ((ObjectNode) actions.get(i)).put("src", GoPaths.base(c.src()));
       }
     }
     List<CacheMap.Input> inputs = new ArrayList<>();
     for (int i = 0; i < inputCount; i++) {
       if (i == 0 || selected.get(i).isEmpty()) {
-        inputs.add(CacheMap.Input.PLAIN);
+        inputs.add(CacheMap.Input.plain(i));
         continue;
       }
       TreeSet<String> paths = new TreeSet<>(Comparator.reverseOrder());
       selected.get(i).forEach(s -> paths.add(s.path()));
       Digest selector = Digests.sha256(String.join("\0", paths));
-      inputs.add(new CacheMap.Input(selector, new ContentSelection(List.copyOf(selected.get(i)))));
+      inputs.add(
+          new CacheMap.Input(i, selector, new ContentSelection(List.copyOf(selected.get(i)))));
     }
     return new CacheMap(digest(n), false, inputs);
-  }
-
-  /** Go's {@code path.Join("/", p)}: lexically cleaned, absolute, no trailing slash. */
-  static String clean(String path) {
-    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
-    for (String c : path.split("/")) {
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        parts.pollLast();
-      } else {
-        parts.addLast(c);
-      }
-    }
-    return "/" + String.join("/", parts);
-  }
-
-  static String baseName(String path) {
-    String p = path;
-    while (p.length() > 1 && p.endsWith("/")) {
-      p = p.substring(0, p.length() - 1);
-    }
-    return p.equals("/") ? "/" : p.substring(p.lastIndexOf('/') + 1);
   }
 
   private static Digest digest(JsonNode keyObject) {

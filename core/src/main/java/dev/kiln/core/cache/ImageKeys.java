@@ -1,6 +1,7 @@
 package dev.kiln.core.cache;
 
 import dev.kiln.core.cache.internal.GoJson;
+import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
@@ -53,6 +54,18 @@ public final class ImageKeys {
   public static Digest configKey(List<Digest> diffIds, Digest configDigest) {
     Digest k = diffIds.isEmpty() ? configDigest : chainId(diffIds);
     return Digests.sha256(SOURCE_TAG + k);
+  }
+
+  /**
+   * Checks that {@code image} was resolved for {@code op}'s platform.
+   *
+   * @throws IllegalArgumentException naming the reference and both platforms otherwise
+   */
+  public static void requireResolvedFor(ImageOp op, ResolvedImage image) {
+    if (!op.platform().equals(image.platform())) {
+      throw new IllegalArgumentException(
+          "image " + op.ref() + " was resolved for " + image.platform() + ", not " + op.platform());
+    }
   }
 
   /** Both keys for a resolved image, manifest-based first. */

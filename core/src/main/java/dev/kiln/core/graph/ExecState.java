@@ -39,6 +39,12 @@ public final class ExecState {
     throw new IllegalArgumentException("no writable bind mount at '" + target + "'");
   }
 
+  /** This exec with one more description entry in its metadata (does not change any digest). */
+  public ExecState withDescription(String key, String value) {
+    return new ExecState(
+        parent, vertex.withMetadata(vertex.metadata().withDescription(key, value)));
+  }
+
   /** This exec with progress name {@code name} (does not change any digest). */
   public ExecState named(String name) {
     return new ExecState(parent, vertex.withMetadata(vertex.metadata().withName(name)));

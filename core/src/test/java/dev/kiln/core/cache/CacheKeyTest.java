@@ -70,12 +70,12 @@ class CacheKeyTest {
   }
 
   @Test
-  void of_wrongNumberOfInputs_rejected() {
+  void of_missingVertexInput_rejected() {
     CacheMap map =
         CacheMaps.of(State.image("a", Platform.of("linux", "amd64")).run(Run.of("x")).vertex());
 
     assertThatThrownBy(() -> CacheKey.of(map, 0, List.of()))
-        .hasMessageContaining("1 inputs but 0 given");
+        .hasMessageContaining("reads vertex input 0 but 0 input key lists were given");
     assertThatThrownBy(() -> new CacheKey(SCRATCH, 0, List.of(List.of())))
         .hasMessageContaining("no dependency key");
   }

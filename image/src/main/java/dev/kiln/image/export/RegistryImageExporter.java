@@ -1,5 +1,6 @@
 package dev.kiln.image.export;
 
+import dev.kiln.core.port.ContentNotFoundException;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
@@ -66,18 +67,18 @@ final class RegistryImageExporter implements ImageExporter {
     String repo = name.repository();
     String what = "pushing " + name.familiar() + " to " + name.registry();
     try {
-      for (int i = 0; i < layers.size(); i++) {
-        Descriptor blob = layers.get(i).blob();
-        // A layer with an origin may be absent locally (a lazily imported cache layer): it is
-        // mounted or found present, and read (fetched by the store) only when it must be sent.
-        if (layers.get(i).origin() == null && !content.contains(blob.digest())) {
-          throw new IOException(
-              what
-                  + ": layer "
-                  + blob.digest().shortForm()
-                  + " is not in the content store; the build result is incomplete");
+      for (ExportLayer layer : layers) {
+        Descriptor blob = layer.blob();
+        String mount = mountSource(layer, name);
+        // A layer of a result found in an imported cache may not be here yet (lazy): when the
+        // target has it already or can mount it, its bytes are never needed; otherwise it is
+        // brought into the store before the upload reads it.
+        if (mount == null
+            && !content.contains(blob.digest())
+            && client.checkBlob(repo, blob.digest()).isEmpty()) {
+          fetch(content, blob, what);
         }
-        client.pushBlob(repo, new StoreBlobSource(content, blob), mountSource(layers.get(i), name));
+        client.pushBlob(repo, new StoreBlobSource(content, blob), mount);
       }
       client.pushBlob(repo, BlobSource.of(assembled.config().bytes()));
       String tag = name.tag() != null ? name.tag() : name.digest().toString();
@@ -85,6 +86,20 @@ final class RegistryImageExporter implements ImageExporter {
           repo, tag, assembled.manifest().bytes(), assembled.manifest().descriptor().mediaType());
     } catch (RegistryException e) {
       throw new IOException(what + ": " + RegistryErrors.explain(e, host), e);
+    }
+  }
+
+  /** Makes the store hold {@code blob} (a lazy store fetches it where it lives). */
+  private static void fetch(ContentStore content, Descriptor blob, String what) throws IOException {
+    try {
+      content.size(blob.digest());
+    } catch (ContentNotFoundException e) {
+      throw new IOException(
+          what
+              + ": layer "
+              + blob.digest().shortForm()
+              + " is not in the content store; the build result is incomplete",
+          e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.kiln.solver.cache;
 
+import dev.kiln.core.port.ContentNotFoundException;
 import dev.kiln.core.port.ContentStoreException;
 import dev.kiln.oci.Digest;
 import java.util.Objects;
@@ -37,12 +38,26 @@ public class BlobUnavailableException extends ContentStoreException {
 
   /** The first {@link BlobUnavailableException} in {@code t}'s cause chain, or null. */
   public static BlobUnavailableException find(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
       if (c instanceof BlobUnavailableException b) {
         return b;
       }
-      if (c.getCause() == c) {
-        break;
+    }
+    return null;
+  }
+
+  /**
+   * The blob of the first {@link BlobUnavailableException} or {@link ContentNotFoundException} in
+   * {@code t}'s cause chain (a blob that cannot be fetched, or one missing from a store without
+   * sources), or null.
+   */
+  public static Digest missingBlob(Throwable t) {
+    for (Throwable c = t; c != null && c.getCause() != c; c = c.getCause()) {
+      if (c instanceof BlobUnavailableException b) {
+        return b.digest();
+      }
+      if (c instanceof ContentNotFoundException n) {
+        return n.digest();
       }
     }
     return null;

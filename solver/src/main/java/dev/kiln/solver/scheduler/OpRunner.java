@@ -1,7 +1,7 @@
 package dev.kiln.solver.scheduler;
 
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.CacheMaps;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.oci.Digest;
@@ -23,16 +23,18 @@ import java.util.Optional;
 public interface OpRunner {
 
   /**
-   * The alternative cache maps of {@code vertex} (most ops have one; an image source has two, see
-   * {@link CacheMaps#forImage}). Called once per vertex per solve, before any lookup, in
-   * topological order. The default handles exec, file, merge and scratch ops.
+   * The alternative cache maps of {@code vertex} under the solve's key function {@code keys} (most
+   * ops have one; an image source has two, see {@link KeyFormulas#forImage}). Called once per
+   * vertex per solve, before any lookup, in topological order. The default handles exec, file,
+   * merge and scratch ops; a runner with sources passes what it learns (the resolved image, the
+   * session) to {@code keys}.
    *
    * @throws IOException if information needed for the key cannot be obtained (e.g. resolving an
    *     image)
    */
-  default List<CacheMap> cacheMaps(Vertex vertex, CancellationToken cancel)
+  default List<CacheMap> cacheMaps(Vertex vertex, KeyFormulas keys, CancellationToken cancel)
       throws IOException, InterruptedException {
-    return List.of(CacheMaps.of(vertex));
+    return keys.cacheMaps(vertex);
   }
 
   /**
@@ -48,10 +50,11 @@ public interface OpRunner {
 
   /**
    * The content checksum of {@code selection} inside {@code inputResult} (typically a {@link
-   * dev.kiln.core.port.ContentChecksummer} over the materialised result), for the content-based key
-   * of input {@code input} of {@code vertex}; empty when this runner does not compute content keys
-   * (then only definition-based keys are used). Called only for inputs whose cache map entry has a
-   * content selection, and only when the vertex is not found through its definition keys.
+   * dev.kiln.core.port.ContentChecksummer} over the materialised result, the one {@link
+   * ContentSelection#algorithm()} names), for the content-based key of vertex input {@code input}
+   * of {@code vertex}; empty when this runner does not compute content keys (then only
+   * definition-based keys are used). Called only for inputs whose cache map entry has a content
+   * selection, and only when the vertex is not found through its definition keys.
    */
   default Optional<Digest> contentChecksum(
       Vertex vertex,

@@ -7,7 +7,7 @@ import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
-import java.io.FilterInputStream;
+import dev.kiln.solver.store.ProgressInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -21,8 +21,6 @@ import java.util.List;
  * their diffIDs, so an exported image reuses the base blobs unchanged. Thread-safe.
  */
 final class ImagePuller {
-
-  private static final long REPORT_EVERY = 1 << 20;
 
   private final ImageSource images;
   private final ContentStore store;
@@ -84,7 +82,8 @@ final class ImagePuller {
     }
     String id = d.digest().toString();
     progress.bytes(vertex, id, 0, d.size());
-    try (InputStream in = new Counting(images.openBlob(image, d), vertex, id, d.size())) {
+    try (InputStream in =
+        new ProgressInputStream(images.openBlob(image, d), progress, vertex, id, d.size())) {
       store.write(in, d.digest());
     } catch (IOException e) {
       throw new IOException(
@@ -95,46 +94,6 @@ final class ImagePuller {
   private static void checkInterrupted() throws InterruptedException {
     if (Thread.interrupted()) {
       throw new InterruptedException("image pull cancelled");
-    }
-  }
-
-  /** Reports bytes read every {@link #REPORT_EVERY} bytes and at the end of the stream. */
-  private final class Counting extends FilterInputStream {
-    private final Digest vertex;
-    private final String id;
-    private final long total;
-    private long count;
-    private long reported;
-
-    Counting(InputStream in, Digest vertex, String id, long total) {
-      super(in);
-      this.vertex = vertex;
-      this.id = id;
-      this.total = total;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = super.read();
-      advance(b < 0 ? -1 : 1);
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      advance(n);
-      return n;
-    }
-
-    private void advance(int n) {
-      if (n > 0) {
-        count += n;
-      }
-      if (count > reported && (n < 0 || count - reported >= REPORT_EVERY)) {
-        reported = count;
-        progress.bytes(vertex, id, count, total);
-      }
     }
   }
 }

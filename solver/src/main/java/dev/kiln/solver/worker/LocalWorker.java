@@ -1,7 +1,8 @@
 package dev.kiln.solver.worker;
 
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.CacheMaps;
+import dev.kiln.core.cache.KeyFormulas;
+import dev.kiln.core.cache.buildkit.BuildkitChecksummer;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
 import dev.kiln.core.graph.ImageOp;
@@ -14,6 +15,7 @@ import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ImageSource;
+import dev.kiln.core.port.PathFilter;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Descriptor;
@@ -48,6 +50,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * next worker opens the root).
  */
 public final class LocalWorker implements OpRunner {
+
+  private static final BuildkitChecksummer BUILDKIT_CHECKSUMMER = new BuildkitChecksummer();
 
   private final SnapshotStore snapshots;
   private final ImageSource images;
@@ -90,19 +94,19 @@ public final class LocalWorker implements OpRunner {
   }
 
   @Override
-  public List<CacheMap> cacheMaps(Vertex vertex, CancellationToken cancel)
+  public List<CacheMap> cacheMaps(Vertex vertex, KeyFormulas keys, CancellationToken cancel)
       throws IOException, InterruptedException {
     Op op = vertex.op();
     if (op instanceof ImageOp image) {
       ResolvedImage r = resolve(vertex.digest(), image);
-      return CacheMaps.forImage(image, r);
+      return keys.forImage(image, r);
     }
     if (op instanceof LocalOp local) {
       // Keyed by the selected content: an unchanged context keeps every key, a touched mtime too.
       Digest content = LocalContext.checksum(local, contextDir(local));
-      return List.of(CacheMaps.forLocal(local, "content:" + content));
+      return List.of(keys.forLocal(local, "content:" + content));
     }
-    return List.of(CacheMaps.of(vertex));
+    return keys.cacheMaps(vertex);
   }
 
   @Override
@@ -138,6 +142,9 @@ public final class LocalWorker implements OpRunner {
       throws IOException, InterruptedException {
     Path root = snapshot(inputResult);
     try {
+      if (BuildkitChecksummer.supports(selection.algorithm())) {
+        return Optional.of(BUILDKIT_CHECKSUMMER.checksum(root, selection, PathFilter.ALL));
+      }
       return Optional.of(LocalContext.checksum(root, selection));
     } catch (NoSuchFileException e) {
       // A missing COPY source: no content key; running the op reports it clearly.

@@ -57,6 +57,7 @@ final class CacheMachine {
 
   SolveResult solve(Definition def, Map<String, String> context, String salt, Remote... imports)
       throws Exception {
+
     List<ImportedCache> caches = new ArrayList<>();
     for (Remote r : imports) {
       caches.add(r.cache);

@@ -2,6 +2,7 @@ package dev.kiln.solver.remote;
 
 import dev.kiln.core.cache.CacheMap;
 import dev.kiln.core.cache.CacheMaps;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.ImageOp;
@@ -70,16 +71,16 @@ final class LayerToyRunner implements OpRunner {
   private final AtomicInteger localRuns = new AtomicInteger();
 
   @Override
-  public List<CacheMap> cacheMaps(Vertex v, CancellationToken cancel) {
+  public List<CacheMap> cacheMaps(Vertex v, KeyFormulas keys, CancellationToken cancel) {
     if (v.op() instanceof ImageOp img) {
       return List.of(
           new CacheMap(Digests.sha256("manifest of " + img.ref()), false, List.of()),
           new CacheMap(Digests.sha256("config of " + img.ref()), false, List.of()));
     }
     if (v.op() instanceof LocalOp l) {
-      return List.of(CacheMaps.forLocal(l, "content:" + Digests.sha256(context.toString())));
+      return List.of(keys.forLocal(l, "content:" + Digests.sha256(context.toString())));
     }
-    return List.of(CacheMaps.of(v));
+    return keys.cacheMaps(v);
   }
 
   @Override

@@ -157,32 +157,34 @@ class RemoteCacheSolveTest {
   @Test
   void importMax_earlyChangeInFinalStage_reusesTheOtherStages() throws Exception {
     Workload w = new Workload();
-    CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheMachine b = machine("b");
 
-    b.solve(w.def, with("/motd.txt", "changed"), remote);
+    LayerToyRunner runner = earlyChange(w, CacheExportMode.MAX);
 
-    for (State s : w.finalStage()) {
-      assertThat(b.runner.runs(v(s))).as(s.toString()).isEqualTo(1);
-    }
-    for (State s : w.otherStages()) {
-      assertThat(b.runner.runs(v(s))).isZero();
-    }
-    assertThat(b.runner.runs(v(w.base))).isEqualTo(1);
+    assertThat(runs(runner, w.finalStage())).containsOnly(1);
+    assertThat(runs(runner, w.otherStages())).containsOnly(0);
+    assertThat(runner.runs(v(w.base))).isEqualTo(1);
   }
 
   @Test
   void importMin_earlyChangeInFinalStage_rebuildsTheOtherStages() throws Exception {
     Workload w = new Workload();
-    CacheMachine.Remote remote = coldExport(w, CacheExportMode.MIN);
+
+    LayerToyRunner runner = earlyChange(w, CacheExportMode.MIN);
+
+    assertThat(runs(runner, w.otherStages())).containsOnly(1);
+    assertThat(runner.stepRuns()).isEqualTo(11 + 1);
+  }
+
+  /** A fresh machine builds with motd.txt changed (the final stage's first step) from a cache. */
+  private LayerToyRunner earlyChange(Workload w, CacheExportMode mode) throws Exception {
+    CacheMachine.Remote remote = coldExport(w, mode);
     CacheMachine b = machine("b");
-
     b.solve(w.def, with("/motd.txt", "changed"), remote);
+    return b.runner;
+  }
 
-    for (State s : w.otherStages()) {
-      assertThat(b.runner.runs(v(s))).isEqualTo(1);
-    }
-    assertThat(b.runner.stepRuns()).isEqualTo(11 + 1);
+  private static List<Integer> runs(LayerToyRunner runner, List<State> states) {
+    return states.stream().map(s -> runner.runs(v(s))).toList();
   }
 
   @Test
@@ -279,10 +281,8 @@ class RemoteCacheSolveTest {
   void import_deletedBlob_producingStepRerunsAndTheSolveSucceeds() throws Exception {
     Workload w = new Workload();
     CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheResult copied = result(machine("a").solve(w.def, V1), w.copySecond);
-    Digest gone = copied.layers().get(copied.layers().size() - 1).digest();
     // COPY --from=second's own layer is gone from the registry (garbage-collected, say).
-    remote.deleted.add(gone);
+    Digest gone = deleteTopBlob(remote, w, w.copySecond);
     CacheMachine b = machine("b");
 
     // hello.txt changed: COPY hello.txt must run on top of COPY --from=second's result, whose
@@ -300,6 +300,14 @@ class RemoteCacheSolveTest {
     assertThat(b.store.contains(gone)).isTrue();
   }
 
+  /** Deletes from {@code remote} the top blob of {@code s}'s result (built on machine "a"). */
+  private Digest deleteTopBlob(CacheMachine.Remote remote, Workload w, State s) throws Exception {
+    CacheResult r = result(machine("a").solve(w.def, V1), s);
+    Digest top = r.layers().get(r.layers().size() - 1).digest();
+    remote.deleted.add(top);
+    return top;
+  }
+
   private static CacheResult result(SolveResult r, State s) {
     return r.keys().entries().stream()
         .filter(e -> e.vertex().equals(v(s)))
@@ -314,9 +322,8 @@ class RemoteCacheSolveTest {
       throws Exception {
     Workload w = new Workload();
     CacheMachine.Remote remote = coldExport(w, CacheExportMode.MAX);
-    CacheResult motd = result(machine("a").solve(w.def, V1), w.copyMotd);
     // COPY motd's layer is in the chain of every later step of the final stage.
-    remote.deleted.add(motd.layers().get(1).digest());
+    deleteTopBlob(remote, w, w.copyMotd);
     CacheMachine b = machine("b");
 
     SolveResult r = b.solve(w.def, with("/hello.txt", "changed"), remote);

@@ -26,9 +26,18 @@ public final class GoJson {
   /**
    * Appends {@code s} as a Go JSON string: {@code "} and {@code \} escaped, {@code \n \r \t} short
    * forms, other control characters and the HTML-sensitive {@code < > &} and U+2028/U+2029 as
-   * {@code \}{@code u00xx}; an unpaired surrogate (Go: invalid UTF-8) becomes U+FFFD.
+   * {@code \}{@code u00xx}; an unpaired surrogate (Go: invalid UTF-8) becomes {@code \}{@code
+   * ufffd}. This is go1.19 to go1.21 (BuildKit v0.11–v0.14 release builds).
    */
   public static StringBuilder appendString(StringBuilder sb, String s) {
+    return appendString(sb, s, false);
+  }
+
+  /**
+   * {@link #appendString(StringBuilder, String)}, with {@code go122} the escaping of Go 1.22 and
+   * later, which writes {@code \b} and {@code \f} as short escapes (BuildKit v0.15+).
+   */
+  public static StringBuilder appendString(StringBuilder sb, String s, boolean go122) {
     sb.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -38,6 +47,8 @@ public final class GoJson {
         case '\n' -> sb.append("\\n");
         case '\r' -> sb.append("\\r");
         case '\t' -> sb.append("\\t");
+        case '\b' -> sb.append(go122 ? "\\b" : "\\u0008");
+        case '\f' -> sb.append(go122 ? "\\f" : "\\u000c");
         default -> {
           if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == 0x2028 || c == 0x2029) {
             sb.append(String.format("\\u%04x", (int) c));
@@ -46,7 +57,8 @@ public final class GoJson {
               && Character.isLowSurrogate(s.charAt(i + 1))) {
             sb.append(c).append(s.charAt(++i));
           } else if (Character.isSurrogate(c)) {
-            sb.append('\ufffd');
+            // Go writes invalid UTF-8 as the escape text, not as the character
+            sb.append("\\ufffd");
           } else {
             sb.append(c);
           }

@@ -13,7 +13,7 @@ class GoJsonTest {
     String s = "q\"b\\n\nr\rt\tc\u0001<>&\u2028\u2029é\ud83d\ude00x\ud800";
     assertThat(GoJson.appendString(new StringBuilder(), s).toString())
         .isEqualTo(
-            "\"q\\\"b\\\\n\\nr\\rt\\tc\\u0001\\u003c\\u003e\\u0026\\u2028\\u2029é\ud83d\ude00x\ufffd\"");
+            "\"q\\\"b\\\\n\\nr\\rt\\tc\\u0001\\u003c\\u003e\\u0026\\u2028\\u2029é\ud83d\ude00x\\ufffd\"");
   }
 
   @Test

@@ -149,10 +149,12 @@ final class Conversion {
     State fs;
     ImageConfig base;
     String fromName = null;
+    Map<String, String> inheritedLlbEnv = Map.of();
     if (baseStage.isPresent()) {
       StageContext b = stage(baseStage.get()).context();
       fs = b.fs;
       base = b.toImageConfig();
+      inheritedLlbEnv = b.llbEnv;
     } else if (image.equalsIgnoreCase("scratch")) {
       fs = State.scratch();
       base = scratchConfig(platform);
@@ -178,7 +180,7 @@ final class Conversion {
     if (fromName != null) {
       fs = fs.named(prefix + "1/" + total + "] " + fromName);
     }
-    StageContext ctx = new StageContext(prefix, fs, base, platform);
+    StageContext ctx = new StageContext(prefix, fs, base, platform, inheritedLlbEnv);
     Dispatcher dispatcher = new Dispatcher(this, stage, ctx);
     int index = 1;
     for (Command c : commands) {

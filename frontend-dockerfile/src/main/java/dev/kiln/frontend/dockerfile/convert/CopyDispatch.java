@@ -3,6 +3,7 @@ package dev.kiln.frontend.dockerfile.convert;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.Owner;
+import dev.kiln.core.graph.ScratchOp;
 import dev.kiln.core.graph.State;
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.instructions.Instruction;
@@ -88,16 +89,10 @@ final class CopyDispatch {
             line, "ADD --checksum is only valid for URL sources," + " which are not supported");
       }
     }
-    if (sources.size() + contents.size() > 1 && !dest.endsWith("/")) {
-      throw conversion.error(
-          line,
-          "When using "
-              + keyword
-              + " with more than one source file,"
-              + " the destination must be a directory and end with a /");
-    }
+    // Several sources and a destination without a trailing slash are no error in BuildKit (the
+    // classic builder's rule is gone): each source is copied onto the destination in turn.
     String target = Paths.resolve(ctx.cwd(), dest);
-    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/")) {
+    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/") || dest.endsWith("/.")) {
       target = target.equals("/") ? "/" : target + "/";
     }
     int mode = mode(chmod, line);
@@ -111,22 +106,31 @@ final class CopyDispatch {
     }
     for (Heredoc h : contents) {
       msg.append(" <<").append(h.name());
+      // As BuildKit: the document is a 0644 file on scratch (--chmod applies to the copy), copied
+      // with only createDestPath (a single regular file: the other copy flags change nothing).
       State file =
           State.scratch()
               .file(
                   FileStep.of(
                       new FileAction.Mkfile(
                           "/" + h.name(),
-                          mode < 0 ? 0644 : mode,
+                          0644,
                           h.content().getBytes(StandardCharsets.UTF_8),
                           null)))
               .named("[internal] preparing inline document");
-      steps.add(copy(file, "/" + h.name(), target, mode, owner, false));
+      steps.add(
+          FileStep.copy(
+              file,
+              new FileAction.Copy(
+                  0, "/" + h.name(), target, false, false, true, false, false, mode, owner)));
     }
     msg.append(' ').append(dest).append(" # buildkit");
     State base = link ? State.scratch() : ctx.fs;
     State copied = base.file(steps.toArray(FileStep[]::new)).named(name);
-    ctx.fs = link ? State.merge(List.of(ctx.fs, copied)).named(name) : copied;
+    // --link merges the copy onto the stage; onto scratch the merge is the copy itself, and
+    // BuildKit's llb.Merge emits no merge op then
+    boolean onScratch = ctx.fs.output().vertex().op() instanceof ScratchOp;
+    ctx.fs = link && !onScratch ? State.merge(List.of(ctx.fs, copied)).named(name) : copied;
     ctx.history(msg.toString(), true);
   }
 

@@ -57,6 +57,7 @@ final class Dispatcher {
       StringBuilder msg = new StringBuilder("ENV");
       for (KeyValue kv : e.pairs()) {
         ctx.env.put(kv.key(), kv.value());
+        ctx.addLlbEnv(kv.key(), kv.value());
         msg.append(' ').append(kv.key()).append('=').append(kv.value());
       }
       ctx.history(msg.toString(), false);
@@ -65,6 +66,7 @@ final class Dispatcher {
       for (KeyValue kv : a.args()) {
         if (kv.value() != null) {
           ctx.args.put(kv.key(), kv.value());
+          ctx.addLlbEnv(kv.key(), kv.value());
           parts.add(kv.key() + "=" + kv.value());
         } else {
           ctx.args.remove(kv.key());

@@ -1,5 +1,7 @@
 package dev.kiln.frontend.dockerfile.convert;
 
+import dev.kiln.core.cache.buildkit.BuildkitHints;
+import dev.kiln.core.graph.ExecState;
 import dev.kiln.core.graph.Mount;
 import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Run;
@@ -55,10 +57,22 @@ final class RunDispatch {
     }
     env.putIfAbsent("PATH", StageContext.DEFAULT_PATH);
     State state = ctx.withProcessContext(env);
-    ctx.fs = state.run(run.named(name)).root();
+    ExecState exec = state.run(run.named(name));
+    // BuildKit's frontend orders the env differently (delete-then-append); record its order
+    List<String> llbEnv = entries(ctx.llbEnv);
+    if (!llbEnv.equals(entries(env))) {
+      exec = exec.withDescription(BuildkitHints.ENV, BuildkitHints.envValue(llbEnv));
+    }
+    ctx.fs = exec.root();
     String prefix =
         buildArgs.isEmpty() ? "" : "|" + buildArgs.size() + " " + String.join(" ", buildArgs) + " ";
     ctx.history("RUN " + prefix + String.join(" ", args) + " # buildkit", true);
+  }
+
+  private static List<String> entries(Map<String, String> env) {
+    List<String> out = new ArrayList<>();
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
   }
 
   private List<String> args(Instruction.CommandLine cmd, int line) throws DockerfileParseException {

@@ -28,6 +28,15 @@ final class StageContext {
   State fs;
   final Map<String, String> env = new LinkedHashMap<>();
   final Map<String, String> args = new LinkedHashMap<>();
+
+  /**
+   * The environment BuildKit's frontend keeps in its LLB state (recorded for BuildKit-compatible
+   * keys, see {@code BuildkitHints}): the base image's ENV with the default {@code PATH} appended
+   * when missing, then every ENV and every ARG with a value in instruction order, each "delete,
+   * then append"; a stage built FROM another stage starts from that stage's list.
+   */
+  final Map<String, String> llbEnv = new LinkedHashMap<>();
+
   String user;
   String workdir;
   List<String> cmd;
@@ -44,17 +53,29 @@ final class StageContext {
   String author;
   final List<ImageConfig.History> history = new ArrayList<>();
 
-  StageContext(String prefix, State fs, ImageConfig base, Platform platform) {
+  StageContext(
+      String prefix,
+      State fs,
+      ImageConfig base,
+      Platform platform,
+      Map<String, String> inheritedLlbEnv) {
     this.prefix = prefix;
     this.fs = fs;
     this.base = base;
     this.platform = platform;
     ContainerConfig c = base.containerConfig();
+    llbEnv.putAll(inheritedLlbEnv);
+    boolean path = false;
     for (String e : c.env()) {
       int eq = e.indexOf('=');
       if (eq > 0) {
         env.put(e.substring(0, eq), e.substring(eq + 1));
+        addLlbEnv(e.substring(0, eq), e.substring(eq + 1));
+        path |= e.substring(0, eq).equals("PATH");
       }
+    }
+    if (!path) {
+      addLlbEnv("PATH", DEFAULT_PATH);
     }
     user = c.user();
     workdir = c.workingDir();
@@ -70,6 +91,12 @@ final class StageContext {
     author = base.author();
     history.addAll(base.history());
     // triggers of the base run in this stage and are not inherited (Docker's rule)
+  }
+
+  /** BuildKit's {@code AddEnv}: delete, then append. */
+  void addLlbEnv(String key, String value) {
+    llbEnv.remove(key);
+    llbEnv.put(key, value);
   }
 
   /** The SHELL in force: the configured one, else {@code /bin/sh -c}. */

@@ -401,11 +401,43 @@ class DockerfileConverterTest {
     Vertex file = input(copy, 1);
     FileAction.Mkfile mk = (FileAction.Mkfile) ((FileOp) file.op()).actions().get(0);
     assertThat(mk.path()).isEqualTo("/EOF");
-    assertThat(mk.mode()).isEqualTo(0755);
+    // as BuildKit: the document is 0644; --chmod applies to the copy, which has only
+    // createDestPath of the copy flags
+    assertThat(mk.mode()).isEqualTo(0644);
     assertThat(new String(mk.data(), java.nio.charset.StandardCharsets.UTF_8))
         .isEqualTo("echo hi\n");
+    FileAction.Copy cp = (FileAction.Copy) ((FileOp) copy.op()).actions().get(0);
+    assertThat(cp.mode()).isEqualTo(0755);
+    assertThat(cp.createDestPath()).isTrue();
+    assertThat(cp.followSymlinks() || cp.dirContentsOnly() || cp.allowWildcard()).isFalse();
     assertThat(r.imageConfig().history().get(1).createdBy())
         .isEqualTo("COPY <<EOF /run.sh # buildkit");
+  }
+
+  @Test
+  void convert_severalSourcesWithoutSlash_oneCopyEachOntoTheDestination() throws Exception {
+    // BuildKit has no "must end with a /" rule: each source is copied onto /dest in turn
+    ConversionResult r = convert("FROM busybox\nWORKDIR /w\nCOPY a b /dest\nCOPY c sub/.\n");
+    Vertex dot = r.state().output().vertex();
+    Vertex several = input(dot, 0);
+
+    assertThat(((FileOp) several.op()).actions())
+        .extracting(a -> ((FileAction.Copy) a).src() + " -> " + ((FileAction.Copy) a).dest())
+        .containsExactly("/a -> /dest", "/b -> /dest");
+    assertThat(((FileAction.Copy) ((FileOp) dot.op()).actions().get(0)).dest())
+        .isEqualTo("/w/sub/");
+  }
+
+  @Test
+  void convert_chownForms_parsedAsBuildKitsWithUser() throws Exception {
+    ConversionResult r = convert("FROM busybox\nCOPY --chown=:staff a /a\n");
+    FileAction.Copy c =
+        (FileAction.Copy) ((FileOp) r.state().output().vertex().op()).actions().get(0);
+
+    assertThat(c.owner()).isEqualTo(new Owner(Owner.Id.named(""), Owner.Id.named("staff")));
+    assertThat(Owner.parse("4294967295").user()).isEqualTo(Owner.Id.of(4294967295L));
+    assertThat(Owner.parse("4294967296").user()).isEqualTo(Owner.Id.named("4294967296"));
+    assertThat(Owner.parse("app:").group()).isNull();
   }
 
   @Test
