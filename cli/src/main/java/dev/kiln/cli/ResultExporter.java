@@ -2,7 +2,6 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
@@ -68,16 +67,9 @@ final class ResultExporter {
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
     try {
-      List<ExportLayer> plain = state.exportLayers(result);
-      for (int i = 0; i < plain.size(); i++) {
-        ExportLayer l = plain.get(i);
-        // A base image layer may be mounted from the repository it was pulled from, a layer of an
-        // imported cache from the repository the cache came from.
-        String origin = images.origin(l.blob().digest());
-        if (origin == null) {
-          origin = CacheAnnotations.origin(result.layers().get(i));
-        }
-        layers.add(new ExportLayer(l.blob(), l.diffId(), origin));
+      for (ExportLayer l : state.exportLayers(result)) {
+        // A base image layer may be mounted from the repository it was pulled from.
+        layers.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
       }
     } catch (IOException e) {
       throw new CliException(String.valueOf(e.getMessage()), e);
