@@ -28,7 +28,7 @@ done
 work=$(mktemp -d "${TMPDIR:-/var/tmp}/kiln-e2e.XXXXXX")
 cleanup() {
   rm -rf "$work"
-  "$docker" rmi -f "$image" >/dev/null 2>&1 || true
+  "$docker" rmi -f "$image" "$base" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT INT TERM HUP
 

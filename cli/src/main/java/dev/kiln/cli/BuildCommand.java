@@ -101,6 +101,14 @@ final class BuildCommand implements Callable<Integer> {
   boolean noCache;
 
   @Option(
+      names = "--cache-keys",
+      paramLabel = "VERSION",
+      description =
+          "Cache-key formulas: kiln (default), buildkit-v0.11 (share cache records with BuildKit"
+              + " v0.11-v0.12) or buildkit-v0.32 (BuildKit v0.26-v0.32).")
+  String cacheKeys = "kiln";
+
+  @Option(
       names = "--progress",
       paramLabel = "MODE",
       description = "auto (default), plain, tty, quiet or rawjson.")
@@ -198,6 +206,10 @@ final class BuildCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CliException(e.getMessage());
     }
+    if (!List.of("kiln", "buildkit-v0.11", "buildkit-v0.32").contains(cacheKeys)) {
+      throw new CliException(
+          "--cache-keys=" + cacheKeys + " is not one of kiln, buildkit-v0.11, buildkit-v0.32");
+    }
     if (!List.of("auto", "overlay", "native").contains(snapshotter)) {
       throw new CliException(
           "--snapshotter=" + snapshotter + " is not one of auto, overlay, native");
@@ -237,7 +249,8 @@ final class BuildCommand implements Callable<Integer> {
         net,
         text,
         cacheSpecs("--cache-to", cacheTo),
-        cacheSpecs("--cache-from", cacheFrom));
+        cacheSpecs("--cache-from", cacheFrom),
+        cacheKeys);
   }
 
   private static List<CacheSpec> cacheSpecs(String flag, List<String> values) throws CliException {

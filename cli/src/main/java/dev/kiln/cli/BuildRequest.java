@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param dockerfileText the Dockerfile read from standard input ({@code -f -}), or null
  * @param cacheTo the {@code --cache-to} entries
  * @param cacheFrom the {@code --cache-from} entries
+ * @param cacheKeys {@code --cache-keys}: {@code kiln}, or a BuildKit key version such as {@code
+ *     buildkit-v0.11}
  */
 public record BuildRequest(
     Path context,
@@ -58,7 +60,8 @@ public record BuildRequest(
     dev.kiln.core.graph.NetworkMode network,
     String dockerfileText,
     List<CacheSpec> cacheTo,
-    List<CacheSpec> cacheFrom) {
+    List<CacheSpec> cacheFrom,
+    String cacheKeys) {
 
   /** Checks required fields and copies collections. */
   public BuildRequest {
@@ -77,5 +80,6 @@ public record BuildRequest(
     Objects.requireNonNull(network, "network");
     cacheTo = List.copyOf(cacheTo);
     cacheFrom = List.copyOf(cacheFrom);
+    Objects.requireNonNull(cacheKeys, "cacheKeys");
   }
 }

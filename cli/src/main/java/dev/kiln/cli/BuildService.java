@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.cli.progress.ProgressDisplay;
-import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.pattern.IgnoreFile;
 import dev.kiln.core.pattern.PatternException;
@@ -85,7 +84,7 @@ final class BuildService {
     List<Outputs.Output> loads = new ArrayList<>();
     RemoteCaches caches = null;
     try (clients) {
-      List<Outputs.Output> specs = Outputs.resolve(request, invocation.err());
+      List<Outputs.Output> specs = Outputs.resolve(request, progress::notice);
       loads.addAll(specs);
       List<ImageExporter> outputs = new ArrayList<>();
       for (Outputs.Output o : specs) {
@@ -141,13 +140,11 @@ final class BuildService {
           }
         }
         caches.exportAll(state, solved);
-        // rawjson's standard error carries JSON events only
-        if (request.debug() && request.progress() != ProgressMode.RAWJSON) {
-          invocation
-              .err()
-              .printf(
+        if (request.debug()) {
+          progress.notice(
+              String.format(
                   "debug: JVM up %d ms before main; flags and wiring %d ms; convert %d ms, open"
-                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms%n",
+                      + " state %d ms, solve %d ms (%d run, %d cached), export %d ms",
                   ManagementFactory.getRuntimeMXBean().getUptime()
                       - (System.nanoTime() - Main.STARTED) / 1_000_000,
                   (t0 - Main.STARTED) / 1_000_000,
@@ -156,7 +153,7 @@ final class BuildService {
                   (t3 - t2) / 1_000_000,
                   solved.executed(),
                   solved.cached(),
-                  (System.nanoTime() - t3) / 1_000_000);
+                  (System.nanoTime() - t3) / 1_000_000));
         }
         if (request.metadataFile() != null) {
           Metadata.write(request.metadataFile(), written);
@@ -168,7 +165,7 @@ final class BuildService {
       progress.finish(success);
       ResultExporter.cleanUp(loads);
       if (caches != null) {
-        caches.warnings().forEach(w -> invocation.err().println("WARNING: " + w));
+        caches.warnings().forEach(w -> progress.notice("WARNING: " + w));
       }
     }
   }
@@ -272,7 +269,7 @@ final class BuildService {
         new Thread(
             () -> {
               if (!solving.isDone()) {
-                invocation.err().println("kiln: interrupted; stopping running steps");
+                progress.notice("kiln: interrupted; stopping running steps");
                 solving.cancel(true);
                 try {
                   state.scheduler().closeAndAwait(Duration.ofSeconds(20));

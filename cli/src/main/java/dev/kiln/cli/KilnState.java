@@ -1,10 +1,11 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
-import dev.kiln.core.port.ProgressListener;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
@@ -15,6 +16,7 @@ import dev.kiln.solver.cache.LocalCacheManager;
 import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.remote.ResultLayers;
 import dev.kiln.solver.remote.WorkerResultLayers;
+import dev.kiln.solver.scheduler.KeyFunction;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.store.LocalContentStore;
 import dev.kiln.solver.worker.LocalWorker;
@@ -59,7 +61,8 @@ final class KilnState implements AutoCloseable {
       LocalCacheManager cache,
       List<ImportedCache> imported,
       LocalWorker worker,
-      ResultLayers resultLayers) {
+      ResultLayers resultLayers,
+      KeyFunction keys) {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.store = store;
@@ -71,7 +74,8 @@ final class KilnState implements AutoCloseable {
       graphs.add(KeyGraph.imported(c));
     }
     this.manager = graphs.isEmpty() ? cache : new CombinedCacheManager(cache, graphs);
-    this.scheduler = new Scheduler(worker, manager);
+    this.scheduler =
+        new Scheduler(worker, manager, Runtime.getRuntime().availableProcessors(), keys);
   }
 
   /**
@@ -84,7 +88,7 @@ final class KilnState implements AutoCloseable {
   static KilnState open(
       BuildRequest request,
       Invocation invocation,
-      ProgressListener progress,
+      ProgressDisplay progress,
       BuildImageSource images,
       List<ImportedCache> imported,
       LayerCompressor compressor)
@@ -100,7 +104,7 @@ final class KilnState implements AutoCloseable {
               root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       lock = channel.tryLock();
       if (lock == null) {
-        invocation.err().println("waiting for another kiln build using " + root + " …");
+        progress.notice("waiting for another kiln build using " + root + " …");
         lock = channel.lock();
       }
       LocalContentStore local = LocalContentStore.at(root.resolve("content"));
@@ -121,7 +125,11 @@ final class KilnState implements AutoCloseable {
               .snapshotter(request.snapshotter())
               .build();
       ResultLayers resultLayers = new WorkerResultLayers(worker, compressor, store, images::origin);
-      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers);
+      KeyFunction keys =
+          request.cacheKeys().equals("kiln")
+              ? KeyFunction.KILN
+              : KeyFunction.of(BuildkitKeys.version(request.cacheKeys()));
+      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers, keys);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);

@@ -3,13 +3,13 @@ package dev.kiln.cli;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.image.export.ExportSpecException;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Turns {@code -o}, {@code -t}, {@code --push} and {@code --load} into outputs the way {@code
@@ -31,7 +31,7 @@ final class Outputs {
 
   private Outputs() {}
 
-  static List<Output> resolve(BuildRequest request, PrintStream warnings) throws CliException {
+  static List<Output> resolve(BuildRequest request, Consumer<String> warnings) throws CliException {
     List<Output> outputs = new ArrayList<>();
     for (String o : request.outputs()) {
       ExportSpec spec;
@@ -56,7 +56,7 @@ final class Outputs {
       }
     }
     if (outputs.isEmpty()) {
-      warnings.println(
+      warnings.accept(
           "WARNING: No output specified. The build result will only remain in kiln's build"
               + " cache. To push it use --push, to load it into docker use --load, to write it"
               + " elsewhere use -o (e.g. -o type=oci,dest=image.tar).");

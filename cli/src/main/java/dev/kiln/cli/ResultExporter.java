@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.kiln.cli.progress.ProgressDisplay;
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
@@ -24,9 +25,9 @@ import java.util.Map;
 
 /**
  * The end of a build: turns the solved result into an {@link ExportableImage} (layers with their
- * diffIDs and base-image origins, {@code --label}s added), hands it to each output, loads {@code
- * --load} archives into docker, and prints or writes the image ID ({@code -q}, {@code --iidfile}).
- * Not thread-safe; one per build.
+ * diffIDs and origins — base-image and imported-cache repositories — {@code --label}s added), hands
+ * it to each output, loads {@code --load} archives into docker, and prints or writes the image ID
+ * ({@code -q}, {@code --iidfile}). Not thread-safe; one per build.
  */
 final class ResultExporter {
 
@@ -67,9 +68,16 @@ final class ResultExporter {
       throws CliException {
     List<ExportLayer> layers = new ArrayList<>();
     try {
-      for (ExportLayer l : state.exportLayers(result)) {
-        // A base image layer may be mounted from the repository it was pulled from.
-        layers.add(new ExportLayer(l.blob(), l.diffId(), images.origin(l.blob().digest())));
+      List<ExportLayer> plain = state.exportLayers(result);
+      for (int i = 0; i < plain.size(); i++) {
+        ExportLayer l = plain.get(i);
+        // A base image layer may be mounted from the repository it was pulled from, a layer of
+        // an imported cache from the cache's repository (it may never have been downloaded).
+        String origin = images.origin(l.blob().digest());
+        if (origin == null && i < result.layers().size()) {
+          origin = CacheAnnotations.origin(result.layers().get(i));
+        }
+        layers.add(new ExportLayer(l.blob(), l.diffId(), origin));
       }
     } catch (IOException e) {
       throw new CliException(String.valueOf(e.getMessage()), e);

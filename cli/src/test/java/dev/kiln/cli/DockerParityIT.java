@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.oci.Digests;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
+import dev.kiln.testsupport.Sockets;
 import dev.kiln.testsupport.Tools;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,14 +51,18 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
       RUN rm /app/c.txt && mkdir -p /app/d && echo replaced > /app/d/new.txt
       """;
 
-  /** COPY/ADD/WORKDIR variants; no heredoc or --link: dockerd 20.10's frontend has neither. */
+  /**
+   * COPY/ADD/WORKDIR variants; no heredoc or --link: dockerd 20.10's frontend has neither. The
+   * --chmod copy goes into an existing directory: since 2025 BuildKit gives directories a copy
+   * creates the --chmod mode too, dockerd 20.10 gave them 0755.
+   */
   static final String DOCKERFILE_COPY =
       """
       ARG BASE
       FROM ${BASE}
       ENV DEST=/srv
       COPY tree $DEST/tree/
-      COPY --chmod=0700 tree/top.sh /usr/local/bin/top
+      COPY --chmod=0700 tree/top.sh /usr/bin/top
       COPY --chown=1000:50 tree/sub /home/app/sub/
       COPY tree/link-to-top /links/
       ADD pkg.tar.gz /opt/
@@ -68,6 +73,38 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
       RUN touch made-by-app
       USER root
       WORKDIR /new/dir
+      """;
+
+  /**
+   * COPY/ADD directory semantics (issue 11 item 2) where dockerd 20.10's BuildKit and the current
+   * one agree: created destinations 0755 root (or the --chown owner), existing directories left
+   * alone, several sources onto a destination without a slash, unknown --chown names, a socket in
+   * the context. Two rules changed after dockerd 20.10 and are held by unit tests from BuildKit's
+   * source and tests instead: --chmod on the directories a copy creates (fsutil 2025,
+   * FileOpExecutorCopyTest) and a destination ending in "/." being a directory (BuildKit 2023,
+   * DockerfileConverterTest).
+   */
+  static final String DOCKERFILE_COPY_DIRS =
+      """
+      ARG BASE
+      FROM ${BASE}
+      RUN mkdir -p /existing && chmod 0700 /existing && chown 1000:1000 /existing
+      COPY d700 /new/deep/dest/
+      COPY d700 /dst2
+      COPY --chown=1000:50 a /existing/
+      COPY --chown=1000:50 d700 /existing/
+      COPY --chmod=0600 d2 /existing/
+      COPY a b /multi
+      COPY d700 d2 /multidir
+      COPY d700 a /mixed
+      COPY *.txt /wdst
+      COPY sock /sockdir/
+      COPY --chown=app d700 /chownnew/x/
+      COPY --chown=nosuchuser a /u1
+      COPY --chown=app:nosuchgroup a /u2
+      COPY --chown=nosuch:staff a /u3
+      COPY --chown=:staff a /u4
+      COPY --chown=1234 a /u5
       """;
 
   /** The docker client of Debian's docker.io package, matching its dockerd 20.10. */
@@ -128,6 +165,32 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
     Map<String, String> kiln = compare(context);
 
     assertThat(kiln).containsKey("opt/pkg/bin/tool").containsKey("srv/tree/link-to-top");
+  }
+
+  @Test
+  void copyDirectorySemantics_sameFileSystemAsDockersBuilder() throws Exception {
+    Path context = Files.createDirectories(tmp.resolve("ctx3"));
+    Files.writeString(context.resolve("Dockerfile"), DOCKERFILE_COPY_DIRS);
+    Files.createDirectories(context.resolve("d700/sub"));
+    Files.createDirectories(context.resolve("d2"));
+    Files.writeString(context.resolve("d700/f"), "f\n");
+    Files.writeString(context.resolve("d700/sub/g"), "g\n");
+    Files.writeString(context.resolve("d2/h"), "h\n");
+    Files.writeString(context.resolve("a"), "a\n");
+    Files.writeString(context.resolve("b"), "bb\n");
+    Files.writeString(context.resolve("x.txt"), "x\n");
+    Files.writeString(context.resolve("y.txt"), "yy\n");
+    Files.setAttribute(context.resolve("d700/sub"), "unix:mode", 0750);
+    Files.setAttribute(context.resolve("d700"), "unix:mode", 0700);
+    Sockets.create(context.resolve("sock"), 0751);
+
+    Map<String, String> kiln = compare(context);
+
+    assertThat(kiln)
+        .containsEntry("dst2", "dir 0755 0:0")
+        .containsEntry("u1", "file 87428fc522803d31 0644 0:0")
+        .containsKey("sockdir/sock")
+        .containsKey("mixed/a");
   }
 
   /** Builds {@code context} with kiln and with docker, exports both, and compares; kiln's map. */

@@ -6,6 +6,7 @@ import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.layout.OciLayout;
+import dev.kiln.testsupport.Sockets;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -233,6 +234,20 @@ class KilnBuildTest {
   }
 
   @Test
+  void build_socketInContext_arrivesAsAnEmptyFileWithItsMode() throws Exception {
+    Files.writeString(context.resolve("Dockerfile"), "FROM scratch\nCOPY sock /in/\n");
+    Sockets.create(context.resolve("sock"), 0751);
+
+    Kiln.Run r = build("-o", tmp.resolve("fs").toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    Path sock = tmp.resolve("fs/in/sock");
+    assertThat(Files.isRegularFile(sock, java.nio.file.LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.size(sock)).isZero();
+    assertThat(mode(sock)).isEqualTo(0751);
+  }
+
+  @Test
   void build_onlyLowercaseDockerfile_usesItAsDockerDoes() throws Exception {
     Files.move(context.resolve("Dockerfile"), context.resolve("dockerfile"));
 
@@ -334,6 +349,36 @@ class KilnBuildTest {
 
   private static int mode(Path p) throws IOException {
     return (Integer) Files.getAttribute(p, "unix:mode") & 0777;
+  }
+
+  @Test
+  void build_rawjsonWithDebugAndNoOutput_standardErrorIsJsonEventsOnly() throws Exception {
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root=" + root,
+            "--progress=rawjson",
+            "--debug",
+            context.toString());
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(r.err().lines())
+        .isNotEmpty()
+        .allSatisfy(
+            l ->
+                assertThat(
+                        json.readTree(l).has("vertexes")
+                            || json.readTree(l).has("statuses")
+                            || json.readTree(l).has("logs"))
+                    .as(l)
+                    .isTrue());
+    assertThat(r.out()).isEmpty();
+    // the same build with plain progress does warn about the missing output
+    assertThat(build().err()).contains("WARNING: No output specified");
   }
 
   @Test

@@ -202,6 +202,34 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
   }
 
   @Test
+  void allHitsPushedToTheCacheRegistry_mountLayersWithoutDownloadingThem() throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String cache = proxy.hostPort() + "/kiln-it/lazy-cache:" + tag;
+    ok(build(tmp.resolve("cold"), "--cache-to", "type=registry,ref=" + cache + ",mode=max"));
+    proxy.clearAccessLog();
+    String image = proxy.hostPort() + "/kiln-it/lazy-app:" + tag;
+    Kiln.Run r = ok(build(tmp.resolve("fresh"), "--cache-from", cache, "-t", image, "--push"));
+    assertThat(r.dockerfileSteps()).allSatisfy((k, v) -> assertThat(v).as(k).isEqualTo("CACHED"));
+    JsonNode cacheManifest = skopeoRaw(cache.replace(proxy.hostPort(), host));
+    String config = cacheManifest.path("config").path("digest").asText();
+    List<String> cacheBlobReads =
+        proxy.accessLog().stream()
+            .filter(e -> e.method().equals("GET") && e.path().contains("/lazy-cache/blobs/"))
+            .map(e -> e.path().substring(e.path().lastIndexOf('/') + 1))
+            .toList();
+    // only the config; the base image's layer lives in another registry name (not mountable into
+    // this one) and must be sent, so it is the one blob read back from the cache
+    List<String> allowed = new ArrayList<>(List.of(config));
+    skopeoRaw(base).path("layers").forEach(l -> allowed.add(l.path("digest").asText()));
+    assertThat(cacheBlobReads).contains(config).isSubsetOf(allowed);
+    assertThat(proxy.accessLog())
+        .anyMatch(
+            e -> e.method().equals("POST") && e.query() != null && e.query().contains("mount="));
+    JsonNode pushed = skopeoRaw(image.replace(proxy.hostPort(), host));
+    assertThat(pushed.path("layers").size()).isGreaterThan(1);
+  }
+
+  @Test
   void missingCacheRef_isAWarningAndTheBuildSucceeds() {
     String missing = host + "/kiln-it/no-such-cache:nope";
     Kiln.Run r = ok(build(tmp.resolve("root"), "--cache-from", missing));

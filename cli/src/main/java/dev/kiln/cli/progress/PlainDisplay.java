@@ -89,6 +89,15 @@ final class PlainDisplay implements ProgressDisplay {
   }
 
   @Override
+  public void notice(String line) {
+    synchronized (steps) {
+      out.println(line);
+      // the next step line prints its step's title again
+      last = null;
+    }
+  }
+
+  @Override
   public void finish(boolean success) {
     synchronized (steps) {
       finished = true;

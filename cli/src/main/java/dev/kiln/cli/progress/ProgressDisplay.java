@@ -19,6 +19,15 @@ public interface ProgressDisplay extends ProgressListener, AutoCloseable {
    */
   void finish(boolean success);
 
+  /**
+   * A line of text for the user (a warning, a wait, the {@code --debug} timing): printed where it
+   * does not disturb the display (above tty's live view, which is then drawn again below it), and
+   * left out by rawjson, whose stream carries JSON events only.
+   *
+   * @param line the text, without a line break
+   */
+  void notice(String line);
+
   /** Same as {@code finish(false)} when {@link #finish} was not called. */
   @Override
   void close();
@@ -36,7 +45,7 @@ public interface ProgressDisplay extends ProgressListener, AutoCloseable {
     return switch (mode) {
       case PLAIN -> new PlainDisplay(out, clock);
       case TTY -> new TtyDisplay(out, clock, TerminalSize.detect(env));
-      case QUIET -> new QuietDisplay();
+      case QUIET -> new QuietDisplay(out);
       case RAWJSON -> new RawJsonDisplay(out, clock);
       case AUTO -> throw new IllegalArgumentException("resolve AUTO first");
     };

@@ -86,6 +86,10 @@ final class RawJsonDisplay implements ProgressDisplay {
     print(root);
   }
 
+  /** Left out: standard error carries JSON events only, which tools parse line by line. */
+  @Override
+  public void notice(String line) {}
+
   @Override
   public void finish(boolean success) {
     synchronized (steps) {

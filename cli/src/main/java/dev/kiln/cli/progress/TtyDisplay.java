@@ -98,6 +98,31 @@ final class TtyDisplay implements ProgressDisplay {
     }
   }
 
+  /**
+   * Erases the live view, prints the line where it began, and draws the view again below it: text
+   * printed while the view is live would otherwise land below it and leave the frame it moved away
+   * from stale on the screen.
+   */
+  @Override
+  public void notice(String line) {
+    synchronized (steps) {
+      if (finished) {
+        // the final frame stays; what comes after it goes below
+        out.println(line);
+        out.flush();
+        return;
+      }
+      StringBuilder b = new StringBuilder();
+      if (drawnLines > 0) {
+        b.append("\033[").append(drawnLines).append('A');
+      }
+      b.append("\r\033[J").append(line).append('\n');
+      out.print(b);
+      drawnLines = 0;
+      draw(render(clock.nanos(), "", Math.max(3, height - 2)));
+    }
+  }
+
   @Override
   public void finish(boolean success) {
     ticker.shutdownNow();

@@ -162,6 +162,54 @@ class ProgressDisplayTest {
   }
 
   @Test
+  void tty_noticeWhileLive_printedAboveTheViewWhichStaysWhole() {
+    TtyDisplay d = new TtyDisplay(out, now::get, new TerminalSize(40, 16));
+    d.vertexStarted(copy, "[1/2] COPY a /a");
+    d.redraw();
+    d.redraw();
+    d.notice("WARNING: No output specified.");
+    d.vertexCompleted(copy, "[1/2] COPY a /a");
+    d.redraw();
+    d.finish(true);
+    d.notice("WARNING: after the end");
+
+    Screen screen = new Screen(40, 16);
+    screen.feed(output());
+    List<String> shown = screen.lines().stream().filter(l -> !l.isBlank()).toList();
+    assertThat(shown).hasSize(4);
+    assertThat(shown.get(0)).isEqualTo("WARNING: No output specified.");
+    assertThat(shown.get(1)).startsWith("[+] Building").endsWith("FINISHED");
+    assertThat(shown.get(2)).startsWith(" => [1/2] COPY a /a");
+    assertThat(shown.get(3)).isEqualTo("WARNING: after the end");
+  }
+
+  @Test
+  void notice_plainAndQuietPrintIt_rawjsonLeavesItOut() throws Exception {
+    ProgressDisplay plain = ProgressDisplay.create(ProgressMode.PLAIN, out, now::get, Map.of());
+    plain.vertexStarted(copy, "[2/3] COPY a /a");
+    plain.notice("WARNING: one");
+    plain.log(copy, LogStream.STDOUT, "x");
+    ProgressDisplay.create(ProgressMode.QUIET, out, now::get, Map.of()).notice("WARNING: two");
+
+    assertThat(output().lines().toList())
+        .containsExactly(
+            "#1 [2/3] COPY a /a",
+            "WARNING: one",
+            "#1 [2/3] COPY a /a",
+            "#1 0.000 x",
+            "WARNING: two");
+
+    bytes.reset();
+    ProgressDisplay raw = ProgressDisplay.create(ProgressMode.RAWJSON, out, now::get, Map.of());
+    raw.vertexStarted(copy, "[2/3] COPY a /a");
+    raw.notice("WARNING: three");
+    raw.finish(true);
+    for (String line : output().lines().toList()) {
+      assertThat(new ObjectMapper().readTree(line).has("vertexes")).as(line).isTrue();
+    }
+  }
+
+  @Test
   void mode_parseAndResolve() {
     assertThat(ProgressMode.parse("rawjson")).isEqualTo(ProgressMode.RAWJSON);
     assertThat(ProgressMode.AUTO.resolve(true)).isEqualTo(ProgressMode.TTY);

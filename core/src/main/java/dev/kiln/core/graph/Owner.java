@@ -10,19 +10,25 @@ import java.util.Objects;
  */
 public record Owner(Id user, Id group) {
 
+  /** The largest uid or gid (Go's {@code strconv.ParseUint(s, 10, 32)}). */
+  private static final long MAX_ID = 0xffffffffL;
+
   /** Requires a user. */
   public Owner {
     Objects.requireNonNull(user, "owner user");
   }
 
-  /** A user or group, either numeric or by name; exactly one of the two is set. */
+  /**
+   * A user or group, either numeric or by name; exactly one of the two is set. A name may be empty
+   * ({@code --chown=:staff}): it matches no entry, so it resolves as an unknown name does.
+   */
   public record Id(long id, String name) {
 
     /** Validates that exactly one form is used. */
     public Id {
-      if (name == null ? id < 0 : (id != -1 || name.isEmpty())) {
+      if (name == null ? id < 0 || id > MAX_ID : id != -1) {
         throw new IllegalArgumentException(
-            "owner id must be either a non-negative number or a non-empty name");
+            "owner id must be either a number from 0 to 4294967295 or a name");
       }
     }
 
@@ -42,9 +48,13 @@ public record Owner(Id user, Id group) {
     }
   }
 
-  /** Parses {@code user[:group]} where each part is numeric or a name. */
+  /**
+   * Parses {@code user[:group]} as BuildKit's {@code llb.WithUser}: split at the first colon; a
+   * part that is a decimal number below 2^32 is an id, anything else a name (also an empty user, as
+   * in {@code :staff}); an empty group means none.
+   */
   public static Owner parse(String spec) {
-    if (spec == null || spec.isEmpty() || spec.startsWith(":")) {
+    if (spec == null || spec.isEmpty()) {
       throw new IllegalArgumentException("invalid owner '" + spec + "': expected user[:group]");
     }
     int colon = spec.indexOf(':');
@@ -54,6 +64,12 @@ public record Owner(Id user, Id group) {
   }
 
   private static Id id(String s) {
-    return s.chars().allMatch(Character::isDigit) ? Id.of(Long.parseLong(s)) : Id.named(s);
+    if (!s.isEmpty() && s.length() <= 10 && s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      long n = Long.parseLong(s);
+      if (n <= MAX_ID) {
+        return Id.of(n);
+      }
+    }
+    return Id.named(s);
   }
 }

@@ -288,7 +288,8 @@ class VertexDigestTest {
                     NetworkMode.SANDBOX,
                     Graphs.AMD64))
         .hasMessageContaining("writable bind mount at '/'");
-    assertThatThrownBy(() -> Owner.parse(":g")).hasMessageContaining("user[:group]");
+    assertThatThrownBy(() -> Owner.parse("")).hasMessageContaining("user[:group]");
+    assertThatThrownBy(() -> Owner.Id.of(4294967296L)).hasMessageContaining("4294967295");
   }
 
   @Test

@@ -16,12 +16,15 @@ import java.util.List;
 /**
  * Runs one {@link FileAction.Copy} with Docker's COPY rules (BuildKit's file backend over fsutil's
  * copy): the source is resolved inside its root, wildcards expand per component, the destination is
- * a directory when it ends in {@code /} or there are several sources, a directory source is copied
- * as its contents when {@code dirContentsOnly}, and a source lands inside an existing destination
- * directory under its own base name. With {@code attemptUnpackDockerCompatibility} (ADD), a matched
- * source that is a regular file whose content is a tar archive is extracted into the destination
- * directory by {@link ArchiveUnpacker} instead (BuildKit's {@code unpack}). One instance per
- * action; not thread-safe.
+ * a directory when it ends in {@code /} (several sources into one that does not are copied one
+ * after the other onto it, as BuildKit does: the last file wins, directories merge), a directory
+ * source is copied as its contents when {@code dirContentsOnly}, and a source lands inside an
+ * existing destination directory under its own base name. Directories the copy creates (the
+ * destination and its missing parents, fsutil's {@code MkdirAll}) get the {@code --chmod} mode,
+ * else 0755, and the {@code --chown} owner, else root. With {@code
+ * attemptUnpackDockerCompatibility} (ADD), a matched source that is a regular file whose content is
+ * a tar archive is extracted into the destination directory by {@link ArchiveUnpacker} instead
+ * (BuildKit's {@code unpack}). One instance per action; not thread-safe.
  */
 final class CopyAction {
   private final FileAction.Copy copy;
@@ -31,6 +34,11 @@ final class CopyAction {
   private final UserDb.Ids owner;
   private final FileOpExecutor.Options options;
   private final String name;
+
+  /** Directories this action created, parents first; their mode and mtime are set at the end. */
+  private final List<CreatedDir> created = new ArrayList<>();
+
+  private record CreatedDir(Path dir, int mode) {}
 
   CopyAction(
       FileAction.Copy copy,
@@ -53,7 +61,7 @@ final class CopyAction {
     if (sources.isEmpty()) {
       return;
     }
-    boolean destIsDir = copy.dest().endsWith("/") || sources.size() > 1;
+    boolean destIsDir = copy.dest().endsWith("/");
     Path destPath = dest.resolve(copy.dest(), true);
     // Prepared on the first plain copy: an archive creates its destination itself, in one mkdir -p
     // so the fixed timestamp of the parents holds.
@@ -78,6 +86,13 @@ final class CopyAction {
       }
       BasicFileAttributes da = RootedFs.lstat(destPath);
       boolean destExists = da != null;
+      if (fa.isDirectory() && copy.dirContentsOnly() && !destExists) {
+        // fsutil's prepareTargetDir: the contents go into a directory made as MkdirAll makes it,
+        // not one with the source directory's metadata
+        createDirs(destPath, createdDirMode());
+        da = RootedFs.lstat(destPath);
+        destExists = true;
+      }
       Path target = destPath;
       if ((!copy.dirContentsOnly() && fa.isDirectory() && destExists)
           || (!fa.isDirectory() && destExists && da.isDirectory())) {
@@ -100,6 +115,7 @@ final class CopyAction {
       }
       copier.copy(from, target);
     }
+    finishCreatedDirs();
   }
 
   private List<String> sources() throws IOException, FileOpException {
@@ -155,7 +171,7 @@ final class CopyAction {
               + dest.display(dir)
               + " does not exist");
     }
-    createDirs(dir);
+    createDirs(dir, createdDirMode());
   }
 
   /**
@@ -186,7 +202,8 @@ final class CopyAction {
         throw new FileOpException(
             name + " failed: destination parent " + dest.display(parent) + " does not exist");
       }
-      createDirs(destPath);
+      // BuildKit's unpack makes the archive's destination 0755 whatever --chmod says
+      createDirs(destPath, 0755);
     }
     ArchiveUnpacker unpacker =
         new ArchiveUnpacker(
@@ -198,18 +215,41 @@ final class CopyAction {
     }
   }
 
-  /** {@code mkdir -p dir}: created directories get 0755, the owner and the fixed timestamp. */
-  private void createDirs(Path dir) throws IOException {
-    List<Path> created = new ArrayList<>();
-    dest.mkdirs(dir, created::add);
-    FileTime time = options.timestamp() == null ? null : FileTime.from(options.timestamp());
-    for (Path d : created) {
+  /**
+   * {@code mkdir -p dir} as fsutil's {@code MkdirAll}: created directories get the owner now, and
+   * {@code mode} and the timestamp when the action ends ({@link #finishCreatedDirs}).
+   */
+  private void createDirs(Path dir, int mode) throws IOException {
+    List<Path> made = new ArrayList<>();
+    dest.mkdirs(dir, made::add);
+    for (Path d : made) {
       if (owner != null && options.privileged()) {
         Attrs.chown(d, owner.uid(), owner.gid());
       }
-      Attrs.chmod(d, 0755);
+      created.add(new CreatedDir(d, mode));
+    }
+  }
+
+  /**
+   * The mode of the directories a plain copy creates: the {@code --chmod} mode (BuildKit since
+   * fsutil's 2025 "fix custom chmod for parent directories"; 0755 before that) or 0755.
+   */
+  private int createdDirMode() {
+    return copy.mode() >= 0 ? copy.mode() : 0755;
+  }
+
+  /**
+   * The mode and the fixed timestamp of the directories the action created. Done last, so a mode
+   * without write or search permission cannot stop the copy into them, and what was copied into
+   * them cannot move their mtime (fsutil's {@code fixCreatedParentDirs}).
+   */
+  private void finishCreatedDirs() throws IOException {
+    FileTime time = options.timestamp() == null ? null : FileTime.from(options.timestamp());
+    for (int i = created.size() - 1; i >= 0; i--) {
+      CreatedDir d = created.get(i);
+      Attrs.chmod(d.dir(), d.mode());
       if (time != null) {
-        Attrs.setMtime(d, time, false);
+        Attrs.setMtime(d.dir(), time, false);
       }
     }
   }

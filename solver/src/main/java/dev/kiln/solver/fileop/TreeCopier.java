@@ -72,7 +72,7 @@ final class TreeCopier {
     }
     if (created) {
       // An existing directory keeps its own metadata (see FILEOP.md).
-      metadata(src, target, a, false);
+      metadata(src, target, a, false, true);
     }
   }
 
@@ -82,7 +82,12 @@ final class TreeCopier {
     boolean regular = (Boolean) a.get("isRegularFile");
     if (!symlink && !regular) {
       if ((Boolean) a.get("isOther") && isSocket(a)) {
-        return; // sockets are never copied, as in containerd and BuildKit
+        // fsutil copies a socket as a stub: mknod without the socket type, an empty regular file
+        // with the socket's permissions (the docker CLI sends one from the context the same way)
+        clear(target);
+        Files.createFile(target);
+        metadata(src, target, a, false, false);
+        return;
       }
       throw new FileOpException(
           action
@@ -93,7 +98,7 @@ final class TreeCopier {
     clear(target);
     if (symlink) {
       Files.createSymbolicLink(target, Files.readSymbolicLink(src));
-      metadata(src, target, a, true);
+      metadata(src, target, a, true, false);
       return;
     }
     Object key = a.get("fileKey");
@@ -105,7 +110,7 @@ final class TreeCopier {
       }
     }
     Files.copy(src, target);
-    metadata(src, target, a, false);
+    metadata(src, target, a, false, true);
   }
 
   /** Removes a non-directory in the way; a directory in the way of a file is an error. */
@@ -121,7 +126,11 @@ final class TreeCopier {
     Files.delete(target);
   }
 
-  private void metadata(Path src, Path target, Map<String, Object> a, boolean symlink)
+  /**
+   * Owner, mode, {@code user.*} xattrs ({@code xattrs}: only a file or directory has them), mtime.
+   */
+  private void metadata(
+      Path src, Path target, Map<String, Object> a, boolean symlink, boolean xattrs)
       throws IOException {
     if (privileged) {
       if (owner != null) {
@@ -132,7 +141,9 @@ final class TreeCopier {
     }
     if (!symlink) {
       Attrs.chmod(target, mode >= 0 ? mode : Attrs.mode(a));
-      Attrs.copyUserXattrs(src, target);
+      if (xattrs) {
+        Attrs.copyUserXattrs(src, target);
+      }
     }
     Attrs.setMtime(target, (FileTime) a.get("lastModifiedTime"), symlink);
   }

@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
- * Turns an {@link Owner} into numeric ids as BuildKit does: a user name is looked up in the
- * destination's {@code /etc/passwd} (giving its uid and primary gid), a numeric user gives gid =
- * uid, and a group, when set, replaces the gid (by name from {@code /etc/group}). The files are
- * opened through {@link RootedFs}, so a symlinked {@code /etc/passwd} cannot point outside the
- * destination. Stateless.
+ * Turns an {@link Owner} into numeric ids as BuildKit does ({@code solver/llbsolver/ops} {@code
+ * readUser}): a user name is looked up in the destination's {@code /etc/passwd} (giving its uid and
+ * primary gid), a numeric user gives gid = uid, and a group, when set, replaces the gid (by name
+ * from {@code /etc/group}). A name that is not found, or a missing file, is not an error: an
+ * unknown user counts as uid 0 and gid 0, an unknown group leaves the gid as the user part gave it.
+ * The files are opened through {@link RootedFs}, so a symlinked {@code /etc/passwd} cannot point
+ * outside the destination; one that exists but is not a regular file is an error, as in BuildKit.
+ * Stateless.
  */
 final class UserDb {
   private UserDb() {}
@@ -24,20 +27,24 @@ final class UserDb {
 
   static Ids resolve(Owner owner, RootedFs dest, String action)
       throws IOException, FileOpException {
-    long uid;
-    long gid;
+    long uid = 0;
+    long gid = 0;
     if (owner.user().byName()) {
-      String[] entry = lookup(dest, "/etc/passwd", owner.user().name(), action, "user");
-      uid = number(entry, 2, "/etc/passwd", action);
-      gid = number(entry, 3, "/etc/passwd", action);
+      String[] entry = lookup(dest, "/etc/passwd", owner.user().name(), action);
+      if (entry != null) {
+        uid = number(entry, 2, "/etc/passwd", action);
+        gid = number(entry, 3, "/etc/passwd", action);
+      }
     } else {
       uid = owner.user().id();
       gid = uid;
     }
     if (owner.group() != null) {
       if (owner.group().byName()) {
-        String[] entry = lookup(dest, "/etc/group", owner.group().name(), action, "group");
-        gid = number(entry, 2, "/etc/group", action);
+        String[] entry = lookup(dest, "/etc/group", owner.group().name(), action);
+        if (entry != null) {
+          gid = number(entry, 2, "/etc/group", action);
+        }
       } else {
         gid = owner.group().id();
       }
@@ -45,26 +52,21 @@ final class UserDb {
     return new Ids(uid, gid);
   }
 
-  private static String[] lookup(
-      RootedFs dest, String file, String name, String action, String kind)
+  /** The entry named {@code name} in {@code file}, or null when there is none (or no file). */
+  private static String[] lookup(RootedFs dest, String file, String name, String action)
       throws IOException, FileOpException {
     Path p;
     try {
       p = dest.resolve(file, true);
     } catch (NotDirectoryException e) {
-      p = null;
+      return null;
     }
-    BasicFileAttributes a = p == null ? null : RootedFs.lstat(p);
-    if (a == null || !a.isRegularFile()) {
-      throw new FileOpException(
-          action
-              + ": unknown "
-              + kind
-              + " '"
-              + name
-              + "': the destination has no "
-              + file
-              + " (use a numeric id)");
+    BasicFileAttributes a = RootedFs.lstat(p);
+    if (a == null) {
+      return null;
+    }
+    if (!a.isRegularFile()) {
+      throw new FileOpException(action + ": " + file + " of the image is not a regular file");
     }
     try (BufferedReader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
       String line;
@@ -78,8 +80,7 @@ final class UserDb {
         }
       }
     }
-    throw new FileOpException(
-        action + ": unknown " + kind + " '" + name + "': not found in " + file + " of the image");
+    return null;
   }
 
   private static long number(String[] entry, int field, String file, String action)

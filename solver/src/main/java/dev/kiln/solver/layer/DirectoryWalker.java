@@ -16,22 +16,33 @@ import java.util.stream.Stream;
  * An {@link EntrySource} over a directory tree: depth first, the names of each directory sorted by
  * their UTF-8 bytes (parents before children, the order Go's {@code filepath.Walk} and so
  * containerd use). Metadata is read with {@code lstat} ({@code unix:} attributes, never following
- * symlinks); files are opened only when the writer streams them; sockets are skipped. The root
- * itself is not an entry. Owner and group names are left empty so the layer does not depend on the
- * host's user database. Immutable; each {@link #emit} walks again.
+ * symlinks); files are opened only when the writer streams them; sockets are skipped (or sent as
+ * empty files, {@link #socketsAsEmptyFiles}). The root itself is not an entry. Owner and group
+ * names are left empty so the layer does not depend on the host's user database. Immutable; each
+ * {@link #emit} walks again.
  */
 public final class DirectoryWalker implements EntrySource {
   private final Path root;
   private final PathFilter filter;
+  private final boolean socketsAsFiles;
 
-  private DirectoryWalker(Path root, PathFilter filter) {
+  private DirectoryWalker(Path root, PathFilter filter, boolean socketsAsFiles) {
     this.root = Objects.requireNonNull(root, "root");
     this.filter = Objects.requireNonNull(filter, "filter");
+    this.socketsAsFiles = socketsAsFiles;
   }
 
   /** A walker over the whole tree below {@code root}. */
   public static DirectoryWalker of(Path root) {
-    return new DirectoryWalker(root, PathFilter.ALL);
+    return new DirectoryWalker(root, PathFilter.ALL, false);
+  }
+
+  /**
+   * The same walker emitting each socket as an empty regular file with the socket's permissions, as
+   * BuildKit's context transfer (fsutil) sends it, instead of skipping it.
+   */
+  public DirectoryWalker socketsAsEmptyFiles() {
+    return new DirectoryWalker(root, filter, true);
   }
 
   /**
@@ -40,7 +51,7 @@ public final class DirectoryWalker implements EntrySource {
    * that is emitted, and not at all when there is none; a pruned directory is not read.
    */
   public DirectoryWalker filter(PathFilter filter) {
-    return new DirectoryWalker(root, filter);
+    return new DirectoryWalker(root, filter, socketsAsFiles);
   }
 
   @Override
@@ -49,7 +60,7 @@ public final class DirectoryWalker implements EntrySource {
     if (top == null || top.type() != EntryType.DIRECTORY) {
       throw new IOException("not a directory: " + root);
     }
-    walk(root, "", filter, true, new ArrayDeque<>(), sink);
+    walk(root, "", filter, socketsAsFiles, true, new ArrayDeque<>(), sink);
   }
 
   /**
@@ -61,6 +72,7 @@ public final class DirectoryWalker implements EntrySource {
       Path dir,
       String prefix,
       PathFilter filter,
+      boolean socketsAsFiles,
       boolean included,
       Deque<LayerEntry> pending,
       EntrySink sink)
@@ -78,7 +90,7 @@ public final class DirectoryWalker implements EntrySource {
     for (String name : names) {
       String rel = prefix + name;
       Path p = dir.resolve(name);
-      Stat st = Stat.of(p);
+      Stat st = Stat.of(p, socketsAsFiles);
       if (st == null) {
         continue;
       }
@@ -91,7 +103,7 @@ public final class DirectoryWalker implements EntrySource {
         if (isDir) {
           LayerEntry e = st.toEntry(rel, p);
           pending.addLast(e);
-          walk(p, rel + "/", m.below(), false, pending, sink);
+          walk(p, rel + "/", m.below(), socketsAsFiles, false, pending, sink);
           if (!pending.isEmpty() && pending.peekLast() == e) {
             pending.removeLast();
           }
@@ -103,14 +115,14 @@ public final class DirectoryWalker implements EntrySource {
       }
       sink.accept(st.toEntry(rel, p));
       if (isDir) {
-        walk(p, rel + "/", m.below(), true, pending, sink);
+        walk(p, rel + "/", m.below(), socketsAsFiles, true, pending, sink);
       }
     }
   }
 
   /** Emits everything below {@code dir}, paths prefixed with {@code prefix} (e.g. {@code a/b/}). */
   static void walkAll(Path dir, String prefix, EntrySink sink) throws IOException {
-    walk(dir, prefix, PathFilter.ALL, true, new ArrayDeque<>(), sink);
+    walk(dir, prefix, PathFilter.ALL, false, true, new ArrayDeque<>(), sink);
   }
 
   /** The names in {@code dir} in UTF-8 byte order. */

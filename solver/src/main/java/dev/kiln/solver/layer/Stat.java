@@ -29,7 +29,8 @@ record Stat(
     long rdev,
     long dev,
     long ino,
-    int nlink) {
+    int nlink,
+    boolean socket) {
 
   private static final int S_IFMT = 0170000;
 
@@ -42,6 +43,14 @@ record Stat(
 
   /** The lstat of {@code p}, or null for a socket (sockets are skipped, as containerd does). */
   static Stat of(Path p) throws IOException {
+    return of(p, false);
+  }
+
+  /**
+   * The lstat of {@code p}; a socket is null, or with {@code socketAsFile} an empty regular file
+   * with the socket's permissions (as fsutil's {@code mkstat} sends a build context's socket).
+   */
+  static Stat of(Path p, boolean socketAsFile) throws IOException {
     Map<String, Object> a = Files.readAttributes(p, ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
     int full = (Integer) a.get("mode");
     EntryType type =
@@ -52,23 +61,25 @@ record Stat(
           case 0060000 -> EntryType.BLOCK_DEVICE;
           case 0010000 -> EntryType.FIFO;
           case 0100000 -> EntryType.FILE;
-          case 0140000 -> null;
+          case 0140000 -> socketAsFile ? EntryType.FILE : null;
           default -> throw new IOException("unsupported file type at " + p);
         };
     if (type == null) {
       return null;
     }
+    boolean socket = (full & S_IFMT) == 0140000;
     return new Stat(
         type,
         full & 07777,
         ((Integer) a.get("uid")).longValue() & 0xffffffffL,
         ((Integer) a.get("gid")).longValue() & 0xffffffffL,
-        (Long) a.get("size"),
+        socket ? 0 : (Long) a.get("size"),
         ((FileTime) a.get("lastModifiedTime")).toInstant(),
         (Long) a.get("rdev"),
         (Long) a.get("dev"),
         (Long) a.get("ino"),
-        (Integer) a.get("nlink"));
+        socket ? 1 : (Integer) a.get("nlink"),
+        socket);
   }
 
   /** Linux (glibc) encoding of dev_t. */
@@ -86,7 +97,8 @@ record Stat(
         LayerEntry.builder(relPath, type).mode(mode).owner(uid, gid).mtime(mtime);
     switch (type) {
       case FILE -> {
-        b.content(size, ContentSource.ofFile(p));
+        // a socket sent as a file has no content to open
+        b.content(size, socket ? ContentSource.ofBytes(new byte[0]) : ContentSource.ofFile(p));
         if (nlink > 1) {
           b.fileId(new LayerEntry.FileId(dev, ino));
         }
@@ -95,7 +107,7 @@ record Stat(
       case CHAR_DEVICE, BLOCK_DEVICE -> b.device(major(), minor());
       default -> {}
     }
-    if (type == EntryType.FILE || type == EntryType.DIRECTORY) {
+    if ((type == EntryType.FILE && !socket) || type == EntryType.DIRECTORY) {
       b.xattrs(userXattrs(p));
     }
     return b.build();

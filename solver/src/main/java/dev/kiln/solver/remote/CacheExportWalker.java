@@ -113,7 +113,7 @@ public final class CacheExportWalker {
         return root(k.digest());
       }
       CacheChains.Item item = chains.add(k.digest(), k.deps().size());
-      Set<List<Object>> linked = new HashSet<>();
+      Set<LinkKey> linked = new HashSet<>();
       for (int i = 0; i < k.deps().size(); i++) {
         for (CacheKey.Dep dep : k.deps().get(i)) {
           link(item, parent(dep.key()), i, dep.selector(), linked);
@@ -131,15 +131,16 @@ public final class CacheExportWalker {
       return item;
     }
 
+    /** A link already made (items compare by identity). */
+    private record LinkKey(CacheChains.Item parent, int input, Digest selector) {}
+
     private static void link(
         CacheChains.Item item,
         CacheChains.Item parent,
         int input,
         Digest selector,
-        Set<List<Object>> linked) {
-      if (parent != null
-          && linked.add(
-              java.util.Arrays.asList(System.identityHashCode(parent), input, selector))) {
+        Set<LinkKey> linked) {
+      if (parent != null && linked.add(new LinkKey(parent, input, selector))) {
         item.linkFrom(parent, input, selector);
       }
     }

@@ -7,11 +7,9 @@ import dev.kiln.core.graph.Edge;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ProgressListener;
-import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheManager;
-import dev.kiln.solver.cache.CacheMatch;
 import dev.kiln.solver.cache.CacheRecord;
 import dev.kiln.solver.cache.CacheResult;
 import java.io.IOException;
@@ -19,10 +17,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -70,90 +69,21 @@ final class SolveRun {
   private final ProgressListener progress;
   private final OpRunner runner;
   private final KeyFunction keyFunction;
+  private final VertexKeys keyer;
   private final CacheManager cache;
   private final ExecutorService pool;
   private final ConcurrentHashMap<Digest, CompletableFuture<List<CacheRecord>>> inflight;
   private final CancellationToken token = new CancellationToken();
   private final CompletableFuture<SolveResult> done = new CompletableFuture<>();
 
-  private final Map<Digest, Node> nodes = new HashMap<>();
-  private final List<Node> order = new ArrayList<>();
-  private final Set<Thread> running = new java.util.HashSet<>();
+  private final Map<Digest, SolveNode> nodes = new HashMap<>();
+  private final List<SolveNode> order = new ArrayList<>();
+  private final Set<Thread> running = new HashSet<>();
   private int active;
   private int executed;
   private int cached;
   private boolean launched;
   private Throwable failure;
-
-  /** Per-vertex state; guarded by the run's monitor once phase 1 published it. */
-  private static final class Node {
-    final Vertex vertex;
-    final String name;
-    final List<Node> inputs = new ArrayList<>();
-    List<CacheMap> maps;
-
-    /** {@code keys.get(o)}: the alternative keys of output o (one per map). */
-    List<List<CacheKey>> keys;
-
-    /** Every key list this node had, for {@link SolveKeys#find}. */
-    final List<List<List<CacheKey>>> keyHistory = new ArrayList<>();
-
-    /** Per output, per alternative: root links of the matched record. */
-    List<List<List<CacheMatch.RootLink>>> rootLinks;
-
-    /** Per output: the result, or null until one is known. */
-    List<CacheRecord> records;
-
-    /** The last lookup found every output's key (maybe without a result). */
-    boolean keyFound;
-
-    boolean keysFinal;
-    boolean keysChanged;
-    boolean keyDemanded;
-    boolean resultDemanded;
-    boolean contentTried;
-    boolean running;
-    boolean fromCache;
-    int resets;
-    int pendingKeys;
-    int pendingResults;
-    Runnable afterInputs;
-    final List<Node> keyWaiters = new ArrayList<>();
-    final List<Node> resultWaiters = new ArrayList<>();
-
-    Node(Vertex vertex) {
-      this.vertex = vertex;
-      this.name = displayName(vertex);
-    }
-
-    void setKeys(List<List<CacheKey>> k) {
-      keys = k;
-      keyHistory.add(k);
-    }
-
-    CacheResult inputResult(int i) {
-      return inputs.get(i).records.get(vertex.inputs().get(i).output()).result();
-    }
-
-    List<Node> contentInputs() {
-      List<Node> out = new ArrayList<>();
-      List<CacheMap.Input> ins = maps.get(0).inputs();
-      for (int i = 0; i < ins.size(); i++) {
-        if (ins.get(i).content() != null) {
-          out.add(inputs.get(ins.get(i).edge()));
-        }
-      }
-      return out;
-    }
-  }
-
-  /** Outcome of looking up every output's alternatives. */
-  private record Lookup(
-      List<CacheRecord> best, boolean allFound, List<List<List<CacheMatch.RootLink>>> roots) {
-    boolean hit() {
-      return !best.contains(null);
-    }
-  }
 
   SolveRun(
       Definition def,
@@ -168,6 +98,7 @@ final class SolveRun {
     this.progress = options.progress();
     this.runner = runner;
     this.keyFunction = keyFunction;
+    this.keyer = new VertexKeys(keyFunction, cache);
     this.cache = cache;
     this.pool = pool;
     this.inflight = inflight;
@@ -197,11 +128,11 @@ final class SolveRun {
   // ---- phase 1: definition keys and lookups, topological order -------------------------------
 
   private void planAndLaunch() {
-    Node current = null;
+    SolveNode current = null;
     try {
       for (Vertex v : def.vertices()) {
         token.throwIfCancelled();
-        Node n = new Node(v);
+        SolveNode n = new SolveNode(v, displayName(v));
         current = n;
         for (Edge e : v.inputs()) {
           n.inputs.add(nodes.get(e.vertex().digest()));
@@ -210,10 +141,10 @@ final class SolveRun {
         if (n.maps.isEmpty()) {
           throw new IllegalStateException("the key function returned no cache map");
         }
-        n.setKeys(keys(n, Map.of()));
-        n.rootLinks = noRootLinks(n);
+        n.setKeys(keyer.keys(n, Map.of()));
+        n.rootLinks = VertexKeys.noRootLinks(n.keys);
         if (!options.noCache()) {
-          Lookup l = lookup(n.keys);
+          VertexKeys.Lookup l = keyer.lookup(n.keys);
           n.keyFound = l.allFound();
           n.rootLinks = l.roots();
           if (l.hit()) {
@@ -248,66 +179,14 @@ final class SolveRun {
     }
   }
 
-  private static List<List<List<CacheMatch.RootLink>>> noRootLinks(Node n) {
-    List<List<List<CacheMatch.RootLink>>> out = new ArrayList<>();
-    for (List<CacheKey> alts : n.keys) {
-      List<List<CacheMatch.RootLink>> perAlt = new ArrayList<>();
-      alts.forEach(a -> perAlt.add(List.of()));
-      out.add(perAlt);
-    }
-    return out;
-  }
-
-  /** Keys of every output; {@code content} adds a content key as an alternative for some inputs. */
-  private List<List<CacheKey>> keys(Node n, Map<Integer, CacheKey> content) {
-    List<List<CacheKey>> perOutput = new ArrayList<>();
-    List<Edge> edges = n.vertex.inputs();
-    for (int o = 0; o < n.vertex.op().outputCount(); o++) {
-      List<CacheKey> alternatives = new ArrayList<>();
-      for (CacheMap map : n.maps) {
-        List<List<CacheKey>> inputKeys = new ArrayList<>();
-        for (int i = 0; i < edges.size(); i++) {
-          inputKeys.add(n.inputs.get(i).keys.get(edges.get(i).output()));
-        }
-        alternatives.add(keyFunction.key(map, o, inputKeys).withContent(content));
-      }
-      perOutput.add(alternatives);
-    }
-    return perOutput;
-  }
-
-  /** Per output: the first alternative with a result, whether every output's key is known. */
-  private Lookup lookup(List<List<CacheKey>> keys) throws IOException {
-    List<CacheRecord> best = new ArrayList<>();
-    List<List<List<CacheMatch.RootLink>>> roots = new ArrayList<>();
-    boolean allFound = true;
-    for (List<CacheKey> alternatives : keys) {
-      CacheRecord hit = null;
-      boolean found = false;
-      List<List<CacheMatch.RootLink>> perAlt = new ArrayList<>();
-      for (CacheKey k : alternatives) {
-        CacheMatch m = cache.lookup(k);
-        found |= m.keyFound();
-        perAlt.add(m.rootLinks());
-        if (hit == null) {
-          hit = m.best();
-        }
-      }
-      best.add(hit);
-      roots.add(perAlt);
-      allFound &= found;
-    }
-    return new Lookup(best, allFound, roots);
-  }
-
   // ---- demand (under the lock; explicit stacks) ----------------------------------------------
 
   /** Demands the result of {@code root}: its keys, then its inputs' results if it must run. */
-  private void demandResult(Node root, List<Runnable> later) {
-    Deque<Node> stack = new ArrayDeque<>();
+  private void demandResult(SolveNode root, List<Runnable> later) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
     stack.push(root);
     while (!stack.isEmpty()) {
-      Node n = stack.pop();
+      SolveNode n = stack.pop();
       if (n.records != null || n.resultDemanded) {
         continue;
       }
@@ -316,21 +195,67 @@ final class SolveRun {
         startRun(n, stack, later);
       } else {
         demandKeys(n, later);
+        if (mustRun(n)) {
+          // Its keys may wait on a content checksum of one input while another branch is idle:
+          // the vertex runs anyway, so its inputs' results are demanded now, in parallel.
+          new LinkedHashSet<>(n.inputs).forEach(stack::push);
+        }
       }
     }
   }
 
-  /** Demands final keys of {@code root} and, transitively, of every input that lacks them. */
-  private void demandKeys(Node root, List<Runnable> later) {
-    Deque<Node> stack = new ArrayDeque<>();
+  /**
+   * Whether {@code n} must run whatever the content checksums say: an input has no result and a key
+   * the cache does not know, and no content key upstream of it can make its key known later.
+   */
+  private static boolean mustRun(SolveNode n) {
+    for (SolveNode in : n.inputs) {
+      if (in.records == null && !in.keyFound && !contentUpstream(in)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code root} or a vertex below it has content inputs (memoized, iterative). */
+  private static boolean contentUpstream(SolveNode root) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
     stack.push(root);
     while (!stack.isEmpty()) {
-      Node n = stack.pop();
+      SolveNode n = stack.peek();
+      if (n.contentUpstream != null) {
+        stack.pop();
+        continue;
+      }
+      boolean pending = false;
+      boolean any = !n.contentInputs().isEmpty();
+      for (SolveNode in : n.inputs) {
+        if (in.contentUpstream == null) {
+          stack.push(in);
+          pending = true;
+        } else {
+          any |= in.contentUpstream;
+        }
+      }
+      if (!pending) {
+        n.contentUpstream = any;
+        stack.pop();
+      }
+    }
+    return root.contentUpstream;
+  }
+
+  /** Demands final keys of {@code root} and, transitively, of every input that lacks them. */
+  private void demandKeys(SolveNode root, List<Runnable> later) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      SolveNode n = stack.pop();
       if (n.keysFinal || n.keyDemanded) {
         continue;
       }
       n.keyDemanded = true;
-      for (Node in : new LinkedHashSet<>(n.inputs)) {
+      for (SolveNode in : new LinkedHashSet<>(n.inputs)) {
         if (!in.keysFinal) {
           in.keyWaiters.add(n);
           n.pendingKeys++;
@@ -348,18 +273,18 @@ final class SolveRun {
    * up or read (no input's keys changed, no content to checksum — most vertices of a cold build),
    * otherwise schedules {@link #keyStep}.
    */
-  private void keysReady(Node first, List<Runnable> later) {
-    Deque<Node> ready = new ArrayDeque<>();
+  private void keysReady(SolveNode first, List<Runnable> later) {
+    Deque<SolveNode> ready = new ArrayDeque<>();
     ready.push(first);
     settle(ready, later);
   }
 
   /** {@link #keysReady} for each node of {@code ready}; iterative, as finalising wakes waiters. */
-  private void settle(Deque<Node> ready, List<Runnable> later) {
+  private void settle(Deque<SolveNode> ready, List<Runnable> later) {
     while (!ready.isEmpty()) {
-      Node n = ready.pop();
+      SolveNode n = ready.pop();
       boolean trivial =
-          !inputsChanged(n) && (n.contentInputs().isEmpty() || n.keyFound && !n.resultDemanded);
+          !n.inputsChanged() && (n.contentInputs().isEmpty() || n.keyFound && !n.resultDemanded);
       if (trivial) {
         markFinal(n, ready, later);
       } else {
@@ -369,16 +294,16 @@ final class SolveRun {
   }
 
   /** Marks the keys final, wakes key waiters and, if the result is demanded, moves on to it. */
-  private void keysDone(Node n, List<Runnable> later) {
-    Deque<Node> ready = new ArrayDeque<>();
+  private void keysDone(SolveNode n, List<Runnable> later) {
+    Deque<SolveNode> ready = new ArrayDeque<>();
     markFinal(n, ready, later);
     settle(ready, later);
   }
 
-  private void markFinal(Node n, Deque<Node> ready, List<Runnable> later) {
+  private void markFinal(SolveNode n, Deque<SolveNode> ready, List<Runnable> later) {
     if (!n.keysFinal) {
       n.keysFinal = true;
-      for (Node w : n.keyWaiters) {
+      for (SolveNode w : n.keyWaiters) {
         if (--w.pendingKeys == 0) {
           ready.push(w);
         }
@@ -386,7 +311,7 @@ final class SolveRun {
       n.keyWaiters.clear();
     }
     if (n.resultDemanded && n.records == null) {
-      Deque<Node> stack = new ArrayDeque<>();
+      Deque<SolveNode> stack = new ArrayDeque<>();
       startRun(n, stack, later);
       drainDemands(stack, later);
     }
@@ -396,13 +321,17 @@ final class SolveRun {
    * For a vertex with final keys and a demanded result: tries content keys first if not done yet,
    * else waits for every input's result, then runs. Inputs to demand are pushed on {@code stack}.
    */
-  private void startRun(Node n, Deque<Node> stack, List<Runnable> later) {
+  private void startRun(SolveNode n, Deque<SolveNode> stack, List<Runnable> later) {
     if (n.records != null || n.running) {
       return;
     }
     if (!n.contentTried && !n.contentInputs().isEmpty()) {
       n.contentTried = true;
-      awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      // A content key can only hit when every input's key is known to the cache. When one is not,
+      // the vertex runs anyway: demand every input now, so that independent branches (the stages
+      // of two COPY --from) run in parallel instead of one after the other.
+      awaitResults(
+          n, mustRun(n) ? n.inputs : n.contentInputs(), () -> contentStep(n), stack, later);
       return;
     }
     n.running = true;
@@ -410,9 +339,13 @@ final class SolveRun {
   }
 
   private void awaitResults(
-      Node n, List<Node> ins, Runnable then, Deque<Node> stack, List<Runnable> later) {
+      SolveNode n,
+      List<SolveNode> ins,
+      Runnable then,
+      Deque<SolveNode> stack,
+      List<Runnable> later) {
     n.pendingResults = 0;
-    for (Node in : new LinkedHashSet<>(ins)) {
+    for (SolveNode in : new LinkedHashSet<>(ins)) {
       if (in.records == null) {
         in.resultWaiters.add(n);
         n.pendingResults++;
@@ -426,17 +359,17 @@ final class SolveRun {
     }
   }
 
-  private void drainDemands(Deque<Node> stack, List<Runnable> later) {
+  private void drainDemands(Deque<SolveNode> stack, List<Runnable> later) {
     while (!stack.isEmpty()) {
       demandResult(stack.pop(), later);
     }
   }
 
   /** Publishes a result: final keys, and wakes everything waiting for it. */
-  private void resultKnown(Node n, List<CacheRecord> records, List<Runnable> later) {
+  private void resultKnown(SolveNode n, List<CacheRecord> records, List<Runnable> later) {
     n.records = records;
     keysDone(n, later);
-    for (Node w : n.resultWaiters) {
+    for (SolveNode w : n.resultWaiters) {
       if (--w.pendingResults == 0 && w.afterInputs != null) {
         Runnable r = w.afterInputs;
         w.afterInputs = null;
@@ -454,13 +387,13 @@ final class SolveRun {
   // ---- phase 2 tasks ---------------------------------------------------------------------------
 
   /** Keys from the inputs' final keys, looked up again if they changed; then content or done. */
-  private void keyStep(Node n) {
+  private void keyStep(SolveNode n) {
     task(
         n,
         later -> {
           boolean changed;
           synchronized (this) {
-            changed = inputsChanged(n);
+            changed = n.inputsChanged();
           }
           if (changed && rekey(n, Map.of(), later)) {
             return;
@@ -468,7 +401,7 @@ final class SolveRun {
           synchronized (this) {
             if (!n.contentInputs().isEmpty() && (!n.keyFound || n.resultDemanded)) {
               n.contentTried = true;
-              Deque<Node> stack = new ArrayDeque<>();
+              Deque<SolveNode> stack = new ArrayDeque<>();
               awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
               drainDemands(stack, later);
             } else {
@@ -479,7 +412,7 @@ final class SolveRun {
   }
 
   /** A step run as a pool task: failures fail the solve; scheduled follow-ups are submitted. */
-  private void task(Node n, Step step) {
+  private void task(SolveNode n, Step step) {
     List<Runnable> later = new ArrayList<>();
     try {
       if (!token.isCancelled()) {
@@ -502,16 +435,16 @@ final class SolveRun {
    * New keys from the inputs' current keys plus {@code content}, looked up: true when every output
    * hit (the result is then published).
    */
-  private boolean rekey(Node n, Map<Integer, CacheKey> content, List<Runnable> later)
+  private boolean rekey(SolveNode n, Map<Integer, CacheKey> content, List<Runnable> later)
       throws IOException {
     synchronized (this) {
-      n.setKeys(keys(n, content));
+      n.setKeys(keyer.keys(n, content));
       n.keysChanged = true;
     }
     if (options.noCache()) {
       return false;
     }
-    Lookup l = lookup(n.keys);
+    VertexKeys.Lookup l = keyer.lookup(n.keys);
     synchronized (this) {
       n.keyFound = l.allFound();
       n.rootLinks = l.roots();
@@ -523,17 +456,8 @@ final class SolveRun {
     return true;
   }
 
-  private static boolean inputsChanged(Node n) {
-    for (Node in : n.inputs) {
-      if (in.keysChanged) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Content keys of the inputs that allow them, looked up; then the keys are final. */
-  private void contentStep(Node n) {
+  private void contentStep(SolveNode n) {
     task(
         n,
         later -> {
@@ -555,7 +479,7 @@ final class SolveRun {
         });
   }
 
-  private Map<Integer, CacheKey> contentKeys(Node n) throws Exception {
+  private Map<Integer, CacheKey> contentKeys(SolveNode n) throws Exception {
     Map<Integer, CacheKey> content = new HashMap<>();
     // Image sources have several maps but no inputs; ops with inputs have exactly one map.
     CacheMap map = n.maps.get(0);
@@ -568,8 +492,7 @@ final class SolveRun {
         synchronized (this) {
           input = n.inputResult(edge);
         }
-        java.util.Optional<Digest> c =
-            keyFunction.contentChecksum(n.vertex, edge, input, sel, runner, token);
+        Optional<Digest> c = keyFunction.contentChecksum(n.vertex, edge, input, sel, runner, token);
         if (c.isPresent()) {
           content.put(i, keyFunction.contentKey(c.get()));
         }
@@ -579,7 +502,7 @@ final class SolveRun {
   }
 
   /** A hit after phase 1: saved under the new keys (same time), reported cached, published. */
-  private void hit(Node n, Lookup l, List<Runnable> later) throws IOException {
+  private void hit(SolveNode n, VertexKeys.Lookup l, List<Runnable> later) throws IOException {
     List<CacheRecord> records = new ArrayList<>();
     for (int o = 0; o < n.keys.size(); o++) {
       CacheRecord r = l.best().get(o);
@@ -602,7 +525,7 @@ final class SolveRun {
     }
   }
 
-  private void runStep(Node n) {
+  private void runStep(SolveNode n) {
     List<Runnable> later = new ArrayList<>();
     try {
       if (token.isCancelled()) {
@@ -651,7 +574,7 @@ final class SolveRun {
     }
   }
 
-  private List<CacheRecord> run(Node n) throws Exception {
+  private List<CacheRecord> run(SolveNode n) throws Exception {
     progress.vertexStarted(n.vertex.digest(), n.name);
     List<CacheResult> inputs = new ArrayList<>();
     List<List<CacheKey>> keys;
@@ -687,7 +610,7 @@ final class SolveRun {
    * Waits (without blocking a thread) for another solve running the same vertex; counts as an
    * active task until the owner finishes.
    */
-  private void join(Node n, CompletableFuture<List<CacheRecord>> owner) {
+  private void join(SolveNode n, CompletableFuture<List<CacheRecord>> owner) {
     synchronized (this) {
       active++;
     }
@@ -729,7 +652,7 @@ final class SolveRun {
    * @return false when this is not such a failure or it cannot be recovered (then the caller fails
    *     the solve)
    */
-  private boolean recover(Node n, Exception e, boolean run, List<Runnable> later) {
+  private boolean recover(SolveNode n, Exception e, boolean run, List<Runnable> later) {
     Digest missing = BlobUnavailableException.missingBlob(e);
     if (missing == null) {
       return false;
@@ -740,13 +663,13 @@ final class SolveRun {
       e.addSuppressed(io);
       return false;
     }
-    List<Node> culprits = new ArrayList<>();
+    List<SolveNode> culprits = new ArrayList<>();
     synchronized (this) {
       if (failure != null) {
         return true;
       }
-      for (Node in : new LinkedHashSet<>(n.inputs)) {
-        if (in.records != null && holds(in.records, missing)) {
+      for (SolveNode in : new LinkedHashSet<>(n.inputs)) {
+        if (in.records != null && in.holds(missing)) {
           if (in.resets >= MAX_RESETS) {
             return false;
           }
@@ -756,7 +679,7 @@ final class SolveRun {
       if (culprits.isEmpty()) {
         return false;
       }
-      for (Node in : culprits) {
+      for (SolveNode in : culprits) {
         in.resets++;
         in.records = null;
         in.running = false;
@@ -766,7 +689,7 @@ final class SolveRun {
           cached--;
         }
       }
-      Deque<Node> stack = new ArrayDeque<>();
+      Deque<SolveNode> stack = new ArrayDeque<>();
       if (run) {
         awaitResults(n, n.inputs, () -> runStep(n), stack, later);
       } else {
@@ -774,24 +697,13 @@ final class SolveRun {
       }
       drainDemands(stack, later);
     }
-    for (Node in : culprits) {
+    for (SolveNode in : culprits) {
       progress.log(
           in.vertex.digest(),
           ProgressListener.LogStream.STDERR,
           "cached result unusable (" + oneLine(e) + "); running the step again");
     }
     return true;
-  }
-
-  private static boolean holds(List<CacheRecord> records, Digest blob) {
-    for (CacheRecord r : records) {
-      for (Descriptor d : r.result().layers()) {
-        if (d.digest().equals(blob)) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   // ---- bookkeeping -----------------------------------------------------------------------------
@@ -827,7 +739,7 @@ final class SolveRun {
   }
 
   /** Records the first failure, cancels the token and interrupts every running task. */
-  private void fail(Node n, Throwable cause) {
+  private void fail(SolveNode n, Throwable cause) {
     List<Thread> toInterrupt;
     synchronized (this) {
       if (failure != null) {
@@ -861,7 +773,7 @@ final class SolveRun {
       if (error == null) {
         List<CacheResult> outs = new ArrayList<>();
         for (Edge e : def.outputs()) {
-          Node n = nodes.get(e.vertex().digest());
+          SolveNode n = nodes.get(e.vertex().digest());
           if (n.records == null) {
             // No task left and an output without a result: a bug, never a hang.
             error = new IllegalStateException("the solve stalled before '" + n.name + "'");
@@ -870,7 +782,7 @@ final class SolveRun {
           outs.add(n.records.get(e.output()).result());
         }
         if (error == null) {
-          result = new SolveResult(outs, executed, cached, solveKeys());
+          result = new SolveResult(outs, executed, cached, SolveNode.solveKeys(order, def, nodes));
         }
       }
     }
@@ -879,42 +791,6 @@ final class SolveRun {
     } else {
       done.complete(result);
     }
-  }
-
-  /** The solve's key graph (under the lock). */
-  private SolveKeys solveKeys() {
-    List<SolveKeys.Entry> entries = new ArrayList<>();
-    Map<CacheKey, SolveKeys.KeyRef> byKey = new IdentityHashMap<>();
-    Map<Node, List<SolveKeys.Entry>> perNode = new IdentityHashMap<>();
-    for (Node n : order) {
-      List<SolveKeys.Entry> outs = new ArrayList<>();
-      for (int o = 0; o < n.keys.size(); o++) {
-        List<SolveKeys.Alternative> alts = new ArrayList<>();
-        for (int a = 0; a < n.keys.get(o).size(); a++) {
-          alts.add(
-              new SolveKeys.Alternative(
-                  a,
-                  n.keys.get(o).get(a),
-                  n.maps.get(a).sessionBound(),
-                  n.rootLinks.get(o).get(a)));
-        }
-        SolveKeys.Entry entry =
-            new SolveKeys.Entry(n.vertex, o, alts, n.records == null ? null : n.records.get(o));
-        outs.add(entry);
-        entries.add(entry);
-        for (List<List<CacheKey>> keys : n.keyHistory) {
-          for (int a = 0; a < keys.get(o).size(); a++) {
-            byKey.put(keys.get(o).get(a), new SolveKeys.KeyRef(entry, alts.get(a)));
-          }
-        }
-      }
-      perNode.put(n, outs);
-    }
-    List<SolveKeys.Entry> outputs = new ArrayList<>();
-    for (Edge e : def.outputs()) {
-      outputs.add(perNode.get(nodes.get(e.vertex().digest())).get(e.output()));
-    }
-    return new SolveKeys(entries, outputs, byKey);
   }
 
   private static String oneLine(Throwable e) {

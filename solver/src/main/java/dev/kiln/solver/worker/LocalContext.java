@@ -62,11 +62,12 @@ final class LocalContext {
   /**
    * Copies what {@code op} selects in {@code dir} into the empty directory {@code dest}. The copy
    * goes through an uncompressed tar in {@code tmpDir} so that every file type, mode, mtime and
-   * hard link is handled by the layer code. Owners become 0:0, as BuildKit's local source does.
+   * hard link is handled by the layer code. Owners become 0:0, as BuildKit's local source does; a
+   * socket arrives as an empty regular file with its permissions, as the docker CLI sends it.
    */
   static void copy(LocalOp op, Path dir, Path dest, LayerApplier applier, Path tmpDir)
       throws IOException {
-    EntrySource selected = DirectoryWalker.of(dir).filter(filter(op));
+    EntrySource selected = DirectoryWalker.of(dir).socketsAsEmptyFiles().filter(filter(op));
     EntrySource asRoot = sink -> selected.emit(e -> sink.accept(rootOwned(e)));
     Path tar = Files.createTempFile(tmpDir, "context-", ".tar");
     try {

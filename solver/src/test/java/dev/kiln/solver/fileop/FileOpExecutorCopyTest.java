@@ -100,14 +100,93 @@ class FileOpExecutorCopyTest {
   }
 
   @Test
-  void copy_dirToMissingDest_createsItWithSourceMetadata() throws Exception {
+  void copy_dirContentsToMissingDest_createsItAsMkdirAllNotWithSourceMetadata() throws Exception {
+    file(ctx, "src/a.txt", "a", 0644);
+    dir(ctx, "src/sub");
+    Files.setAttribute(ctx.resolve("src"), "unix:mode", 0700);
+    Files.setAttribute(ctx.resolve("src/sub"), "unix:mode", 0750);
+    Files.setAttribute(ctx.resolve("src"), "unix:uid", 1234);
+
+    run(dockerCopy("/src", "/new/place"));
+
+    // fsutil's prepareTargetDir makes the destination (0755, the --chown owner or root), then
+    // copies the contents into it; what is below keeps the source's metadata
+    assertThat(read(dest.resolve("new/place/a.txt"))).isEqualTo("a");
+    assertThat(mode(dest.resolve("new/place"))).isEqualTo(0755);
+    assertThat(Fixture.uid(dest.resolve("new/place"))).isZero();
+    assertThat(mode(dest.resolve("new/place/sub"))).isEqualTo(0750);
+  }
+
+  @Test
+  void copy_dirItselfToMissingDest_createsItWithSourceMetadata() throws Exception {
     file(ctx, "src/a.txt", "a", 0644);
     Files.setAttribute(ctx.resolve("src"), "unix:mode", 0711);
     Files.setLastModifiedTime(ctx.resolve("src"), OLD);
-    run(dockerCopy("/src", "/new/place"));
+    run(copy("/src", "/new/place", true, false, true, false, false));
     assertThat(read(dest.resolve("new/place/a.txt"))).isEqualTo("a");
     assertThat(mode(dest.resolve("new/place"))).isEqualTo(0711);
     assertThat(Files.getLastModifiedTime(dest.resolve("new/place"))).isEqualTo(OLD);
+  }
+
+  @Test
+  void copy_chmod_appliesToCopiedEntriesAndCreatedDirsNotExistingOnes() throws Exception {
+    file(ctx, "foo", "foo", 0600);
+    file(ctx, "d/f", "f", 0644);
+    dir(ctx, "d/sub");
+    dir(dest, "existing");
+    Files.setAttribute(dest.resolve("existing"), "unix:mode", 0711);
+
+    // BuildKit's testCopyChmod: COPY --chmod=777 foo /parent/foo gives /parent 0777, and
+    // --chmod=770 foo /parent/sub/foo gives /parent/sub 0770 (fsutil since 2025)
+    run(
+        dockerCopy("/foo", "/parent/foo").withMode(0777),
+        dockerCopy("/foo", "/parent/sub/foo").withMode(0770),
+        dockerCopy("/d", "/chm/").withMode(0600),
+        dockerCopy("/d", "/existing/").withMode(0640));
+
+    assertThat(mode(dest.resolve("parent"))).isEqualTo(0777);
+    assertThat(mode(dest.resolve("parent/sub"))).isEqualTo(0770);
+    assertThat(mode(dest.resolve("parent/sub/foo"))).isEqualTo(0770);
+    assertThat(mode(dest.resolve("chm"))).isEqualTo(0600);
+    assertThat(mode(dest.resolve("chm/sub"))).isEqualTo(0600);
+    assertThat(mode(dest.resolve("chm/f"))).isEqualTo(0600);
+    assertThat(mode(dest.resolve("existing"))).isEqualTo(0711);
+    assertThat(mode(dest.resolve("existing/f"))).isEqualTo(0640);
+  }
+
+  @Test
+  void copy_severalSourcesWithoutSlash_eachOntoDest_lastFileWinsDirsMerge() throws Exception {
+    file(ctx, "a.txt", "a", 0644);
+    file(ctx, "b.txt", "bb", 0644);
+    file(ctx, "d1/one", "1", 0644);
+    file(ctx, "d2/two", "2", 0644);
+
+    // dockerd 20.10's builder gives exactly this for COPY a.txt b.txt /multi, COPY d1 d2 /dirs and
+    // COPY d1 a.txt /mixed
+    run(dockerCopy("/a.txt", "/multi"), dockerCopy("/b.txt", "/multi"));
+    run(dockerCopy("/d1", "/dirs"), dockerCopy("/d2", "/dirs"));
+    run(dockerCopy("/d1", "/mixed"), dockerCopy("/a.txt", "/mixed"));
+
+    assertThat(read(dest.resolve("multi"))).isEqualTo("bb");
+    assertThat(read(dest.resolve("dirs/one"))).isEqualTo("1");
+    assertThat(read(dest.resolve("dirs/two"))).isEqualTo("2");
+    assertThat(read(dest.resolve("mixed/one"))).isEqualTo("1");
+    assertThat(read(dest.resolve("mixed/a.txt"))).isEqualTo("a");
+    assertThatThrownBy(() -> run(dockerCopy("/a.txt", "/m2"), dockerCopy("/d1", "/m2")))
+        .isInstanceOf(FileOpException.class)
+        .hasMessageContaining("non-directory /m2");
+  }
+
+  @Test
+  void copy_socketInSource_becomesAnEmptyFileWithItsPermissions() throws Exception {
+    dev.kiln.solver.layer.Trees.socket(ctx, "s/sock", 0751);
+
+    run(dockerCopy("/s", "/out/"));
+
+    Path out = dest.resolve("out/sock");
+    assertThat(Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)).isTrue();
+    assertThat(Files.size(out)).isZero();
+    assertThat(mode(out)).isEqualTo(0751);
   }
 
   @Test
@@ -120,16 +199,26 @@ class FileOpExecutorCopyTest {
   }
 
   @Test
-  void copy_wildcardMatchingSeveral_copiesAllIntoDestAsDir() throws Exception {
+  void copy_wildcardMatchingSeveral_intoDirWithSlash() throws Exception {
     file(ctx, "a.txt", "a", 0644);
     file(ctx, "b.txt", "b", 0644);
     file(ctx, "c.md", "c", 0644);
     file(ctx, ".hidden.txt", "h", 0644);
-    run(copy("/*.txt", "/out", true, true, true, true, false));
+    run(copy("/*.txt", "/out/", true, true, true, true, false));
     try (var s = Files.list(dest.resolve("out"))) {
       assertThat(s.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("a.txt", "b.txt", ".hidden.txt");
     }
+  }
+
+  @Test
+  void copy_wildcardMatchingSeveralWithoutSlash_eachOntoDest_lastInNameOrderWins()
+      throws Exception {
+    file(ctx, "a.txt", "a", 0644);
+    file(ctx, "b.txt", "bb", 0644);
+    // dockerd 20.10's builder: COPY *.txt /wdst leaves /wdst a file holding b.txt
+    run(copy("/*.txt", "/wdst", true, true, true, true, false));
+    assertThat(read(dest.resolve("wdst"))).isEqualTo("bb");
   }
 
   @Test

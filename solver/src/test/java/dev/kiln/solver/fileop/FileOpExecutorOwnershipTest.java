@@ -55,6 +55,43 @@ class FileOpExecutorOwnershipTest {
   }
 
   @Test
+  void copy_intoExistingDirs_keepsTheirOwnersChownsWhatIsNew() throws Exception {
+    // BuildKit's testCopyChownExistingDir
+    dir(dest, "existingdir/existingsubdir");
+    file(dest, "existingdir/existingfile", "e", 0644);
+    chown(dest.resolve("existingdir"), 500, 600);
+    chown(dest.resolve("existingdir/existingsubdir"), 501, 601);
+    chown(dest.resolve("existingdir/existingfile"), 501, 601);
+    dir(ctx, "src/existingsubdir");
+    file(ctx, "src/existingfile", "new", 0644);
+    file(ctx, "src/subdir/nested", "n", 0644);
+    chown(ctx.resolve("src"), 100, 200);
+    chown(ctx.resolve("src/subdir"), 101, 201);
+
+    run(
+        dockerCopy("/src", "/dir"),
+        dockerCopy("/src", "/existingdir").withOwner(Owner.parse("300:400")));
+
+    assertThat(owner("dir")).isEqualTo("0:0");
+    assertThat(owner("dir/subdir")).isEqualTo("101:201");
+    assertThat(owner("existingdir")).isEqualTo("500:600");
+    assertThat(owner("existingdir/existingsubdir")).isEqualTo("501:601");
+    assertThat(owner("existingdir/subdir")).isEqualTo("300:400");
+    assertThat(owner("existingdir/subdir/nested")).isEqualTo("300:400");
+    // an existing file is replaced, so it is the copy's
+    assertThat(owner("existingdir/existingfile")).isEqualTo("300:400");
+  }
+
+  private void chown(Path p, int uid, int gid) throws Exception {
+    Files.setAttribute(p, "unix:uid", uid);
+    Files.setAttribute(p, "unix:gid", gid);
+  }
+
+  private String owner(String rel) throws Exception {
+    return uid(dest.resolve(rel)) + ":" + gid(dest.resolve(rel));
+  }
+
+  @Test
   void copy_chownUserAndGroupNames_resolvesBoth() throws Exception {
     run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("app:staff")));
     assertThat(uid(dest.resolve("f"))).isEqualTo(1234);
@@ -73,12 +110,30 @@ class FileOpExecutorOwnershipTest {
   }
 
   @Test
-  void copy_unknownUserOrGroup_failsNamingIt() {
-    assertThatThrownBy(() -> run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("nobody"))))
+  void copy_unknownUserOrGroup_resolvedAsBuildKit() throws Exception {
+    // BuildKit's readUser: an unknown user is 0:0, an unknown group keeps the user's gid, and an
+    // empty user (":staff") is an unknown one.
+    run(
+        dockerCopy("/d/f", "/u").withOwner(Owner.parse("nobody")),
+        dockerCopy("/d/f", "/g").withOwner(Owner.parse("app:wheel")),
+        dockerCopy("/d/f", "/n").withOwner(Owner.parse("nobody:staff")),
+        dockerCopy("/d/f", "/e").withOwner(Owner.parse(":staff")));
+    assertThat(List.of(uid(dest.resolve("u")), gid(dest.resolve("u")))).containsExactly(0, 0);
+    assertThat(List.of(uid(dest.resolve("g")), gid(dest.resolve("g")))).containsExactly(1234, 2345);
+    assertThat(List.of(uid(dest.resolve("n")), gid(dest.resolve("n")))).containsExactly(0, 50);
+    assertThat(List.of(uid(dest.resolve("e")), gid(dest.resolve("e")))).containsExactly(0, 50);
+  }
+
+  @Test
+  void copy_noPasswdFile_userNameIsRoot_passwdThatIsNoFileFails() throws Exception {
+    Files.delete(dest.resolve("etc/passwd"));
+    run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("app")));
+    assertThat(List.of(uid(dest.resolve("f")), gid(dest.resolve("f")))).containsExactly(0, 0);
+
+    Files.createDirectory(dest.resolve("etc/passwd"));
+    assertThatThrownBy(() -> run(dockerCopy("/d/f", "/g").withOwner(Owner.parse("app"))))
         .isInstanceOf(FileOpException.class)
-        .hasMessage("COPY --chown: unknown user 'nobody': not found in /etc/passwd of the image");
-    assertThatThrownBy(() -> run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("app:wheel"))))
-        .hasMessage("COPY --chown: unknown group 'wheel': not found in /etc/group of the image");
+        .hasMessage("COPY --chown: /etc/passwd of the image is not a regular file");
   }
 
   @Test
@@ -86,9 +141,11 @@ class FileOpExecutorOwnershipTest {
     Path hostPasswd = file(tmp, "hostetc/passwd", "evil:x:4242:4242::/:/bin/sh\n", 0644);
     Files.delete(dest.resolve("etc/passwd"));
     Files.createSymbolicLink(dest.resolve("etc/passwd"), hostPasswd);
-    assertThatThrownBy(() -> run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("evil"))))
-        .hasMessage(
-            "COPY --chown: unknown user 'evil': the destination has no /etc/passwd (use a numeric id)");
+
+    run(dockerCopy("/d/f", "/f").withOwner(Owner.parse("evil")));
+
+    // the link's target resolves inside the destination, where it does not exist: unknown user
+    assertThat(uid(dest.resolve("f"))).isZero();
   }
 
   @Test

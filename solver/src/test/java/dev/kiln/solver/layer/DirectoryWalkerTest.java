@@ -67,16 +67,21 @@ class DirectoryWalkerTest {
   }
 
   @Test
-  void emit_socket_skipped() throws Exception {
+  void emit_socket_skippedOrWithSocketsAsEmptyFilesAnEmptyFileWithItsMode() throws Exception {
     Trees.file(root, "a", "", 0644);
-    try (var server =
-        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
-      server.bind(java.net.UnixDomainSocketAddress.of(root.resolve("sock")));
+    Trees.socket(root, "sock", 0750);
 
-      assertThat(DirectoryWalker.of(root).toList())
-          .extracting(LayerEntry::path)
-          .containsExactly("a");
+    List<LayerEntry> entries = DirectoryWalker.of(root).socketsAsEmptyFiles().toList();
+
+    assertThat(entries).extracting(LayerEntry::path).containsExactly("a", "sock");
+    LayerEntry sock = entries.get(1);
+    assertThat(sock.type()).isEqualTo(EntryType.FILE);
+    assertThat(sock.size()).isZero();
+    assertThat(sock.mode()).isEqualTo(0750);
+    try (var in = sock.content().open()) {
+      assertThat(in.readAllBytes()).isEmpty();
     }
+    assertThat(DirectoryWalker.of(root).toList()).extracting(LayerEntry::path).containsExactly("a");
   }
 
   @Test

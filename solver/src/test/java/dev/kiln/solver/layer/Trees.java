@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Builds small trees for tests and describes trees for whole-tree comparisons. */
-final class Trees {
+public final class Trees {
   static final Instant T0 = Instant.parse("2024-01-02T03:04:05Z");
 
   private Trees() {}
@@ -25,6 +25,18 @@ final class Trees {
     Files.writeString(p, content);
     Files.setAttribute(p, "unix:mode", mode);
     Files.setLastModifiedTime(p, FileTime.from(T0));
+    return p;
+  }
+
+  /** A Unix domain socket file at {@code rel} (bound, then closed: the file stays). */
+  public static Path socket(Path root, String rel, int mode) throws IOException {
+    Path p = root.resolve(rel);
+    Files.createDirectories(p.getParent());
+    try (var server =
+        java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+      server.bind(java.net.UnixDomainSocketAddress.of(p));
+    }
+    Files.setAttribute(p, "unix:mode", mode);
     return p;
   }
 

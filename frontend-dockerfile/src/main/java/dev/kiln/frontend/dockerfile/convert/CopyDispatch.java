@@ -89,16 +89,10 @@ final class CopyDispatch {
             line, "ADD --checksum is only valid for URL sources," + " which are not supported");
       }
     }
-    if (sources.size() + contents.size() > 1 && !dest.endsWith("/")) {
-      throw conversion.error(
-          line,
-          "When using "
-              + keyword
-              + " with more than one source file,"
-              + " the destination must be a directory and end with a /");
-    }
+    // Several sources and a destination without a trailing slash are no error in BuildKit (the
+    // classic builder's rule is gone): each source is copied onto the destination in turn.
     String target = Paths.resolve(ctx.cwd(), dest);
-    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/")) {
+    if (dest.isEmpty() || dest.equals(".") || dest.endsWith("/") || dest.endsWith("/.")) {
       target = target.equals("/") ? "/" : target + "/";
     }
     int mode = mode(chmod, line);

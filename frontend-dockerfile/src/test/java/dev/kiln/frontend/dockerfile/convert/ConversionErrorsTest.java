@@ -54,14 +54,6 @@ class ConversionErrorsTest {
   }
 
   @Test
-  void convert_multipleSourcesWithoutSlash_error() {
-    fails(
-        "FROM busybox\nCOPY a b /dest\n",
-        "Dockerfile:2: When using COPY with more than one source file, the destination must be a"
-            + " directory and end with a /");
-  }
-
-  @Test
   void convert_badChmod_error() {
     fails(
         "FROM busybox\nCOPY --chmod=u+x a /a\n",

@@ -415,6 +415,32 @@ class DockerfileConverterTest {
   }
 
   @Test
+  void convert_severalSourcesWithoutSlash_oneCopyEachOntoTheDestination() throws Exception {
+    // BuildKit has no "must end with a /" rule: each source is copied onto /dest in turn
+    ConversionResult r = convert("FROM busybox\nWORKDIR /w\nCOPY a b /dest\nCOPY c sub/.\n");
+    Vertex dot = r.state().output().vertex();
+    Vertex several = input(dot, 0);
+
+    assertThat(((FileOp) several.op()).actions())
+        .extracting(a -> ((FileAction.Copy) a).src() + " -> " + ((FileAction.Copy) a).dest())
+        .containsExactly("/a -> /dest", "/b -> /dest");
+    assertThat(((FileAction.Copy) ((FileOp) dot.op()).actions().get(0)).dest())
+        .isEqualTo("/w/sub/");
+  }
+
+  @Test
+  void convert_chownForms_parsedAsBuildKitsWithUser() throws Exception {
+    ConversionResult r = convert("FROM busybox\nCOPY --chown=:staff a /a\n");
+    FileAction.Copy c =
+        (FileAction.Copy) ((FileOp) r.state().output().vertex().op()).actions().get(0);
+
+    assertThat(c.owner()).isEqualTo(new Owner(Owner.Id.named(""), Owner.Id.named("staff")));
+    assertThat(Owner.parse("4294967295").user()).isEqualTo(Owner.Id.of(4294967295L));
+    assertThat(Owner.parse("4294967296").user()).isEqualTo(Owner.Id.named("4294967296"));
+    assertThat(Owner.parse("app:").group()).isNull();
+  }
+
+  @Test
   void convert_addLocalSources_setAttemptUnpackOnlyForAdd() throws Exception {
     ConversionResult r =
         convert(
