@@ -66,7 +66,7 @@ final class Outputs {
 
   private static Output adjust(ExportSpec spec, String typed, BuildRequest request)
       throws CliException {
-    boolean image = List.of("image", "oci", "docker").contains(spec.type());
+    boolean image = writesImage(spec);
     Map<String, String> attrs = new LinkedHashMap<>(spec.attrs());
     if (image && !attrs.containsKey("name") && !request.tags().isEmpty()) {
       attrs.put("name", String.join(",", request.tags()));
@@ -84,6 +84,11 @@ final class Outputs {
       attrs.put("dest", load.toString());
     }
     return new Output(new ExportSpec(spec.type(), attrs), typed, load);
+  }
+
+  /** True for the outputs that write an image (a manifest and config): image, oci, docker. */
+  static boolean writesImage(ExportSpec spec) {
+    return List.of("image", "oci", "docker").contains(spec.type());
   }
 
   /** A short description of an output for progress and errors: {@code oci dest=out.tar}. */

@@ -96,9 +96,7 @@ final class RemoteCaches {
    * an error before anything runs.
    */
   void checkEmbedding(List<Outputs.Output> outputs) throws CliException {
-    if (embedders.isEmpty()
-        || outputs.stream()
-            .anyMatch(o -> List.of("image", "oci", "docker").contains(o.spec().type()))) {
+    if (embedders.isEmpty() || outputs.stream().anyMatch(o -> Outputs.writesImage(o.spec()))) {
       return;
     }
     String has =

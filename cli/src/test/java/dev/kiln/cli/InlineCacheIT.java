@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kiln.core.cache.remote.CacheConfig;
 import dev.kiln.core.cache.remote.InlineCacheCodec;
 import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digests;
 import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.Manifests;
-import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.Platform;
 import dev.kiln.oci.registry.BlobSource;
@@ -357,8 +357,7 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
       ImageManifest manifest = (ImageManifest) Manifests.parse(m.bytes(), m.mediaType());
       c.pushBlob(repository(ref), BlobSource.of(bytes));
       Descriptor desc =
-          Descriptor.of(
-              manifest.config().mediaType(), dev.kiln.oci.Digests.sha256(bytes), bytes.length);
+          Descriptor.of(manifest.config().mediaType(), Digests.sha256(bytes), bytes.length);
       ImageManifest changed =
           new ImageManifest(
               manifest.schemaVersion(),
@@ -375,31 +374,40 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
   }
 
   @Test
-  void multiPlatformIndex_nativeImagesCacheIsUsed() throws Exception {
-    String image = ref("multi");
-    ok(build(tmp.resolve("cold"), "--cache-to", "type=inline", "--push", "-t", image));
+  void multiPlatformIndex_onlyThisPlatformsImageCacheIsUsed() throws Exception {
+    // this machine's entry: an image whose builder output differs (src/a.txt changed); the other
+    // platform's entry: the image of exactly this context, which must not be used
+    String variant = ref("multi");
+    Path other = writeContext(tmp.resolve("other/ctx"), "another alpha\n");
+    ok(build(other, tmp.resolve("v"), "--cache-to", "type=inline", "--push", "-t", variant));
+    String same = ref("multi");
+    ok(build(tmp.resolve("s"), "--cache-to", "type=inline", "--push", "-t", same));
     String index = ref("multi");
     try (RegistryClient c = client()) {
-      ManifestContent m = c.pullManifest(repository(image), tagOf(image));
-      // another platform's entry first: the same image bytes, but it must not be the one chosen
       Platform here = Platform.current();
-      Platform other =
+      Platform elsewhere =
           Platform.of("linux", here.architecture().equals("arm64") ? "amd64" : "arm64");
-      Descriptor entry =
-          Descriptor.of(m.mediaType(), dev.kiln.oci.Digests.sha256(m.bytes()), m.bytes().length);
+      ManifestContent forHere = c.pullManifest(repository(variant), tagOf(variant));
+      ManifestContent forElsewhere = c.pullManifest(repository(same), tagOf(same));
       ImageIndex list =
-          (m.mediaType().equals(MediaTypes.DOCKER_MANIFEST)
-                  ? ImageIndex.docker(List.of())
-                  : ImageIndex.oci(List.of()))
-              .plus(entry.withPlatform(other))
-              .plus(entry.withPlatform(here));
+          ImageIndex.oci(
+              List.of(
+                  entry(forElsewhere).withPlatform(elsewhere), entry(forHere).withPlatform(here)));
       OciJson.Encoded e = OciJson.encode(list);
       c.pushManifest(repository(index), tagOf(index), e.bytes(), list.mediaType());
     }
 
     Kiln.Run r = ok(build(tmp.resolve("fresh"), "--cache-from", index));
 
-    assertThat(steps(r)).as(r.err()).allSatisfy((n, s) -> assertThat(s).isEqualTo("CACHED"));
+    assertThat(steps(r))
+        .as(r.err())
+        .containsEntry("[stage-1 2/7] COPY motd.txt /etc/motd", "CACHED")
+        .containsEntry(
+            "[stage-1 3/7] COPY --from=builder /work/joined.txt /work/size.txt /app/", "DONE");
+  }
+
+  private static Descriptor entry(ManifestContent m) {
+    return Descriptor.of(m.mediaType(), Digests.sha256(m.bytes()), m.bytes().length);
   }
 
   @Test

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.testsupport.CacheManifestJson;
 import dev.kiln.testsupport.FaultProxy;
 import dev.kiln.testsupport.FaultRule;
-import dev.kiln.testsupport.ProcessRunner;
 import dev.kiln.testsupport.Tools;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,16 +126,6 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
     };
   }
 
-  static JsonNode skopeoRaw(String ref) throws Exception {
-    String out =
-        ProcessRunner.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
-            .timeout(Duration.ofMinutes(1))
-            .run()
-            .assertSuccess()
-            .stdout();
-    return JSON.readTree(out);
-  }
-
   @Test
   void changedContextFile_max_rerunsOnlyDependentSteps_min_rerunsTheOtherStageToo()
       throws Exception {
@@ -210,7 +199,7 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
     String image = proxy.hostPort() + "/kiln-it/lazy-app:" + tag;
     Kiln.Run r = ok(build(tmp.resolve("fresh"), "--cache-from", cache, "-t", image, "--push"));
     assertThat(r.dockerfileSteps()).allSatisfy((k, v) -> assertThat(v).as(k).isEqualTo("CACHED"));
-    JsonNode cacheManifest = skopeoRaw(cache.replace(proxy.hostPort(), host));
+    JsonNode cacheManifest = CacheManifestJson.inspectRaw(cache.replace(proxy.hostPort(), host));
     String config = cacheManifest.path("config").path("digest").asText();
     List<String> cacheBlobReads =
         proxy.accessLog().stream()
@@ -220,12 +209,14 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
     // only the config; the base image's layer lives in another registry name (not mountable into
     // this one) and must be sent, so it is the one blob read back from the cache
     List<String> allowed = new ArrayList<>(List.of(config));
-    skopeoRaw(base).path("layers").forEach(l -> allowed.add(l.path("digest").asText()));
+    CacheManifestJson.inspectRaw(base)
+        .path("layers")
+        .forEach(l -> allowed.add(l.path("digest").asText()));
     assertThat(cacheBlobReads).contains(config).isSubsetOf(allowed);
     assertThat(proxy.accessLog())
         .anyMatch(
             e -> e.method().equals("POST") && e.query() != null && e.query().contains("mount="));
-    JsonNode pushed = skopeoRaw(image.replace(proxy.hostPort(), host));
+    JsonNode pushed = CacheManifestJson.inspectRaw(image.replace(proxy.hostPort(), host));
     assertThat(pushed.path("layers").size()).isGreaterThan(1);
   }
 
@@ -340,7 +331,7 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
         ok(build(tmp.resolve("cold"), "--cache-to", "type=registry,ref=" + cache + ",mode=max"));
     assertThat(cold.err()).contains("exporting cache to registry");
     // The builder's last layer is "deleted": every GET of it answers 404.
-    JsonNode m = skopeoRaw(cache.replace(proxy.hostPort(), host));
+    JsonNode m = CacheManifestJson.inspectRaw(cache.replace(proxy.hostPort(), host));
     String configDigest = m.path("config").path("digest").asText();
     assertThat(configDigest).startsWith("sha256:");
     ok(

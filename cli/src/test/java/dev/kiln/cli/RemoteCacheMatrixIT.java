@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.kiln.oci.MediaTypes;
+import dev.kiln.testsupport.CacheManifestJson;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,25 +101,15 @@ class RemoteCacheMatrixIT extends BusyboxRegistry.Fixture {
                 meta1.toString()));
     assertThat(cold.dockerfileSteps()).as(cold.err()).containsValue("DONE");
 
-    JsonNode raw = RemoteCacheIT.skopeoRaw(ref);
+    JsonNode raw = CacheManifestJson.inspectRaw(ref);
     String top =
         imageManifest
             ? MediaTypes.OCI_MANIFEST
             : oci ? MediaTypes.OCI_INDEX : MediaTypes.DOCKER_MANIFEST_LIST;
     assertThat(raw.path("mediaType").asText()).isEqualTo(top);
-    List<JsonNode> layers = new ArrayList<>();
-    if (imageManifest) {
-      assertThat(raw.path("config").path("mediaType").asText())
-          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
-      raw.path("layers").forEach(layers::add);
-    } else {
-      JsonNode entries = raw.path("manifests");
-      assertThat(entries.get(entries.size() - 1).path("mediaType").asText())
-          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
-      for (int i = 0; i < entries.size() - 1; i++) {
-        layers.add(entries.get(i));
-      }
-    }
+    assertThat(CacheManifestJson.config(raw).path("mediaType").asText())
+        .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
+    List<JsonNode> layers = CacheManifestJson.layers(raw);
     MediaTypes.Compression wanted =
         MediaTypes.Compression.valueOf(compression.toUpperCase(Locale.ROOT));
     // layers kiln built are in the wanted compression; the base image's keeps its gzip

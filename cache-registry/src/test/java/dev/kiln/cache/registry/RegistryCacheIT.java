@@ -21,13 +21,12 @@ import dev.kiln.oci.OciJson;
 import dev.kiln.oci.registry.BlobSource;
 import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.testsupport.AccessLogEntry;
+import dev.kiln.testsupport.CacheManifestJson;
 import dev.kiln.testsupport.FaultProxy;
 import dev.kiln.testsupport.FaultRule;
-import dev.kiln.testsupport.ProcessRunner;
 import dev.kiln.testsupport.RegistryContainer;
 import dev.kiln.testsupport.Tools;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,16 +103,6 @@ class RegistryCacheIT {
         .resolve(ProgressListener.NONE);
   }
 
-  private static JsonNode skopeoRaw(String ref) throws Exception {
-    String out =
-        ProcessRunner.of("skopeo", "inspect", "--raw", "--tls-verify=false", "docker://" + ref)
-            .timeout(Duration.ofMinutes(1))
-            .run()
-            .assertSuccess()
-            .stdout();
-    return JSON.readTree(out);
-  }
-
   @ParameterizedTest(name = "oci-mediatypes={0} image-manifest={1} compression={2}")
   @CsvSource({
     "true, true, gzip, application/vnd.oci.image.manifest.v1+json",
@@ -139,21 +128,11 @@ class RegistryCacheIT {
     assertThat(first.uploaded()).isEqualTo(4);
     assertThat(first.manifest().mediaType()).isEqualTo(topType);
 
-    JsonNode raw = skopeoRaw(ref);
+    JsonNode raw = CacheManifestJson.inspectRaw(ref);
     assertThat(raw.path("mediaType").asText()).isEqualTo(topType);
-    List<JsonNode> layers = new ArrayList<>();
-    if (imageManifest) {
-      assertThat(raw.path("config").path("mediaType").asText())
-          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
-      raw.path("layers").forEach(layers::add);
-    } else {
-      JsonNode entries = raw.path("manifests");
-      assertThat(entries.get(entries.size() - 1).path("mediaType").asText())
-          .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
-      for (int i = 0; i < entries.size() - 1; i++) {
-        layers.add(entries.get(i));
-      }
-    }
+    assertThat(CacheManifestJson.config(raw).path("mediaType").asText())
+        .isEqualTo(MediaTypes.BUILDKIT_CACHE_CONFIG);
+    List<JsonNode> layers = CacheManifestJson.layers(raw);
     assertThat(layers).hasSize(4);
     String layerType = oci ? MediaTypes.OCI_LAYER_GZIP : MediaTypes.DOCKER_LAYER_GZIP;
     assertThat(layers)
@@ -307,7 +286,9 @@ class RegistryCacheIT {
         .isInstanceOf(java.io.IOException.class)
         .hasMessageContaining("writing manifest");
     proxy.clearRules();
-    assertThat(skopeoRaw(ref.replace(proxy.hostPort(), registry.hostPort())).toString())
+    assertThat(
+            CacheManifestJson.inspectRaw(ref.replace(proxy.hostPort(), registry.hostPort()))
+                .toString())
         .isEqualTo(JSON.readTree(rawManifest(first)).toString());
     assertThat(importCache(ref).nodes(Digests.sha256("keep1 step 0"))).hasSize(1);
   }
