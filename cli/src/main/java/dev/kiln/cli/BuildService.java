@@ -19,7 +19,6 @@ import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
 import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheResult;
-import dev.kiln.solver.layer.LayerConverter;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
@@ -56,7 +55,7 @@ final class BuildService {
   private final BuildImageSource images;
   private final ImageExporters exporters;
   private final CacheBackends cacheBackends;
-  private final LayerConverter converter;
+  private final WorkerCompressor compressor;
 
   @Inject
   BuildService(
@@ -67,7 +66,7 @@ final class BuildService {
       BuildImageSource images,
       ImageExporters exporters,
       CacheBackends cacheBackends,
-      LayerConverter converter) {
+      WorkerCompressor compressor) {
     this.request = request;
     this.invocation = invocation;
     this.progress = progress;
@@ -75,7 +74,7 @@ final class BuildService {
     this.images = images;
     this.exporters = exporters;
     this.cacheBackends = cacheBackends;
-    this.converter = converter;
+    this.compressor = compressor;
   }
 
   /** Builds and exports; returns normally only when every output was written. */
@@ -108,7 +107,7 @@ final class BuildService {
       List<ImportedCache> imported = caches.importAll();
       long t1 = System.nanoTime();
       try (KilnState state =
-          KilnState.open(request, invocation, progress, images, imported, converter)) {
+          KilnState.open(request, invocation, progress, images, imported, compressor)) {
         long t2 = System.nanoTime();
         SolveResult solved = solve(state, converted);
         long t3 = System.nanoTime();
@@ -126,7 +125,8 @@ final class BuildService {
                     result,
                     specs,
                     outputs,
-                    layers -> inline.embed(state, current, layers, request.sourceDateEpoch()));
+                    (layers, want) ->
+                        inline.embed(state, current, layers, want, request.sourceDateEpoch()));
             break;
           } catch (CliException e) {
             // A lazily imported layer an output needs cannot be fetched (deleted, corrupt,

@@ -14,7 +14,6 @@ import dev.kiln.image.ImageSources;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ImageExporters;
 import dev.kiln.oci.registry.auth.DockerConfigCredentialProvider;
-import dev.kiln.solver.layer.LayerConverter;
 import java.nio.file.Path;
 import java.util.Set;
 
@@ -72,13 +71,6 @@ final class KilnModule extends AbstractModule {
 
   @Provides
   @Singleton
-  LayerConverter layerConverter() {
-    // Conversions write their temp files in the worker's tmp dir, cleared when a build opens it.
-    return new LayerConverter(request.root().resolve("worker").resolve("tmp"));
-  }
-
-  @Provides
-  @Singleton
   CacheBackends cacheBackends(RegistryClients clients) {
     RegistryClientProvider provider = (host, insecure) -> clients.forHost(host);
     Path tmp = request.root().resolve("worker").resolve("tmp").resolve("cache");
@@ -99,7 +91,14 @@ final class KilnModule extends AbstractModule {
 
   @Provides
   @Singleton
-  ImageExporters exporters(RegistryClients clients, LayerConverter converter) {
-    return new ImageExporters(clients, request.sourceDateEpoch(), converter);
+  WorkerCompressor compressor() {
+    return new WorkerCompressor();
+  }
+
+  @Provides
+  @Singleton
+  ImageExporters exporters(RegistryClients clients, WorkerCompressor compressor) {
+    // Conversions are the worker's: it makes a layer's variant from its snapshot, once.
+    return new ImageExporters(clients, request.sourceDateEpoch(), compressor);
   }
 }

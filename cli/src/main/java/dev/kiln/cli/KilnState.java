@@ -5,7 +5,7 @@ import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
-import dev.kiln.core.port.LayerCompressor;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
@@ -13,7 +13,6 @@ import dev.kiln.solver.cache.CombinedCacheManager;
 import dev.kiln.solver.cache.FetchingContentStore;
 import dev.kiln.solver.cache.KeyGraph;
 import dev.kiln.solver.cache.LocalCacheManager;
-import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.remote.ResultLayers;
 import dev.kiln.solver.remote.WorkerResultLayers;
 import dev.kiln.solver.scheduler.KeyFunction;
@@ -24,11 +23,14 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * kiln's state under {@code --root}, opened for one build and held exclusively (a file lock on
@@ -36,18 +38,17 @@ import java.util.List;
  *
  * <pre>
  * content/   blobs by digest (LocalContentStore)
- * cache/     the cache journal (LocalCacheManager); cache-sde-N/ when SOURCE_DATE_EPOCH=N is set,
- *            because layers written under an epoch differ from those written without
+ * cache/     the cache journal (LocalCacheManager); one for every SOURCE_DATE_EPOCH, which only
+ *            changes the blobs an export makes, never a cache key
  * worker/    snapshots and work directories (LocalWorker)
  * </pre>
  *
- * Closing saves the cache and releases the lock.
+ * Closing releases the worker's mounts, saves the cache and releases the lock.
  */
 final class KilnState implements AutoCloseable {
 
   private final FileChannel lockChannel;
   private final FileLock lock;
-  private final ContentStore store;
   private final LocalCacheManager cache;
   private final LocalWorker worker;
   private final Scheduler scheduler;
@@ -57,7 +58,6 @@ final class KilnState implements AutoCloseable {
   private KilnState(
       FileChannel lockChannel,
       FileLock lock,
-      ContentStore store,
       LocalCacheManager cache,
       List<ImportedCache> imported,
       LocalWorker worker,
@@ -65,7 +65,6 @@ final class KilnState implements AutoCloseable {
       KeyFunction keys) {
     this.lockChannel = lockChannel;
     this.lock = lock;
-    this.store = store;
     this.cache = cache;
     this.worker = worker;
     this.resultLayers = resultLayers;
@@ -83,7 +82,7 @@ final class KilnState implements AutoCloseable {
    *
    * @param imported the {@code --cache-from} caches: queried with the local cache, their blobs
    *     fetched into the content store only when something reads them
-   * @param compressor converts layers for a cache export that wants another compression
+   * @param compressor the image exporters' compressor, bound here to the worker's
    */
   static KilnState open(
       BuildRequest request,
@@ -91,7 +90,7 @@ final class KilnState implements AutoCloseable {
       ProgressDisplay progress,
       BuildImageSource images,
       List<ImportedCache> imported,
-      LayerCompressor compressor)
+      WorkerCompressor compressor)
       throws CliException {
     Path root = request.root();
     FileChannel channel = null;
@@ -109,27 +108,24 @@ final class KilnState implements AutoCloseable {
       }
       LocalContentStore local = LocalContentStore.at(root.resolve("content"));
       ContentStore store = imported.isEmpty() ? local : new FetchingContentStore(local, imported);
-      String cacheDir =
-          request.sourceDateEpoch() == null
-              ? "cache"
-              : "cache-sde-" + request.sourceDateEpoch().getEpochSecond();
-      cache = LocalCacheManager.open(root.resolve(cacheDir));
-      LayerWriter.Options layers =
-          LayerWriter.Options.defaults().withSourceDateEpoch(request.sourceDateEpoch());
+      dropEpochJournals(root);
+      cache = LocalCacheManager.open(root.resolve("cache"));
       LocalWorker worker =
           LocalWorker.builder(root.resolve("worker"), store)
               .images(images)
               .local(ConversionRequest.DEFAULT_CONTEXT_NAME, request.context())
-              .layers(layers)
               .progress(progress)
               .snapshotter(request.snapshotter())
+              .cache(cache)
               .build();
-      ResultLayers resultLayers = new WorkerResultLayers(worker, compressor, store, images::origin);
+      compressor.bind(worker.layerCompressor());
+      ResultLayers resultLayers =
+          new WorkerResultLayers(worker, images::origin, request.sourceDateEpoch());
       KeyFunction keys =
           request.cacheKeys().equals("kiln")
               ? KeyFunction.KILN
               : KeyFunction.of(BuildkitKeys.version(request.cacheKeys()));
-      return new KilnState(channel, lock, store, cache, imported, worker, resultLayers, keys);
+      return new KilnState(channel, lock, cache, imported, worker, resultLayers, keys);
     } catch (IOException | OverlappingFileLockException e) {
       closeQuietly(cache);
       closeQuietly(channel);
@@ -141,12 +137,30 @@ final class KilnState implements AutoCloseable {
     }
   }
 
+  /**
+   * Removes the per-epoch cache journals ({@code cache-sde-N/}) of kiln versions that wrote clamped
+   * layers at build time: keys never depended on the epoch, and no journal of this version refers
+   * to their snapshots.
+   */
+  private static void dropEpochJournals(Path root) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "cache-sde-*")) {
+      for (Path d : ds) {
+        try (Stream<Path> walk = Files.walk(d)) {
+          for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(p);
+          }
+        }
+      }
+    }
+  }
+
   Scheduler scheduler() {
     return scheduler;
   }
 
+  /** The content store as exporters read it: base layers not pulled yet are fetched on read. */
   ContentStore store() {
-    return store;
+    return worker.contentStore();
   }
 
   /**
@@ -162,9 +176,14 @@ final class KilnState implements AutoCloseable {
     return resultLayers;
   }
 
-  /** The result's layers for an exporter (diffIDs set, internal annotations stripped). */
-  List<ExportLayer> exportLayers(CacheResult result) throws IOException {
-    return worker.exportLayers(result);
+  /** The result's layers as {@code request} wants them (made now unless made before). */
+  List<ExportLayer> exportLayers(CacheResult result, LayerRequest request) throws IOException {
+    return worker.exportLayers(result, request);
+  }
+
+  /** The identities of a result's layers, without making blobs (see {@code LocalWorker}). */
+  List<String> layerIds(CacheResult result) throws IOException {
+    return worker.layerIds(result);
   }
 
   /** The root file system of a result (rebuilt from its layers if its snapshot is gone). */
@@ -175,6 +194,7 @@ final class KilnState implements AutoCloseable {
   @Override
   public void close() throws CliException {
     scheduler.close();
+    worker.close();
     try {
       cache.close();
     } catch (IOException e) {

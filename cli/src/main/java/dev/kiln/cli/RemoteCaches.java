@@ -5,13 +5,17 @@ import dev.kiln.cli.progress.ProgressMode;
 import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.CacheEmbedder;
+import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.CacheExporter;
 import dev.kiln.core.port.CacheImportException;
 import dev.kiln.core.port.CacheImporter;
 import dev.kiln.core.port.ExportLayer;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.oci.Reference;
+import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.remote.CacheExportWalker;
+import dev.kiln.solver.remote.ResultLayers;
 import dev.kiln.solver.scheduler.SolveResult;
 import java.io.IOException;
 import java.time.Instant;
@@ -137,20 +141,37 @@ final class RemoteCaches {
 
   /**
    * The image config fields of every {@code --cache-to type=inline} for an image with {@code
-   * layers}: the solve's keys walked in min mode, each result described by the worker's own layers
-   * (only their diffIDs place them in the image, so nothing is converted).
+   * layers}: the solve's keys walked in min mode, each result described by its layers in the
+   * image's own variant {@code request} (only their diffIDs place them in the image; the results
+   * that are a prefix of the image's chain have exactly the image's layers, made already, so
+   * nothing more is compressed).
    *
    * @param createdAt the time each result is written with ({@code SOURCE_DATE_EPOCH}), or null
    */
   Map<String, String> embed(
-      KilnState state, SolveResult solved, List<ExportLayer> layers, Instant createdAt)
+      KilnState state,
+      SolveResult solved,
+      List<ExportLayer> layers,
+      LayerRequest request,
+      Instant createdAt)
       throws CliException {
     Map<String, String> fields = new TreeMap<>();
+    ResultLayers asInImage =
+        new ResultLayers() {
+          @Override
+          public List<ExportLayer> layers(CacheResult result, CacheExportOptions options)
+              throws IOException {
+            return state.exportLayers(result, request);
+          }
+
+          @Override
+          public List<String> identities(CacheResult result) throws IOException {
+            return state.layerIds(result);
+          }
+        };
     for (CacheEmbedder e : embedders) {
       try {
-        CacheChains chains =
-            CacheExportWalker.chains(
-                solved.keys(), e.options(), (result, options) -> state.exportLayers(result));
+        CacheChains chains = CacheExportWalker.chains(solved.keys(), e.options(), asInImage);
         fields.putAll(e.embed(chains, layers, createdAt, progress));
       } catch (IOException | RuntimeException ex) {
         failed(e.name(), e.options().ignoreError(), ex);

@@ -7,6 +7,7 @@ import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.image.export.ExportSpec;
 import dev.kiln.image.export.OutputFiles;
@@ -19,6 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,11 @@ final class ResultExporter {
   /** Top-level image config fields that depend on the image's layers (the inline cache). */
   @FunctionalInterface
   interface ConfigFields {
-    /** Field name → JSON string value for an image with {@code layers}; empty for none. */
-    Map<String, String> of(List<ExportLayer> layers) throws CliException;
+    /**
+     * Field name → JSON string value for an image with {@code layers} (made as {@code request}
+     * asks); empty for none.
+     */
+    Map<String, String> of(List<ExportLayer> layers, LayerRequest request) throws CliException;
   }
 
   /**
@@ -66,27 +71,9 @@ final class ResultExporter {
       List<ImageExporter> outputs,
       ConfigFields fields)
       throws CliException {
-    List<ExportLayer> layers = new ArrayList<>();
-    try {
-      List<ExportLayer> plain = state.exportLayers(result);
-      for (int i = 0; i < plain.size(); i++) {
-        ExportLayer l = plain.get(i);
-        // A base image layer may be mounted from the repository it was pulled from, a layer of
-        // an imported cache from the cache's repository (it may never have been downloaded).
-        String origin = images.origin(l.blob().digest());
-        if (origin == null && i < result.layers().size()) {
-          origin = CacheAnnotations.origin(result.layers().get(i));
-        }
-        layers.add(new ExportLayer(l.blob(), l.diffId(), origin));
-      }
-    } catch (IOException e) {
-      throw new CliException(String.valueOf(e.getMessage()), e);
-    }
     ImageConfig config = withLabels(imageConfig);
-    for (Map.Entry<String, String> f : fields.of(layers).entrySet()) {
-      config = config.withExtra(f.getKey(), TextNode.valueOf(f.getValue()));
-    }
-    ExportableImage image = new ExportableImage(config, layers, Map.of(), null);
+    // Each layer is made once per variant; outputs asking the same share the image.
+    Map<LayerRequest, ExportableImage> imagesBy = new HashMap<>();
     List<ExportResult> written = new ArrayList<>();
     for (int i = 0; i < outputs.size(); i++) {
       Outputs.Output output = specs.get(i);
@@ -95,11 +82,23 @@ final class ResultExporter {
       Digest step = Digests.sha256(name + "#" + i);
       progress.vertexStarted(step, name);
       try {
+        ImageExporter exporter = outputs.get(i);
+        ExportableImage image;
+        if (exporter.needsLayers()) {
+          LayerRequest want = exporter.layerRequest();
+          image = imagesBy.get(want);
+          if (image == null) {
+            image = image(state, result, config, want, fields);
+            imagesBy.put(want, image);
+          }
+        } else {
+          image = new ExportableImage(config, List.of(), Map.of(), null);
+        }
         ExportableImage target =
             "local".equals(spec.type()) ? image.withRootfs(state.rootfs(result)) : image;
         ExportResult r;
         try {
-          r = outputs.get(i).export(target, state.store());
+          r = exporter.export(target, state.store());
           if (output.loadFile() != null) {
             DockerLoad.load(output.loadFile(), progress, step);
           }
@@ -127,6 +126,35 @@ final class ResultExporter {
       }
     }
     return written;
+  }
+
+  /**
+   * The image of {@code result} with its layers as {@code want} asks (made now unless an earlier
+   * export made them) and the config fields that depend on them.
+   */
+  private ExportableImage image(
+      KilnState state,
+      CacheResult result,
+      ImageConfig config,
+      LayerRequest want,
+      ConfigFields fields)
+      throws IOException, CliException {
+    List<ExportLayer> layers = new ArrayList<>();
+    List<ExportLayer> made = state.exportLayers(result, want);
+    for (int i = 0; i < made.size(); i++) {
+      ExportLayer l = made.get(i);
+      // A base image layer may be mounted from the repository it was pulled from, a layer of an
+      // imported cache from the cache's repository (it may never have been downloaded).
+      String origin = images.origin(l.blob().digest());
+      if (origin == null && i < result.layers().size()) {
+        origin = CacheAnnotations.origin(result.layers().get(i));
+      }
+      layers.add(new ExportLayer(l.blob(), l.diffId(), origin));
+    }
+    for (Map.Entry<String, String> f : fields.of(layers, want).entrySet()) {
+      config = config.withExtra(f.getKey(), TextNode.valueOf(f.getValue()));
+    }
+    return new ExportableImage(config, layers, Map.of(), null);
   }
 
   /** The image config with the {@code --label} values added (they win over LABEL). */

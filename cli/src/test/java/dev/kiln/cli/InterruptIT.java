@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Ctrl-C during a RUN: the kiln process (the shaded jar, as a user runs it) stops the container and
- * leaves no runc container, mount or temporary directory behind.
+ * leaves no runc container, mount or temporary directory behind. {@code kill -9} leaves them (no
+ * hook runs); the next build on the same root removes them. Either way the next build succeeds.
  */
 class InterruptIT {
 
@@ -29,11 +31,89 @@ class InterruptIT {
 
   @Test
   void sigint_duringRun_killsTheContainerAndLeavesNothingBehind() throws Exception {
+    Path context = sleepingBuild();
+    Path root = tmp.resolve("root");
+    Started kiln = startUntilRunning(root, context);
+    try {
+      Path runcRoot = root.resolve("worker/exec/runc");
+      assertThat(runcList(runcRoot)).isNotEmpty();
+
+      ProcessRunner.of("kill", "-INT", Long.toString(kiln.process().pid())).run().assertSuccess();
+
+      assertThat(kiln.process().waitFor(60, TimeUnit.SECONDS))
+          .as("kiln exited: %s", kiln.output())
+          .isTrue();
+      kiln.reader().join();
+      assertThat(kiln.process().exitValue()).isNotZero();
+      assertThat(runcList(runcRoot)).isEmpty();
+      assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(root.toString());
+      assertThat(entries(root.resolve("worker/tmp"))).isEmpty();
+      assertThat(entries(root.resolve("worker/runs"))).isEmpty();
+      assertThat(entries(root.resolve("worker/exec/bundles"))).isEmpty();
+      assertThat(kiln.output().toString()).contains("interrupted");
+      assertNextBuildSucceeds(root, context);
+    } finally {
+      kiln.process().destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigkill_duringRun_nextBuildCleansUpAndSucceeds() throws Exception {
+    Path context = sleepingBuild();
+    Path root = tmp.resolve("root");
+    Started kiln = startUntilRunning(root, context);
+    try {
+      ProcessRunner.of("kill", "-KILL", Long.toString(kiln.process().pid())).run().assertSuccess();
+      assertThat(kiln.process().waitFor(60, TimeUnit.SECONDS)).isTrue();
+      kiln.reader().join();
+      // No hook ran: the container, its overlay mount and the work dirs are still there.
+      assertThat(runcList(root.resolve("worker/exec/runc"))).isNotEmpty();
+
+      assertNextBuildSucceeds(root, context);
+    } finally {
+      kiln.process().destroyForcibly();
+    }
+  }
+
+  /**
+   * A build on {@code root} after the interrupted one succeeds and leaves no container, mount or
+   * work directory.
+   */
+  private void assertNextBuildSucceeds(Path root, Path context) throws Exception {
+    Files.writeString(
+        context.resolve("Dockerfile"), "FROM scratch\nCOPY . /\nRUN echo again > /again\n");
+    Kiln.Run r =
+        Kiln.run(
+            tmp,
+            Map.of(),
+            "build",
+            "--root",
+            root.toString(),
+            "--progress=plain",
+            "-o",
+            "type=local,dest=" + tmp.resolve("out"),
+            context.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(tmp.resolve("out/again")).hasContent("again");
+    assertThat(runcList(root.resolve("worker/exec/runc"))).isEmpty();
+    assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(root.toString());
+    assertThat(entries(root.resolve("worker/runs"))).isEmpty();
+    assertThat(entries(root.resolve("worker/tmp"))).isEmpty();
+  }
+
+  /** A busybox context whose RUN prints "started" and sleeps for five minutes. */
+  private Path sleepingBuild() throws Exception {
     Tools.require("runc");
     Path context = BusyboxContext.create(tmp.resolve("ctx"));
     Files.writeString(
         context.resolve("Dockerfile"), "FROM scratch\nCOPY . /\nRUN echo started && sleep 300\n");
-    Path root = tmp.resolve("root");
+    return context;
+  }
+
+  /** kiln (the shaded jar) started on {@code context}, once its RUN printed "started". */
+  private record Started(Process process, StringBuilder output, CompletableFuture<Void> reader) {}
+
+  private static Started startUntilRunning(Path root, Path context) throws Exception {
     Process kiln =
         new ProcessBuilder(
                 "java",
@@ -67,25 +147,11 @@ class InterruptIT {
                 throw new java.io.UncheckedIOException(e);
               }
             });
-    try {
-      assertThat(running.await(3, TimeUnit.MINUTES)).as("RUN started: %s", output).isTrue();
-      Path runcRoot = root.resolve("worker/exec/runc");
-      assertThat(runcList(runcRoot)).isNotEmpty();
-
-      ProcessRunner.of("kill", "-INT", Long.toString(kiln.pid())).run().assertSuccess();
-
-      assertThat(kiln.waitFor(60, TimeUnit.SECONDS)).as("kiln exited: %s", output).isTrue();
-      reader.join();
-      assertThat(kiln.exitValue()).isNotZero();
-      assertThat(runcList(runcRoot)).isEmpty();
-      assertThat(Files.readString(Path.of("/proc/self/mountinfo"))).doesNotContain(root.toString());
-      assertThat(entries(root.resolve("worker/tmp"))).isEmpty();
-      assertThat(entries(root.resolve("worker/runs"))).isEmpty();
-      assertThat(entries(root.resolve("worker/exec/bundles"))).isEmpty();
-      assertThat(output.toString()).contains("interrupted");
-    } finally {
+    if (!running.await(3, TimeUnit.MINUTES)) {
       kiln.destroyForcibly();
+      throw new AssertionError("RUN did not start: " + output);
     }
+    return new Started(kiln, output, reader);
   }
 
   private static String runcList(Path runcRoot) {

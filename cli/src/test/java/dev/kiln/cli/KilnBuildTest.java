@@ -2,20 +2,28 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.layout.OciLayout;
 import dev.kiln.testsupport.Sockets;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +179,67 @@ class KilnBuildTest {
     assertThat(Files.readString(tmp.resolve("a/index.json")))
         .isEqualTo(Files.readString(tmp.resolve("b/index.json")));
     assertThat(config(tmp.resolve("a")).created()).isEqualTo("2023-11-14T22:13:20Z");
+  }
+
+  @Test
+  void build_twoSourceDateEpochs_shareEveryCachedStepAndEachImageIsClampedToItsOwn()
+      throws Exception {
+    Kiln.Run a =
+        build(
+            Map.of("SOURCE_DATE_EPOCH", "1600000000"),
+            "-o",
+            "type=oci,tar=false,dest=" + tmp.resolve("a"));
+    Kiln.Run b =
+        build(
+            Map.of("SOURCE_DATE_EPOCH", "1700000000"),
+            "-o",
+            "type=oci,tar=false,dest=" + tmp.resolve("b"));
+
+    assertThat(a.exitCode()).as(a.err()).isZero();
+    assertThat(b.exitCode()).as(b.err()).isZero();
+    assertThat(b.executed()).isEmpty();
+    assertThat(layerMtimes(tmp.resolve("a"))).isNotEmpty().allMatch(t -> t <= 1600000000L);
+    assertThat(layerMtimes(tmp.resolve("b")))
+        .isNotEmpty()
+        .allMatch(t -> t <= 1700000000L)
+        .contains(1700000000L);
+    assertThat(config(tmp.resolve("a")).diffIds())
+        .doesNotContainAnyElementsOf(config(tmp.resolve("b")).diffIds());
+  }
+
+  @Test
+  void build_intermediateStageNeverExported_writesNoBlobForIt() throws Exception {
+    Kiln.Run r = build("-o", "type=oci,tar=false,dest=" + tmp.resolve("oci"));
+
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    OciLayout layout = OciLayout.open(tmp.resolve("oci"));
+    ImageManifest m = (ImageManifest) layout.readManifest(layout.index().manifests().get(0));
+    Set<String> exported = new TreeSet<>();
+    m.layers().forEach(l -> exported.add(l.digest().hex()));
+    exported.add(m.config().digest().hex());
+    exported.add(layout.index().manifests().get(0).digest().hex());
+    try (Stream<Path> blobs = Files.list(root.resolve("content/blobs/sha256"))) {
+      // The assets stage's WORKDIR and COPY layers were never asked for: no blob.
+      assertThat(blobs.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
+          .isNotEmpty()
+          .allMatch(exported::contains);
+    }
+  }
+
+  /** The mtime (epoch seconds) of every entry of every layer of the image in a layout dir. */
+  private static List<Long> layerMtimes(Path layoutDir) throws Exception {
+    OciLayout layout = OciLayout.open(layoutDir);
+    ImageManifest m = (ImageManifest) layout.readManifest(layout.index().manifests().get(0));
+    List<Long> out = new ArrayList<>();
+    for (Descriptor l : m.layers()) {
+      try (InputStream in = layout.openBlob(l.digest());
+          TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(in))) {
+        for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+          out.add(e.getLastModifiedTime().toInstant().getEpochSecond());
+        }
+      }
+    }
+    return out;
   }
 
   @Test

@@ -35,4 +35,21 @@ public interface ImageExporter {
    *     refuses the push
    */
   ExportResult export(ExportableImage image, ContentStore content) throws IOException;
+
+  /**
+   * How this exporter wants the layers of a build result (compression, level, whether base layers
+   * are converted too, the mtime clamp), so that the caller can ask its worker for exactly those
+   * blobs and nothing is compressed twice. The default is {@link LayerRequest#DEFAULT}.
+   */
+  default LayerRequest layerRequest() {
+    return LayerRequest.DEFAULT;
+  }
+
+  /**
+   * Whether this exporter reads layers at all; one that writes only the root file system ({@code
+   * type=local}) does not, and no blob need be made for it. The default is true.
+   */
+  default boolean needsLayers() {
+    return true;
+  }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.image.export;
 
+import dev.kiln.core.port.LayerRequest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +41,15 @@ record ExportOptions(
         recompressed.layers(),
         mergeAnnotations(recompressed.annotations()),
         recompressed.rootfs());
+  }
+
+  /** The layers these options want: the compression asked for (gzip by default) and the clamp. */
+  LayerRequest layerRequest() {
+    if (recompression == null) {
+      return LayerRequest.DEFAULT.withSourceDateEpoch(sourceDateEpoch);
+    }
+    return new LayerRequest(
+        recompression.target(), recompression.level(), recompression.force(), sourceDateEpoch);
   }
 
   /** {@code image}'s annotations plus these, these winning. */

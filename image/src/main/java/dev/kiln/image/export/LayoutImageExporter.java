@@ -4,6 +4,7 @@ import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.OciJson;
@@ -41,6 +42,11 @@ final class LayoutImageExporter implements ImageExporter {
     this.tar = tar;
     this.names = List.copyOf(names);
     this.options = options;
+  }
+
+  @Override
+  public LayerRequest layerRequest() {
+    return options.layerRequest();
   }
 
   @Override

@@ -29,6 +29,11 @@ final class LocalDirExporter implements ImageExporter {
   }
 
   @Override
+  public boolean needsLayers() {
+    return false;
+  }
+
+  @Override
   public ExportResult export(ExportableImage image, ContentStore content) throws IOException {
     Path source = image.rootfs();
     if (source == null) {

@@ -6,6 +6,7 @@ import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ExportResult;
 import dev.kiln.core.port.ExportableImage;
 import dev.kiln.core.port.ImageExporter;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.internal.RegistryErrors;
 import dev.kiln.oci.Descriptor;
@@ -35,6 +36,11 @@ final class RegistryImageExporter implements ImageExporter {
     this.clients = clients;
     this.names = List.copyOf(names);
     this.options = options;
+  }
+
+  @Override
+  public LayerRequest layerRequest() {
+    return options.layerRequest();
   }
 
   @Override

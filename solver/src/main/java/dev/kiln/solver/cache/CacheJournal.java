@@ -28,8 +28,12 @@ import java.util.zip.CRC32C;
  */
 final class CacheJournal implements Closeable {
 
-  /** Version of the journal format; bump when a record's meaning changes. */
-  static final String VERSION = "kiln.cachejournal.v1";
+  /**
+   * Version of the journal format; bump when a record's meaning changes. v2: snapshot ids name
+   * stacked snapshots (a result may have no layers until they are exported; {@code layers} records
+   * add them).
+   */
+  static final String VERSION = "kiln.cachejournal.v2";
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 

@@ -1,9 +1,11 @@
 package dev.kiln.solver.cache;
 
 import dev.kiln.core.cache.CacheKey;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -64,6 +66,16 @@ public interface CacheManager {
    * @throws IOException if the change cannot be persisted
    */
   int drop(Digest blob) throws IOException;
+
+  /**
+   * Records that the layers of snapshot {@code snapshotId} are now known as {@code layers} (blobs a
+   * worker made for an export, each with its diffID annotation, bottom first), so that a result of
+   * that snapshot found later carries them and can be rebuilt from them if the snapshot is gone.
+   * The default records nothing.
+   *
+   * @throws IOException if the record cannot be persisted
+   */
+  default void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {}
 
   /**
    * A view for one solve that may memoize the resolution of key objects it has seen (by identity),

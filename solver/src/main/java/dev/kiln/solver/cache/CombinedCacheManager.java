@@ -1,6 +1,7 @@
 package dev.kiln.solver.cache;
 
 import dev.kiln.core.cache.CacheKey;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import java.io.IOException;
 import java.time.Instant;
@@ -64,6 +65,11 @@ public final class CombinedCacheManager implements CacheManager {
   }
 
   @Override
+  public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+    local.recordLayers(snapshotId, layers);
+  }
+
+  @Override
   public CacheManager session() {
     return new Session();
   }
@@ -118,6 +124,11 @@ public final class CombinedCacheManager implements CacheManager {
     @Override
     public int drop(Digest blob) throws IOException {
       return CombinedCacheManager.this.drop(blob);
+    }
+
+    @Override
+    public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+      local.recordLayers(snapshotId, layers);
     }
   }
 }

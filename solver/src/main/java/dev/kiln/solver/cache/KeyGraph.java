@@ -228,6 +228,26 @@ public final class KeyGraph {
     return false;
   }
 
+  /**
+   * Gives every result of snapshot {@code snapshotId} saved without layers the layers now known for
+   * it, keeping each record's time (so a later save of the same result is not a change).
+   *
+   * @return whether any record changed
+   */
+  synchronized boolean withLayers(String snapshotId, List<Descriptor> layers) {
+    boolean changed = false;
+    for (List<CacheRecord> rs : results.values()) {
+      for (int i = 0; i < rs.size(); i++) {
+        CacheResult r = rs.get(i).result();
+        if (r.snapshotId().equals(snapshotId) && r.layers().isEmpty()) {
+          rs.set(i, new CacheRecord(new CacheResult(snapshotId, layers), rs.get(i).createdAt()));
+          changed = true;
+        }
+      }
+    }
+    return changed;
+  }
+
   /** The number of keys with a result. */
   synchronized int size() {
     return results.size();

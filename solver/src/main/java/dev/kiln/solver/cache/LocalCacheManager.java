@@ -65,6 +65,19 @@ public final class LocalCacheManager implements CacheManager, Closeable {
   }
 
   @Override
+  public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+    List<Descriptor> copy = List.copyOf(layers);
+    synchronized (graph) {
+      if (snapshotId.isEmpty() || !graph.withLayers(snapshotId, copy)) {
+        return;
+      }
+      ObjectNode r = CacheJournal.record().put("t", "layers").put("snapshot", snapshotId);
+      r.set("layers", CacheJournal.mapper().valueToTree(copy));
+      journal.append(r);
+    }
+  }
+
+  @Override
   public CacheManager session() {
     return new Session();
   }
@@ -130,6 +143,11 @@ public final class LocalCacheManager implements CacheManager, Closeable {
     @Override
     public int drop(Digest blob) throws IOException {
       return graph.drop(blob);
+    }
+
+    @Override
+    public void recordLayers(String snapshotId, List<Descriptor> layers) throws IOException {
+      LocalCacheManager.this.recordLayers(snapshotId, layers);
     }
 
     LocalCacheManager manager() {
@@ -199,6 +217,13 @@ public final class LocalCacheManager implements CacheManager, Closeable {
             new CacheRecord(new CacheResult(r.path("snapshot").asText(), layers), createdAt(r)));
       }
       case "drop" -> graph.replayDrop(r.path("id").asText());
+      case "layers" -> {
+        List<Descriptor> layers = new ArrayList<>();
+        for (JsonNode d : r.path("layers")) {
+          layers.add(CacheJournal.mapper().convertValue(d, Descriptor.class));
+        }
+        graph.withLayers(r.path("snapshot").asText(), List.copyOf(layers));
+      }
       default -> {
         // A kind this version does not know: ignore it rather than drop the whole cache.
       }

@@ -66,12 +66,11 @@ final class PathActions {
     if (existing != null && existing.isDirectory()) {
       throw new FileOpException(what + ": " + a.path() + " is a directory");
     }
-    Files.write(
-        p,
-        a.data(),
-        StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE);
+    if (existing != null) {
+      // Replaced, never written into: the destination may share inodes with read-only snapshots.
+      Files.delete(p);
+    }
+    Files.write(p, a.data(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     finish(p, a.mode() < 0 ? 0644 : a.mode(), owner, false);
   }
 

@@ -241,6 +241,7 @@ final class EntryExtractor {
   }
 
   private void whiteout(Path dir, String base, String name) throws IOException, LayerException {
+    DiffFormat diff = rules.diff();
     if (base.equals(LayerEntry.OPAQUE_MARKER)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
         for (Path child : ds) {
@@ -249,6 +250,11 @@ final class EntryExtractor {
           }
         }
       }
+      if (diff != null && diff.overlayForm()) {
+        run("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", "--", dir.toString());
+      } else if (diff != null) {
+        marker(dir.resolve(base));
+      }
       return;
     }
     String hidden = base.substring(LayerEntry.WHITEOUT_PREFIX.length());
@@ -256,6 +262,19 @@ final class EntryExtractor {
       throw new UnsafeLayerException(layer + ": whiteout '" + name + "' is malformed");
     }
     deleteTree(dir.resolve(hidden));
+    if (diff != null && diff.overlayForm()) {
+      Files.createLink(dir.resolve(hidden), diff.whiteoutTemplate());
+      written.add(dir.resolve(hidden));
+    } else if (diff != null) {
+      marker(dir.resolve(base));
+    }
+  }
+
+  /** An empty OCI marker file, kept in a diff directory of the OCI form. */
+  private void marker(Path p) throws IOException {
+    deleteTree(p);
+    Files.createFile(p);
+    written.add(p);
   }
 
   /** Sets directory mtimes, deepest last-created first, now that no child will change them. */

@@ -12,15 +12,23 @@ package dev.kiln.solver.layer;
  * @param layer layer rules (true) or ADD archive rules (false)
  * @param uid owner uid for every entry, or -1 to keep the archive's
  * @param gid owner gid for every entry, or -1 to keep the archive's
+ * @param diff for a layer unpacked into its own diff directory, how its whiteouts are kept there
+ *     (instead of being applied); null when applying onto a full tree
  */
-record ExtractRules(String subject, String rootName, boolean layer, long uid, long gid) {
+record ExtractRules(
+    String subject, String rootName, boolean layer, long uid, long gid, DiffFormat diff) {
 
   static ExtractRules layer(String layer) {
-    return new ExtractRules("layer " + layer, "the snapshot root", true, -1, -1);
+    return new ExtractRules("layer " + layer, "the snapshot root", true, -1, -1, null);
+  }
+
+  static ExtractRules diff(String layer, DiffFormat format) {
+    return new ExtractRules("layer " + layer, "the diff directory", true, -1, -1, format);
   }
 
   static ExtractRules archive(String archive, long uid, long gid) {
-    return new ExtractRules("archive " + archive, "the destination directory", false, uid, gid);
+    return new ExtractRules(
+        "archive " + archive, "the destination directory", false, uid, gid, null);
   }
 
   long uidOf(long entryUid) {

@@ -115,6 +115,29 @@ public final class LayerApplier {
    */
   public Result apply(String layer, InputStream blob, Path snapshotDir, Digest expectedDiffId)
       throws LayerException {
+    return read(layer, blob, snapshotDir, expectedDiffId, ExtractRules.layer(layer));
+  }
+
+  /**
+   * Unpacks the blob read from {@code blob} (not closed) into the empty directory {@code diffDir}
+   * as that layer's own diff directory: entries are extracted as by {@link #apply}, but whiteouts
+   * and opaque markers are kept in {@code format} instead of deleting anything, so the directory
+   * can be stacked over its parent layers (an overlay lower layer, or a native merge).
+   *
+   * @param layer names the layer in messages, e.g. its blob digest
+   * @param expectedDiffId the diffID to verify, or null to skip the check
+   * @throws UnsafeLayerException for an entry that would escape the root or is refused
+   * @throws LayerException for a diffID mismatch, a corrupt stream or an I/O failure
+   */
+  public Result unpack(
+      String layer, InputStream blob, Path diffDir, Digest expectedDiffId, DiffFormat format)
+      throws LayerException {
+    return read(layer, blob, diffDir, expectedDiffId, ExtractRules.diff(layer, format));
+  }
+
+  private Result read(
+      String layer, InputStream blob, Path snapshotDir, Digest expectedDiffId, ExtractRules rules)
+      throws LayerException {
     try {
       if (!Files.isDirectory(snapshotDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new LayerException(
@@ -128,7 +151,7 @@ public final class LayerApplier {
                   // The caller owns the blob stream.
                 }
               })) {
-        return extract(layer, plain, snapshotDir, expectedDiffId);
+        return extract(layer, plain, snapshotDir, expectedDiffId, rules);
       }
     } catch (TarHeaderGuard.Rejected r) {
       throw r.reason();
@@ -138,15 +161,15 @@ public final class LayerApplier {
     }
   }
 
-  private Result extract(String layer, InputStream plain, Path snapshotDir, Digest expectedDiffId)
+  private Result extract(
+      String layer, InputStream plain, Path snapshotDir, Digest expectedDiffId, ExtractRules rules)
       throws IOException, LayerException {
     {
       CountingDigestInputStream hashed = new CountingDigestInputStream(plain, Digest.SHA256);
       TarHeaderGuard guard = new TarHeaderGuard(hashed, "layer " + layer, options.maxHeaderBytes());
       TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
       EntryExtractor extractor =
-          new EntryExtractor(
-              snapshotDir.toRealPath(), ExtractRules.layer(layer), options.privileged());
+          new EntryExtractor(snapshotDir.toRealPath(), rules, options.privileged());
       int count = 0;
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {

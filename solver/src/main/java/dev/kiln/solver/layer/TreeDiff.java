@@ -7,9 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The changes from a lower to an upper directory tree as layer entries, for the native (copying)
@@ -29,31 +31,51 @@ import java.util.Objects;
  * </ul>
  *
  * A changed entry is preceded by its parent directories not already emitted, so the layer carries
- * their metadata (as containerd's archive writer does). Immutable; not thread-safe while emitting.
+ * their metadata (as containerd's archive writer does).
+ *
+ * <p>When {@code upper} is an overlay mount over {@code lower}, {@link #changedOnlyIn} gives the
+ * same entries while visiting only what the mount's upper directory holds: a name present in both
+ * trees but absent from the upper directory was not touched (overlayfs copies up anything written,
+ * and marks deletions there), so it is skipped without being read; deletions, also those hidden by
+ * an opaque directory, show as names in {@code lower} missing from {@code upper}. Immutable; not
+ * thread-safe while emitting.
  */
 public final class TreeDiff implements EntrySource {
   private final Path lower;
   private final Path upper;
+  private final Path touched;
 
-  private TreeDiff(Path lower, Path upper) {
+  private TreeDiff(Path lower, Path upper, Path touched) {
     this.lower = Objects.requireNonNull(lower, "lower");
     this.upper = Objects.requireNonNull(upper, "upper");
+    this.touched = touched;
   }
 
   /** The diff turning the tree at {@code lower} into the tree at {@code upper}. */
   public static TreeDiff of(Path lower, Path upper) {
-    return new TreeDiff(lower, upper);
+    return new TreeDiff(lower, upper, null);
+  }
+
+  /**
+   * The same diff, for an {@code upper} that is an overlay mount whose only lower layers make up
+   * {@code lower} and whose upper directory is {@code overlayUpper}: only the directories present
+   * in {@code overlayUpper} are compared, which gives the same entries in the same order.
+   */
+  public TreeDiff changedOnlyIn(Path overlayUpper) {
+    return new TreeDiff(lower, upper, Objects.requireNonNull(overlayUpper, "overlayUpper"));
   }
 
   @Override
   public void emit(EntrySink sink) throws IOException {
-    diffDir(lower, upper, "", new ArrayDeque<>(), sink);
+    diffDir(lower, upper, touched, "", new ArrayDeque<>(), sink);
   }
 
-  private void diffDir(Path l, Path u, String prefix, Deque<LayerEntry> parents, EntrySink sink)
+  private void diffDir(
+      Path l, Path u, Path t, String prefix, Deque<LayerEntry> parents, EntrySink sink)
       throws IOException {
     List<String> ln = DirectoryWalker.sortedNames(l);
     List<String> un = DirectoryWalker.sortedNames(u);
+    Set<String> tn = t == null ? null : new HashSet<>(DirectoryWalker.sortedNames(t));
     int i = 0;
     int j = 0;
     while (i < ln.size() || j < un.size()) {
@@ -68,12 +90,16 @@ public final class TreeDiff implements EntrySource {
       } else {
         String name = un.get(j++);
         i++;
-        both(l.resolve(name), u.resolve(name), prefix + name, parents, sink);
+        if (tn == null) {
+          both(l.resolve(name), u.resolve(name), null, prefix + name, parents, sink);
+        } else if (tn.contains(name)) {
+          both(l.resolve(name), u.resolve(name), t.resolve(name), prefix + name, parents, sink);
+        }
       }
     }
   }
 
-  private void both(Path l, Path u, String rel, Deque<LayerEntry> parents, EntrySink sink)
+  private void both(Path l, Path u, Path t, String rel, Deque<LayerEntry> parents, EntrySink sink)
       throws IOException {
     Stat ls = Stat.of(l);
     Stat us = Stat.of(u);
@@ -97,7 +123,7 @@ public final class TreeDiff implements EntrySource {
       } else {
         parents.addLast(entry);
       }
-      diffDir(l, u, rel + "/", parents, sink);
+      diffDir(l, u, t, rel + "/", parents, sink);
       if (parents.peekLast() == entry) {
         parents.removeLast();
       }

@@ -7,7 +7,6 @@ import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.port.CacheExportMode;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.ExportLayer;
-import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheMatch;
 import dev.kiln.solver.cache.CacheRecord;
@@ -73,8 +72,9 @@ public final class CacheExportWalker {
     private final Map<SolveKeys.Alternative, CacheChains.Item> items = new IdentityHashMap<>();
     private final Map<Digest, CacheChains.Item> roots = new HashMap<>();
     private final Map<CacheResult, List<ExportLayer>> converted = new HashMap<>();
-    private final Map<Digest, Instant> layerTimes = new HashMap<>();
-    private final List<List<Digest>> finalChains = new ArrayList<>();
+    private final Map<String, Instant> layerTimes = new HashMap<>();
+    private final List<List<String>> finalChains = new ArrayList<>();
+    private final Map<CacheResult, List<String>> identities = new HashMap<>();
 
     Walk(CacheChains chains, SolveKeys keys, CacheExportOptions options, ResultLayers layers) {
       this.chains = Objects.requireNonNull(chains, "chains");
@@ -86,15 +86,15 @@ public final class CacheExportWalker {
     void run() throws IOException {
       for (SolveKeys.Entry out : keys.outputs()) {
         if (out.record() != null) {
-          finalChains.add(digests(out.record().result()));
+          finalChains.add(identities(out.record().result()));
         }
       }
       for (SolveKeys.Entry e : keys.entries()) {
         CacheRecord r = e.record();
-        if (r != null && !r.result().layers().isEmpty()) {
-          List<Descriptor> chain = r.result().layers();
+        List<String> chain = r == null ? List.of() : identities(r.result());
+        if (!chain.isEmpty()) {
           layerTimes.merge(
-              chain.get(chain.size() - 1).digest(), r.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
+              chain.get(chain.size() - 1), r.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
         }
       }
       // Entries are in topological order: every dependency's item exists before its dependents.
@@ -125,7 +125,7 @@ public final class CacheExportWalker {
         }
       }
       CacheRecord r = e.record();
-      if (r != null && !r.result().layers().isEmpty() && wanted(r.result())) {
+      if (r != null && !identities(r.result()).isEmpty() && wanted(r.result())) {
         item.addResult(exportLayers(r.result()), r.createdAt());
       }
       return item;
@@ -158,12 +158,12 @@ public final class CacheExportWalker {
       return roots.computeIfAbsent(digest, d -> chains.add(d, 0));
     }
 
-    private boolean wanted(CacheResult result) {
+    private boolean wanted(CacheResult result) throws IOException {
       if (options.mode() == CacheExportMode.MAX) {
         return true;
       }
-      List<Digest> chain = digests(result);
-      for (List<Digest> f : finalChains) {
+      List<String> chain = identities(result);
+      for (List<String> f : finalChains) {
         if (f.size() >= chain.size() && f.subList(0, chain.size()).equals(chain)) {
           return true;
         }
@@ -178,9 +178,10 @@ public final class CacheExportWalker {
       }
       List<ExportLayer> out = new ArrayList<>();
       List<ExportLayer> made = layers.layers(result, options);
+      List<String> ids = identities(result);
       for (int i = 0; i < made.size(); i++) {
         ExportLayer l = made.get(i);
-        Instant t = layerTimes.get(result.layers().get(i).digest());
+        Instant t = i < ids.size() ? layerTimes.get(ids.get(i)) : null;
         if (t != null && l.blob().annotation(CacheAnnotations.CREATED_AT) == null) {
           String at = GoJson.formatTime(t.atOffset(ZoneOffset.UTC));
           l =
@@ -193,12 +194,14 @@ public final class CacheExportWalker {
       return out;
     }
 
-    private static List<Digest> digests(CacheResult r) {
-      List<Digest> out = new ArrayList<>(r.layers().size());
-      for (Descriptor d : r.layers()) {
-        out.add(d.digest());
+    /** The layer identities of {@code r}, asked once per result. */
+    private List<String> identities(CacheResult r) throws IOException {
+      List<String> ids = identities.get(r);
+      if (ids == null) {
+        ids = layers.identities(r);
+        identities.put(r, ids);
       }
-      return out;
+      return ids;
     }
   }
 }

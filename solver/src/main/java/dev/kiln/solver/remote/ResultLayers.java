@@ -2,14 +2,16 @@ package dev.kiln.solver.remote;
 
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.ExportLayer;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.solver.cache.CacheResult;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The layers of a result as a cache export wants them: the one place the exporter asks the worker
- * "the layers of result R in compression X" (today {@link WorkerResultLayers}; the snapshot-first
- * worker of issue 8 answers it from its blob variants).
+ * "the layers of result R in compression X" ({@link WorkerResultLayers}: the worker's blob
+ * variants, made only when asked).
  *
  * <p>Contract: one layer per layer of the result, bottom first, each with its diffID; layers this
  * build made are in {@code options.compression()} (at its level); layers that exist elsewhere
@@ -26,4 +28,21 @@ public interface ResultLayers {
    * @throws IOException if a layer cannot be described or converted (the message names it)
    */
   List<ExportLayer> layers(CacheResult result, CacheExportOptions options) throws IOException;
+
+  /**
+   * What identifies each layer of {@code result}, bottom first, without making any blob: two
+   * results share a layer exactly when they share its identity at that position (so an exporter can
+   * tell a prefix of another result's chain, or the top layer of a result, before asking for
+   * blobs). Empty for a result without layers. The default is the digests of the result's layer
+   * descriptors, for results that carry them.
+   *
+   * @throws IOException if the result's layers cannot be told (e.g. its snapshot is gone)
+   */
+  default List<String> identities(CacheResult result) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Descriptor d : result.layers()) {
+      out.add(d.digest().toString());
+    }
+    return out;
+  }
 }

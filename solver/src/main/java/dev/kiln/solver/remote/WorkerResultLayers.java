@@ -2,86 +2,80 @@ package dev.kiln.solver.remote;
 
 import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.CacheExportOptions;
-import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
-import dev.kiln.core.port.LayerCompressor;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
-import dev.kiln.oci.MediaTypes;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.worker.LocalWorker;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
- * {@link ResultLayers} over today's worker: {@link LocalWorker#exportLayers} for each layer's blob
- * and diffID, a {@link LayerCompressor} for layers that must change compression. A layer's origin
- * (where it already lives, so an exporter can mount it) is what {@code origin} says (a base image's
- * repository), else its descriptor's first {@code containerd.io/distribution.source.<host>}
- * annotation (an imported layer); a layer with an origin keeps its compression unless forced.
- * Conversions are remembered for the life of this object, so each layer variant is made once per
- * build; {@code buildkit/createdat} of the result's descriptors is kept. Thread-safe.
+ * {@link ResultLayers} over the snapshot-first worker: {@link LocalWorker#exportLayers(CacheResult,
+ * LayerRequest)} in the cache's compression (at its level, with the build's {@code
+ * SOURCE_DATE_EPOCH} clamp, so the cache holds the layers as the image has them), each variant made
+ * once and remembered by the worker across builds; layers that came as blobs (base-image and
+ * imported layers) keep theirs unless {@code force-compression}. A layer's origin (where it already
+ * lives, so an exporter can mount it) is what {@code origin} says (a base image's repository), else
+ * the result's descriptor's first {@code containerd.io/distribution.source.<host>} annotation (an
+ * imported layer); {@code buildkit/createdat} of the result's descriptors is kept. Thread-safe.
  */
 public final class WorkerResultLayers implements ResultLayers {
 
   private final LocalWorker worker;
-  private final LayerCompressor compressor;
-  private final ContentStore store;
   private final Function<Digest, String> origin;
-  private final Map<Variant, ExportLayer> converted = new ConcurrentHashMap<>();
-
-  private record Variant(Digest blob, MediaTypes.Compression target, Integer level) {}
+  private final Instant sourceDateEpoch;
 
   /**
-   * @param worker describes each result's layers
-   * @param compressor converts blobs to another compression, storing them in {@code store}
-   * @param store where blobs are read from and converted blobs written to (lazy imported blobs are
-   *     only read when a conversion needs them)
+   * @param worker makes the layers' blobs
    * @param origin the {@code registry/repository} a blob already lives in (a base image), or null
+   * @param sourceDateEpoch the build's {@code SOURCE_DATE_EPOCH} (layer mtimes clamped), or null
    */
   public WorkerResultLayers(
-      LocalWorker worker,
-      LayerCompressor compressor,
-      ContentStore store,
-      Function<Digest, String> origin) {
+      LocalWorker worker, Function<Digest, String> origin, Instant sourceDateEpoch) {
     this.worker = Objects.requireNonNull(worker, "worker");
-    this.compressor = Objects.requireNonNull(compressor, "compressor");
-    this.store = Objects.requireNonNull(store, "store");
     this.origin = Objects.requireNonNull(origin, "origin");
+    this.sourceDateEpoch = sourceDateEpoch;
   }
 
   @Override
   public List<ExportLayer> layers(CacheResult result, CacheExportOptions options)
       throws IOException {
-    List<ExportLayer> plain = worker.exportLayers(result);
-    List<ExportLayer> out = new ArrayList<>(plain.size());
-    for (int i = 0; i < plain.size(); i++) {
-      Descriptor stored = result.layers().get(i);
-      ExportLayer l = plain.get(i);
+    LayerRequest request =
+        new LayerRequest(
+            options.compression(),
+            options.compressionLevel(),
+            options.forceCompression(),
+            sourceDateEpoch);
+    List<ExportLayer> made = worker.exportLayers(result, request);
+    List<ExportLayer> out = new ArrayList<>(made.size());
+    for (int i = 0; i < made.size(); i++) {
+      ExportLayer l = made.get(i);
+      // A result known by descriptors carries where its layers came from and when.
+      Descriptor stored = i < result.layers().size() ? result.layers().get(i) : null;
       String from = origin.apply(l.blob().digest());
-      if (from == null) {
+      if (from == null && stored != null) {
         from = distributionSource(stored);
       }
-      l = new ExportLayer(l.blob(), l.diffId(), from);
-      if (wanted(l, options)) {
-        l = convert(l, options);
-      }
-      String created = stored.annotation(CacheAnnotations.CREATED_AT);
+      Descriptor blob = l.blob();
+      String created = stored == null ? null : stored.annotation(CacheAnnotations.CREATED_AT);
       if (created != null) {
-        l =
-            new ExportLayer(
-                l.blob().withAnnotation(CacheAnnotations.CREATED_AT, created),
-                l.diffId(),
-                l.origin());
+        blob = blob.withAnnotation(CacheAnnotations.CREATED_AT, created);
       }
-      out.add(l);
+      out.add(new ExportLayer(blob, l.diffId(), from));
     }
     return out;
+  }
+
+  @Override
+  public List<String> identities(CacheResult result) throws IOException {
+    return worker.layerIds(result);
   }
 
   /** {@code host/repo} of the first {@code containerd.io/distribution.source.<host>}, or null. */
@@ -94,23 +88,5 @@ public final class WorkerResultLayers implements ResultLayers {
       }
     }
     return null;
-  }
-
-  private static boolean wanted(ExportLayer l, CacheExportOptions o) {
-    String mt = l.blob().mediaType();
-    if (MediaTypes.isNonDistributable(mt) || l.origin() != null && !o.forceCompression()) {
-      return false;
-    }
-    return MediaTypes.layerCompression(mt) != o.compression() || o.compressionLevel() != null;
-  }
-
-  private ExportLayer convert(ExportLayer l, CacheExportOptions o) throws IOException {
-    Variant v = new Variant(l.blob().digest(), o.compression(), o.compressionLevel());
-    ExportLayer done = converted.get(v);
-    if (done == null) {
-      done = compressor.compress(l, o.compression(), o.compressionLevel(), store);
-      converted.put(v, done);
-    }
-    return done;
   }
 }

@@ -47,15 +47,30 @@ public final class NativeSnapshotter implements Snapshotter {
 
   @Override
   public SnapshotHandle prepare(String key, List<Path> lowerDirs) throws SnapshotException {
-    return make(key, lowerDirs, false);
+    return make(key, lowerDirs, false, false);
+  }
+
+  /**
+   * Prepares a writable rootfs whose regular files are hard links of the lowers' ({@code cp -al}):
+   * no data is copied, so it is only for writers that never write into an existing file, or change
+   * its mode, owner or times, but replace it with a new one (kiln's file op executor does). A
+   * process run in it could corrupt the lowers: use {@link #prepare} for that.
+   *
+   * @param key a new key
+   * @param lowerDirs the parent chain, bottom first
+   * @return the handle; its {@code rootfs} may be written by replacing files only
+   * @throws SnapshotException when the key exists or the rootfs cannot be made
+   */
+  public SnapshotHandle prepareLinked(String key, List<Path> lowerDirs) throws SnapshotException {
+    return make(key, lowerDirs, false, true);
   }
 
   @Override
   public SnapshotHandle view(String key, List<Path> lowerDirs) throws SnapshotException {
-    return make(key, lowerDirs, true);
+    return make(key, lowerDirs, true, true);
   }
 
-  private SnapshotHandle make(String key, List<Path> lowerDirs, boolean readOnly)
+  private SnapshotHandle make(String key, List<Path> lowerDirs, boolean readOnly, boolean link)
       throws SnapshotException {
     Trees.checkKey(key);
     Path dir = root.resolve(key);
@@ -73,7 +88,7 @@ public final class NativeSnapshotter implements Snapshotter {
         rootfs = lowerDirs.get(0);
       } else {
         rootfs = Files.createDirectory(dir.resolve("fs"));
-        Trees.merge(lowerDirs, rootfs, readOnly);
+        Trees.merge(lowerDirs, rootfs, link);
       }
       SnapshotHandle h = new SnapshotHandle(key, rootfs, lowerDirs, readOnly);
       snapshots.put(key, h);

@@ -73,6 +73,14 @@ final class OverlayMount {
     if (Files.exists(Path.of("/sys/module/overlay/parameters/index"))) {
       sb.append(",index=off");
     }
+    // Renamed directories and metadata-only copy-ups would leave xattr references in an upper
+    // directory, which then could not be read as a layer (or stacked as a lower) on its own.
+    if (upper != null && Files.exists(Path.of("/sys/module/overlay/parameters/redirect_dir"))) {
+      sb.append(",redirect_dir=off");
+    }
+    if (upper != null && Files.exists(Path.of("/sys/module/overlay/parameters/metacopy"))) {
+      sb.append(",metacopy=off");
+    }
     return sb.toString();
   }
 

@@ -80,6 +80,15 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
   }
 
+  /**
+   * The upper directory of the prepared snapshot {@code key}: what has been written to its rootfs
+   * so far, in overlayfs' form. Read it while mounted only to learn which paths were touched.
+   */
+  public Path upperDir(String key) throws SnapshotException {
+    Trees.checkKey(key);
+    return root.resolve(key).resolve("upper");
+  }
+
   @Override
   public SnapshotChanges commit(String key) throws SnapshotException {
     SnapshotHandle h = snapshots.get(key);
@@ -129,6 +138,42 @@ public final class OverlaySnapshotter implements Snapshotter {
     } catch (IllegalStateException e) {
       // The JVM is shutting down and the hook runs anyway.
     }
+  }
+
+  /**
+   * Detaches every mount whose mount point lies under {@code root} (deepest first), as a killed
+   * process may have left them; without root there is nothing kiln could have mounted, and nothing
+   * is done.
+   *
+   * @throws IOException if the mount table cannot be read
+   */
+  public static void detachAllUnder(Path root) throws IOException {
+    String prefix = root.toAbsolutePath().normalize() + "/";
+    List<String> points = new java.util.ArrayList<>();
+    for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+      String[] f = line.split(" ");
+      if (f.length > 4) {
+        String point = unescapeMountPoint(f[4]);
+        if (point.startsWith(prefix)) {
+          points.add(point);
+        }
+      }
+    }
+    points.sort(java.util.Comparator.comparingInt(String::length).reversed());
+    for (String p : points) {
+      try {
+        Commands.run(null, List.of("umount", "--lazy", p));
+      } catch (IOException e) {
+        // Not ours to detach (no privilege): leave it.
+      }
+    }
+  }
+
+  private static String unescapeMountPoint(String s) {
+    return s.replace("\\040", " ")
+        .replace("\\011", "\t")
+        .replace("\\012", "\n")
+        .replace("\\134", "\\");
   }
 
   /**

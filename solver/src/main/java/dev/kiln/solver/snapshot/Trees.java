@@ -1,5 +1,7 @@
 package dev.kiln.solver.snapshot;
 
+import dev.kiln.solver.layer.LayerException;
+import dev.kiln.solver.layer.OpaqueProbe;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -77,9 +79,20 @@ public final class Trees {
    * @param hardlink {@code cp -l}: share regular files with the layers (read-only views only)
    */
   static void merge(List<Path> layers, Path target, boolean hardlink) throws IOException {
+    boolean root = isRoot();
+    boolean first = true;
     for (Path layer : layers) {
       List<Path> markers = new ArrayList<>();
-      prepareFor(layer, layer, target, markers);
+      OpaqueProbe opaque;
+      try {
+        // trusted.overlay.opaque exists only where root wrote it (overlay uppers, unpacked layers),
+        // and over nothing (the first layer) it hides nothing.
+        opaque = root && !first ? OpaqueProbe.scan(layer) : dir -> false;
+        first = false;
+      } catch (LayerException e) {
+        throw new IOException(e.getMessage(), e);
+      }
+      prepareFor(layer, layer, target, markers, opaque);
       List<String> cmd = new ArrayList<>(List.of("cp", "-a", "--no-target-directory"));
       cmd.add(hardlink ? "--link" : "--reflink=auto");
       cmd.add(layer.toString());
@@ -91,7 +104,8 @@ public final class Trees {
     }
   }
 
-  private static void prepareFor(Path layer, Path dir, Path target, List<Path> markers)
+  private static void prepareFor(
+      Path layer, Path dir, Path target, List<Path> markers, OpaqueProbe opaque)
       throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path e : entries) {
@@ -111,8 +125,10 @@ public final class Trees {
           if (Files.exists(existing, LinkOption.NOFOLLOW_LINKS)
               && !Files.isDirectory(existing, LinkOption.NOFOLLOW_LINKS)) {
             Files.delete(existing);
+          } else if (opaque.isOpaque(e)) {
+            clearDirectory(existing);
           }
-          prepareFor(layer, e, target, markers);
+          prepareFor(layer, e, target, markers, opaque);
         } else {
           deleteTree(existing);
         }
@@ -128,6 +144,14 @@ public final class Trees {
       for (Path e : entries) {
         deleteTree(e);
       }
+    }
+  }
+
+  private static boolean isRoot() {
+    try {
+      return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
     }
   }
 

@@ -5,7 +5,6 @@ import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ProgressListener.LogStream;
-import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.exec.ExecException;
@@ -14,16 +13,15 @@ import dev.kiln.solver.exec.Mount;
 import dev.kiln.solver.exec.NetworkMode;
 import dev.kiln.solver.exec.OutputListener;
 import dev.kiln.solver.exec.RuncExecutor;
-import dev.kiln.solver.layer.EntrySource;
 import dev.kiln.solver.layer.LayerException;
 import dev.kiln.solver.layer.OpaqueProbe;
-import dev.kiln.solver.layer.OverlayUpperConverter;
-import dev.kiln.solver.layer.TreeDiff;
+import dev.kiln.solver.snapshot.OverlaySnapshotter;
 import dev.kiln.solver.snapshot.SnapshotChanges;
 import dev.kiln.solver.snapshot.SnapshotException;
 import dev.kiln.solver.snapshot.SnapshotHandle;
 import dev.kiln.solver.snapshot.Snapshotter;
-import dev.kiln.solver.snapshot.Snapshotters;
+import dev.kiln.solver.worker.Chains.Chain;
+import dev.kiln.solver.worker.Views.View;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,37 +30,41 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Runs {@code RUN} ({@link ExecOp}): a writable rootfs is prepared by the {@link Snapshotter} over
- * the base snapshot (its lower directory, never modified), the other inputs are bind-mounted
- * read-only, the process runs under runc, and what it changed becomes ONE layer appended to the
- * base's chain. The new snapshot is built like any other (a copy of the base plus that layer,
- * renamed into place), so it always equals its layers applied. The prepared snapshot is removed in
- * every case. Thread-safe; the snapshotter and executor are created on first use.
+ * Runs {@code RUN} ({@link ExecOp}) on a stacked snapshot: the {@link Snapshotter} prepares a
+ * writable root file system over the base chain (an overlay mount of its diff directories with a
+ * fresh upper directory, or a native copy of its tree), the other inputs are bind-mounted read-only
+ * from their views, the process runs under runc, and what it changed becomes the new snapshot's
+ * diff directory by a rename: the pruned upper directory (see {@link UpperPruner}), or natively the
+ * tree diff hard-linked out of the copy, which becomes the snapshot's cached tree. No tar and no
+ * compression: the layer is made when an output asks for it. The prepared snapshot is removed in
+ * every case. Thread-safe; the executor is created on first use.
  */
 final class ExecRunner {
 
-  private final SnapshotStore snapshots;
-  private final FileRunner layers;
+  private final SnapshotStore store;
+  private final Chains chains;
+  private final Views views;
+  private final SnapshotMode mode;
+  private final FileRunner files;
   private final ProgressListener progress;
-  private final String snapshotterName;
-  private final Path snapshotterRoot;
   private final Path execRoot;
   private RuncExecutor executor;
-  private Snapshotter snapshotter;
 
   ExecRunner(
-      SnapshotStore snapshots,
-      FileRunner layers,
+      SnapshotStore store,
+      Chains chains,
+      Views views,
+      SnapshotMode mode,
+      FileRunner files,
       ProgressListener progress,
-      String snapshotterName,
-      Path snapshotterRoot,
       RuncExecutor executor,
       Path execRoot) {
-    this.snapshots = snapshots;
-    this.layers = layers;
+    this.store = store;
+    this.chains = chains;
+    this.views = views;
+    this.mode = mode;
+    this.files = files;
     this.progress = progress;
-    this.snapshotterName = snapshotterName;
-    this.snapshotterRoot = snapshotterRoot;
     this.executor = executor;
     this.execRoot = execRoot;
   }
@@ -73,49 +75,66 @@ final class ExecRunner {
     if (!rootMount.selector().equals("/")) {
       throw new IOException("RUN with a root mount selector other than '/' is not supported");
     }
-    CacheResult baseResult = inputs.get(rootMount.input());
-    Path base = snapshots.materialize(baseResult);
-    List<Mount> mounts = mounts(op, inputs);
-    List<Descriptor> chain = new ArrayList<>(layers.layersOf(baseResult, base));
     RuncExecutor exec = executor();
     try {
-      exec.checkAvailable(); // before the snapshotter: its probe needs root too, with a vaguer
-      // message
+      // Before the snapshotter: its probe needs root too, with a vaguer message.
+      exec.checkAvailable();
     } catch (ExecException e) {
       throw new IOException(e.getMessage(), e);
     }
-    Snapshotter snap = snapshotter();
+    Chain base = chains.of(inputs.get(rootMount.input()));
+    List<View> opened = new ArrayList<>();
+    Snapshotter snap = mode.snapshotter();
     String key = "run-" + UUID.randomUUID();
-    Descriptor layer;
+    Path temp = null;
     try {
-      SnapshotHandle handle = prepare(snap, key, base);
+      List<Mount> mounts = mounts(op, inputs, opened);
+      boolean overlay = snap instanceof OverlaySnapshotter;
+      Path baseTree = overlay ? null : views.nativeTree(base);
+      SnapshotHandle handle =
+          snap.prepare(
+              key, overlay ? (base.isEmpty() ? List.of() : views.lowers(base)) : List.of(baseTree));
       exec.run(request(op, handle.rootfs(), mounts), output(vertex.digest()));
-      layer = layers.writeLayer(changes(commit(snap, key), base));
-    } catch (ExecException e) {
+      SnapshotChanges changes = snap.commit(key);
+      if (overlay) {
+        temp = store.newTemp();
+        prune(changes.changes(), base);
+        Files.move(changes.changes(), temp.resolve("d"));
+      } else {
+        temp = files.commitNative(baseTree, changes.changes());
+      }
+      String id = SnapshotStore.newId();
+      store.commit(
+          temp, id, SnapshotMeta.diff(base.top(), !overlay && !mode.format().overlayForm()));
+      return CacheResult.ofSnapshot(id);
+    } catch (ExecException | SnapshotException e) {
       throw new IOException(e.getMessage(), e);
-    } finally {
-      remove(snap, key);
-    }
-    chain.add(layer);
-    String id = SnapshotStore.chainId(chain);
-    if (snapshots.exists(id)) {
-      return new CacheResult(id, chain);
-    }
-    Path temp = snapshots.newTemp();
-    try {
-      Path rootfs = temp.resolve("rootfs");
-      SnapshotStore.copyTree(base, rootfs);
-      snapshots.applyOne(layer, rootfs, SnapshotStore.diffId(layer));
-      snapshots.commit(temp, id, chain);
-      return new CacheResult(id, chain);
     } catch (IOException | RuntimeException | InterruptedException e) {
-      SnapshotStore.deleteTree(temp);
+      if (temp != null) {
+        SnapshotStore.deleteTree(temp);
+      }
       throw e;
+    } finally {
+      try {
+        FileRunner.remove(snap, key);
+      } finally {
+        FileRunner.close(opened);
+      }
     }
   }
 
-  /** The extra mounts: read-only binds of other inputs' snapshots, and tmpfs. */
-  private List<Mount> mounts(ExecOp op, List<CacheResult> inputs) throws IOException {
+  /** Drops from the upper directory what overlayfs copied up without a change. */
+  private void prune(Path upper, Chain base) throws IOException {
+    try (View v = views.open(base)) {
+      UpperPruner.prune(upper, v.root(), OpaqueProbe.scan(upper));
+    } catch (LayerException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+  }
+
+  /** The extra mounts: read-only binds of other inputs' views, and tmpfs. */
+  private List<Mount> mounts(ExecOp op, List<CacheResult> inputs, List<View> opened)
+      throws IOException {
     List<Mount> out = new ArrayList<>();
     for (dev.kiln.core.graph.Mount m : op.mounts().subList(1, op.mounts().size())) {
       switch (m.type()) {
@@ -127,9 +146,9 @@ final class ExecRunner {
                     + m.target()
                     + "': only read-only bind mounts of an input are supported besides '/'");
           }
-          out.add(
-              Mount.bind(
-                  source(snapshots.materialize(inputs.get(m.input())), m), m.target(), true));
+          View v = views.open(chains.of(inputs.get(m.input())));
+          opened.add(v);
+          out.add(Mount.bind(source(v.root(), m), m.target(), true));
         }
         case CACHE ->
             throw new IOException(
@@ -176,59 +195,10 @@ final class ExecRunner {
             line);
   }
 
-  private static EntrySource changes(SnapshotChanges c, Path base) throws IOException {
-    if (c.kind() == SnapshotChanges.Kind.OVERLAY_UPPERDIR) {
-      try {
-        OpaqueProbe probe = OpaqueProbe.getfattr();
-        UpperPruner.prune(c.changes(), base, probe);
-        return new OverlayUpperConverter(c.changes(), probe);
-      } catch (LayerException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-    return TreeDiff.of(base, c.changes());
-  }
-
-  private static SnapshotHandle prepare(Snapshotter s, String key, Path base) throws IOException {
-    try {
-      return s.prepare(key, List.of(base));
-    } catch (SnapshotException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  private static SnapshotChanges commit(Snapshotter s, String key) throws IOException {
-    try {
-      return s.commit(key);
-    } catch (SnapshotException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  private static void remove(Snapshotter s, String key) throws IOException {
-    try {
-      s.remove(key);
-    } catch (SnapshotException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
   private synchronized RuncExecutor executor() {
     if (executor == null) {
       executor = new RuncExecutor(execRoot);
     }
     return executor;
-  }
-
-  private synchronized Snapshotter snapshotter() throws IOException {
-    if (snapshotter == null) {
-      Files.createDirectories(snapshotterRoot);
-      try {
-        snapshotter = Snapshotters.select(snapshotterName, snapshotterRoot);
-      } catch (SnapshotException e) {
-        throw new IOException(e.getMessage(), e);
-      }
-    }
-    return snapshotter;
   }
 }

@@ -11,20 +11,23 @@ import dev.kiln.core.graph.MergeOp;
 import dev.kiln.core.graph.Op;
 import dev.kiln.core.graph.ScratchOp;
 import dev.kiln.core.graph.Vertex;
+import dev.kiln.core.port.BlobProvider;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ImageSource;
+import dev.kiln.core.port.LayerCompressor;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.PathFilter;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ResolvedImage;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
+import dev.kiln.solver.cache.CacheManager;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.exec.RuncExecutor;
 import dev.kiln.solver.fileop.FileOpExecutor;
 import dev.kiln.solver.layer.LayerApplier;
-import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.scheduler.CancellationToken;
 import dev.kiln.solver.scheduler.OpRunner;
 import dev.kiln.solver.snapshot.Snapshotters;
@@ -32,6 +35,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,49 +45,66 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The local worker: runs every op on the host file system ({@code RUN} in runc), for the {@link
- * dev.kiln.solver.scheduler.Scheduler}. Results are immutable snapshot directories under {@code
- * <root>/snapshots/<id>} plus their layer chain (blobs in the {@link ContentStore}, each descriptor
- * annotated with its diffID in {@code containerd.io/uncompressed}); see {@code solver/WORKER.md}.
+ * dev.kiln.solver.scheduler.Scheduler}. A result is a chain of stacked snapshots under {@code
+ * <root>/snapshots/<id>} (each its own diff directory plus its parent), or, for a base image, its
+ * layer descriptors until a step needs the files. Layer blobs are made only when an output asks for
+ * them ({@link #exportLayers}), once per variant; see {@code solver/WORKER.md}.
  *
  * <p>Thread-safe: the scheduler runs independent vertices concurrently. A failed or cancelled op
  * leaves nothing behind but a temp directory that is removed (or, after a crash, removed when the
- * next worker opens the root).
+ * next worker opens the root). {@link #close} releases mounts still held.
  */
-public final class LocalWorker implements OpRunner {
+public final class LocalWorker implements OpRunner, AutoCloseable {
 
   private static final BuildkitChecksummer BUILDKIT_CHECKSUMMER = new BuildkitChecksummer();
 
   private final SnapshotStore snapshots;
+  private final SnapshotMode mode;
   private final ImageSource images;
   private final Map<String, Path> locals;
+  private final BlobFetcher blobs;
+  private final Chains chains;
+  private final Views views;
+  private final LayerBlobs layerBlobs;
   private final ImagePuller puller;
   private final FileRunner files;
   private final ExecRunner execs;
+  private final LayerApplier applier;
+  private final CacheManager cache;
   private final Map<Digest, ResolvedImage> resolved = new ConcurrentHashMap<>();
 
   private LocalWorker(Builder b) throws IOException {
-    LayerApplier applier =
+    this.applier =
         new LayerApplier(
             new LayerApplier.Options(b.privileged, LayerApplier.DEFAULT_MAX_HEADER_BYTES));
-    this.snapshots = new SnapshotStore(b.root, b.store, applier);
+    Leftovers.clean(b.root.toAbsolutePath());
+    this.snapshots = new SnapshotStore(b.root);
+    this.mode = new SnapshotMode(snapshots.root(), b.snapshotter, b.privileged);
     this.images = b.images;
     this.locals = Map.copyOf(b.locals);
-    this.puller = new ImagePuller(b.images, b.store, snapshots, b.progress);
+    this.blobs = new BlobFetcher(b.store, b.progress);
+    this.chains = new Chains(snapshots, blobs, applier, mode.format());
+    this.views = new Views(snapshots, mode);
+    this.layerBlobs = new LayerBlobs(snapshots, b.store, b.privileged);
+    this.puller = new ImagePuller(b.images, blobs, chains);
     this.files =
         new FileRunner(
             snapshots,
-            b.store,
-            new LayerWriter(b.layers),
+            chains,
+            views,
+            mode,
             new FileOpExecutor(new FileOpExecutor.Options(b.privileged, null)));
     this.execs =
         new ExecRunner(
             snapshots,
+            chains,
+            views,
+            mode,
             files,
             b.progress,
-            b.snapshotter,
-            b.root.resolve("runs"),
             b.executor,
-            b.root.resolve("exec"));
+            snapshots.root().resolve("exec"));
+    this.cache = b.cache;
   }
 
   /**
@@ -115,7 +136,7 @@ public final class LocalWorker implements OpRunner {
     Op op = vertex.op();
     CacheResult result;
     if (op instanceof ScratchOp) {
-      result = scratch();
+      result = CacheResult.EMPTY;
     } else if (op instanceof LocalOp local) {
       result = local(local);
     } else if (op instanceof ImageOp image) {
@@ -140,12 +161,11 @@ public final class LocalWorker implements OpRunner {
       ContentSelection selection,
       CancellationToken cancel)
       throws IOException, InterruptedException {
-    Path root = snapshot(inputResult);
-    try {
+    try (Views.View v = views.open(chains.of(inputResult))) {
       if (BuildkitChecksummer.supports(selection.algorithm())) {
-        return Optional.of(BUILDKIT_CHECKSUMMER.checksum(root, selection, PathFilter.ALL));
+        return Optional.of(BUILDKIT_CHECKSUMMER.checksum(v.root(), selection, PathFilter.ALL));
       }
-      return Optional.of(LocalContext.checksum(root, selection));
+      return Optional.of(LocalContext.checksum(v.root(), selection));
     } catch (NoSuchFileException e) {
       // A missing COPY source: no content key; running the op reports it clearly.
       return Optional.empty();
@@ -153,61 +173,137 @@ public final class LocalWorker implements OpRunner {
   }
 
   /**
-   * The root file system of {@code result} as a read-only-by-convention directory. When its
-   * snapshot directory is missing (deleted, or a cache from another machine), it is rebuilt by
-   * applying the result's layers from the content store. Must not be modified by the caller.
+   * The root file system of {@code result} as a directory of its own (hard links into the
+   * snapshots, built once and cached with the result's top snapshot), for callers that copy files
+   * out of it (a {@code type=local} output) and for tests. Must not be modified. When the result's
+   * snapshots are missing they are rebuilt from its layer blobs (fetched if needed).
    *
-   * @throws IOException if the snapshot is missing and cannot be rebuilt: a build-context result
-   *     (it has no layers) or a layer blob missing from the store; the message says to rebuild with
-   *     {@code --no-cache}
+   * @throws IOException if the snapshot is missing and cannot be rebuilt: its layers were never
+   *     exported, or a blob cannot be fetched; the message says to run with {@code --no-cache}
    */
   public Path snapshot(CacheResult result) throws IOException {
-    return snapshots.materialize(result);
+    return views.nativeTree(chains.of(result));
   }
 
   /**
-   * The layers of {@code result} as an {@link ExportLayer} list for an image exporter: each blob's
-   * descriptor without the worker's internal annotations, with its diffID, and no origin.
+   * A read-only view of the root file system of {@code result}, open until closed (with overlay, a
+   * mount). When the result's snapshots are missing, they are rebuilt from its layer blobs (fetched
+   * if needed). Must not be modified.
    *
-   * @throws IOException if a layer lacks its diffID (a corrupt cache record; rebuild with {@code
-   *     --no-cache})
+   * @throws IOException if the snapshot is missing and cannot be rebuilt: its layers were never
+   *     exported, or a blob cannot be fetched; the message says to run with {@code --no-cache}
    */
-  public List<ExportLayer> exportLayers(CacheResult result) throws IOException {
-    List<ExportLayer> out = new java.util.ArrayList<>();
-    for (Descriptor d : result.layers()) {
-      Digest diffId;
-      try {
-        diffId = SnapshotStore.diffId(d);
-      } catch (IllegalArgumentException e) {
-        throw new IOException(e.getMessage() + "; rebuild with --no-cache", e);
+  public SnapshotView view(CacheResult result) throws IOException {
+    Views.View v = views.open(chains.of(result));
+    return new SnapshotView() {
+      @Override
+      public Path root() {
+        return v.root();
       }
-      // Internal annotations stay out of manifests, as BuildKit strips them.
-      out.add(
-          ExportLayer.of(
-              new Descriptor(d.mediaType(), d.digest(), d.size(), d.urls(), null, null, null, null),
-              diffId));
+
+      @Override
+      public void close() throws IOException {
+        v.close();
+      }
+    };
+  }
+
+  /** {@link #exportLayers(CacheResult, LayerRequest)} with {@link LayerRequest#DEFAULT}. */
+  public List<ExportLayer> exportLayers(CacheResult result) throws IOException {
+    return exportLayers(result, LayerRequest.DEFAULT);
+  }
+
+  /**
+   * The layers of {@code result}, bottom first, as an image exporter (or a cache exporter) needs
+   * them: each layer this worker built as a blob in {@code request}'s compression, level and mtime
+   * clamp — made now if no earlier export made that variant, else reused — and each layer that came
+   * as a blob (a base image layer) as that blob, unless {@code request.force()} converts it. Blobs
+   * are in the content store when this returns, except base image layers not fetched yet: read them
+   * through {@link #contentStore()}. Descriptors carry no internal annotations; the diffID is in
+   * {@link ExportLayer#diffId()}. The layers are also recorded in the cache manager given to the
+   * builder, so the result can be rebuilt from them if its snapshots are gone.
+   *
+   * @throws IOException if the result's snapshots are gone and it has no layers to rebuild from
+   *     (the message says to run with {@code --no-cache}), or a blob cannot be written
+   */
+  public List<ExportLayer> exportLayers(CacheResult result, LayerRequest request)
+      throws IOException {
+    List<Descriptor> made = new ArrayList<>();
+    if (result.snapshotId().isEmpty() || !snapshots.exists(result.snapshotId())) {
+      if (result.layers().isEmpty() && !result.snapshotId().isEmpty()) {
+        chains.of(result); // fails naming what to do
+      }
+      for (Descriptor d : result.layers()) {
+        made.add(layerBlobs.kept(d, request, blobs.lazyStore()));
+      }
+    } else {
+      made.addAll(layerBlobs.blobs(snapshots.layers(result.snapshotId()), request));
+      if (cache != null) {
+        cache.recordLayers(result.snapshotId(), made);
+      }
+    }
+    List<ExportLayer> out = new ArrayList<>();
+    for (Descriptor d : made) {
+      out.add(LayerBlobs.exported(d, null));
     }
     return out;
   }
 
-  private CacheResult scratch() throws IOException {
-    String id = SnapshotStore.chainId(List.of());
-    if (!snapshots.exists(id)) {
-      snapshots.commit(snapshots.newTemp(), id, List.of());
-    }
-    return new CacheResult(id, List.of());
+  /**
+   * The identity of each layer of {@code result}, bottom first, without making or fetching
+   * anything: its layer snapshot's id (a layer known only by its blob is named by the chain ID of
+   * the diffIDs up to it, as the snapshot it would be unpacked into). Two results share a layer at
+   * a position exactly when they share its identity there. Empty for scratch.
+   *
+   * @throws IOException if the result's snapshot is gone and it has no layers to name
+   */
+  public List<String> layerIds(CacheResult result) throws IOException {
+    return chains.ids(result);
+  }
+
+  /**
+   * The worker's {@link LayerCompressor}: a blob this worker made is converted by making that
+   * layer's variant from its snapshot (or returned as it is when it already is that variant); any
+   * other blob is converted once and the result remembered. For image exporters' {@code
+   * compression} attributes.
+   */
+  public LayerCompressor layerCompressor() {
+    return layerBlobs;
+  }
+
+  /**
+   * The content store as exporters must read it: base image layers not downloaded yet look present
+   * and are fetched (verified) on first read.
+   */
+  public ContentStore contentStore() {
+    return blobs.lazyStore();
+  }
+
+  /**
+   * Adds a source of blobs for results known only by layer descriptors (e.g. imported from a remote
+   * cache): when a step needs such a result's files, or an export its bytes, missing blobs are
+   * asked from the providers in the order they were added, after base images.
+   */
+  public void addBlobProvider(BlobProvider provider) {
+    blobs.addProvider(Objects.requireNonNull(provider, "provider"));
+  }
+
+  /** Releases mounts still held by the snapshotter. Snapshots stay. */
+  @Override
+  public void close() {
+    mode.close();
   }
 
   private CacheResult local(LocalOp op) throws IOException {
     Path dir = contextDir(op);
     Path temp = snapshots.newTemp();
     try {
-      Path rootfs = temp.resolve("rootfs");
-      LocalContext.copy(op, dir, rootfs, snapshots.applier(), snapshots.tmpDir());
+      Path d = SnapshotStore.createRoot(temp.resolve("d"));
+      LocalContext.copy(op, dir, d, applier, snapshots.tmpDir());
       // The id comes from what was copied, not from what the key saw (the context may change).
-      String id = SnapshotStore.LOCAL_PREFIX + LocalContext.checksum(rootfs).hex();
-      snapshots.commit(temp, id, List.of());
-      return new CacheResult(id, List.of());
+      String id = SnapshotStore.id('l', LocalContext.checksum(d));
+      snapshots.commit(temp, id, SnapshotMeta.tree());
+      return CacheResult.ofSnapshot(id);
     } catch (IOException | RuntimeException e) {
       SnapshotStore.deleteTree(temp);
       throw e;
@@ -238,6 +334,8 @@ public final class LocalWorker implements OpRunner {
       }
       r = images.resolve(op.ref(), op.platform());
       resolved.put(vertex, r);
+      // A cached step on this image may need its layers later (an export, a rebuild).
+      puller.register(vertex, r);
     }
     return r;
   }
@@ -248,8 +346,8 @@ public final class LocalWorker implements OpRunner {
     private final ContentStore store;
     private final Map<String, Path> locals = new LinkedHashMap<>();
     private ImageSource images;
-    private LayerWriter.Options layers = LayerWriter.Options.defaults();
     private ProgressListener progress = ProgressListener.NONE;
+    private CacheManager cache;
     private boolean privileged = LayerApplier.Options.detect().privileged();
     private String snapshotter = Snapshotters.AUTO;
     private RuncExecutor executor;
@@ -271,9 +369,13 @@ public final class LocalWorker implements OpRunner {
       return this;
     }
 
-    /** How new layers are written (default: OCI gzip, no SOURCE_DATE_EPOCH clamp). */
-    public Builder layers(LayerWriter.Options options) {
-      this.layers = Objects.requireNonNull(options, "layer options");
+    /**
+     * Where the worker records the layer blobs it makes for a result ({@link
+     * CacheManager#recordLayers}), so that the result can be rebuilt from them after its snapshots
+     * are gone (default: not recorded).
+     */
+    public Builder cache(CacheManager manager) {
+      this.cache = Objects.requireNonNull(manager, "cache manager");
       return this;
     }
 
@@ -284,9 +386,9 @@ public final class LocalWorker implements OpRunner {
     }
 
     /**
-     * The snapshotter preparing {@code RUN} root file systems: {@code auto} (default: overlay where
-     * a probe mount works, else native), {@code overlay} or {@code native}. Selected on the first
-     * {@code RUN}; an unknown name or a forced overlay that cannot mount fails that step.
+     * The snapshotter stacking snapshots for {@code RUN} and file ops: {@code auto} (default:
+     * overlay where a probe mount works, else native), {@code overlay} or {@code native}. Selected
+     * on first use; an unknown name or a forced overlay that cannot mount fails that step.
      */
     public Builder snapshotter(String name) {
       this.snapshotter = Objects.requireNonNull(name, "snapshotter");
@@ -310,7 +412,8 @@ public final class LocalWorker implements OpRunner {
     }
 
     /**
-     * Creates the worker, creating {@code <root>/snapshots} and clearing {@code <root>/tmp}.
+     * Creates the worker, creating {@code <root>/snapshots}, releasing mounts a killed process left
+     * under {@code root} and clearing {@code <root>/tmp} and {@code <root>/runs}.
      *
      * @throws IOException if the root cannot be prepared
      */

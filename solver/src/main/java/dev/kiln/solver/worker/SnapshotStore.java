@@ -1,75 +1,85 @@
 package dev.kiln.solver.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kiln.core.port.ContentNotFoundException;
-import dev.kiln.core.port.ContentStore;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
-import dev.kiln.solver.cache.CacheResult;
-import dev.kiln.solver.layer.LayerApplier;
-import dev.kiln.solver.layer.LayerException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The worker's snapshots: {@code <root>/snapshots/<id>/rootfs} (the full tree) next to {@code
- * layers.json} (the layer chain reproducing it). A snapshot is built in {@code <root>/tmp/<uuid>}
- * and renamed into place; once there it is never modified. Ids of layered results are the chain of
- * their diffIDs, so a result with the same layers always has the same id and can be rebuilt from
- * its blobs. Thread-safe: concurrent commits of the same id keep the first and discard the others.
+ * The worker's committed snapshots, stacked: {@code <root>/snapshots/<id>/} holds {@code meta.json}
+ * ({@link SnapshotMeta}: kind and parent), {@code d/} (the snapshot's own diff directory),
+ * optionally {@code v/} (the native snapshotter's cached full tree) and {@code blobs/} (the layer
+ * blobs made from it, one record per variant). A snapshot is built in {@code <root>/tmp/<uuid>} and
+ * committed by renaming that directory into place; once there it is never modified (only {@code v/}
+ * and {@code blobs/} are added, each atomically).
+ *
+ * <p>Ids are short (25 characters) so that long chains fit in overlay's mount options: a letter for
+ * the kind of origin and 24 hex digits — content-derived for snapshots unpacked from blobs ({@code
+ * b}, the chain ID of their diffIDs), build contexts ({@code l}, the content checksum), merges
+ * ({@code m}, their inputs) and flattened chains ({@code f}); random for what a step produced
+ * ({@code s}). Thread-safe: concurrent commits of the same id keep the first.
  */
 final class SnapshotStore {
 
   /** Annotation carrying a layer's diffID, as BuildKit writes it. */
   static final String UNCOMPRESSED = "containerd.io/uncompressed";
 
-  /** Prefix of build-context snapshots, which have no layers and cannot be rebuilt from them. */
-  static final String LOCAL_PREFIX = "local-";
-
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
+  private final Path root;
   private final Path snapshots;
   private final Path tmp;
-  private final ContentStore store;
-  private final LayerApplier applier;
+  private final Map<String, SnapshotMeta> metas = new ConcurrentHashMap<>();
+  private final Map<String, List<String>> chains = new ConcurrentHashMap<>();
 
-  SnapshotStore(Path root, ContentStore store, LayerApplier applier) throws IOException {
-    this.snapshots = Files.createDirectories(root.resolve("snapshots"));
-    this.tmp = root.resolve("tmp");
-    this.store = store;
-    this.applier = applier;
+  SnapshotStore(Path root) throws IOException {
+    this.root = root.toAbsolutePath();
+    this.snapshots = Files.createDirectories(this.root.resolve("snapshots"));
+    this.tmp = this.root.resolve("tmp");
     if (Files.exists(tmp)) {
       // Leftovers of a crashed build: never referenced by any cache record.
       deleteTree(tmp);
     }
     Files.createDirectories(tmp);
+    dropIncomplete();
   }
 
-  /** The content-derived id of the tree the layers produce. */
-  static String chainId(List<Descriptor> layers) {
-    MessageDigest md = Digests.newSha256();
-    md.update("kiln.snapshot.v1".getBytes(StandardCharsets.UTF_8));
-    for (Descriptor d : layers) {
-      md.update((byte) 0);
-      md.update(diffId(d).toString().getBytes(StandardCharsets.UTF_8));
-    }
-    return Digest.sha256(md.digest()).hex();
+  /** The worker's root directory. */
+  Path root() {
+    return root;
+  }
+
+  /** The directory holding every snapshot (the common parent of overlay lowers). */
+  Path snapshotsDir() {
+    return snapshots;
+  }
+
+  /** The directory for temporary files (same file system as the snapshots). */
+  Path tmpDir() {
+    return tmp;
   }
 
   static Digest diffId(Descriptor layer) {
@@ -81,132 +91,182 @@ final class SnapshotStore {
     return Digest.parse(s);
   }
 
-  /** The applier used for every snapshot of this store. */
-  LayerApplier applier() {
-    return applier;
+  /** A new id for what a step produced. */
+  static String newId() {
+    byte[] b = new byte[12];
+    RANDOM.nextBytes(b);
+    return "s" + HexFormat.of().formatHex(b);
   }
 
-  /** The directory for temporary files (same file system as the snapshots). */
-  Path tmpDir() {
-    return tmp;
+  /** The content-derived id of a snapshot: {@code prefix} and 24 hex digits of {@code digest}. */
+  static String id(char prefix, Digest digest) {
+    return prefix + digest.hex().substring(0, 24);
   }
 
-  /** The rootfs of snapshot {@code id}, whether or not it exists. */
-  Path rootfs(String id) {
-    return snapshots.resolve(id).resolve("rootfs");
+  /** The id of a merge of {@code parents} (in order). */
+  static String mergeId(List<String> parents) {
+    return id('m', Digests.sha256("kiln.merge.v1\0" + String.join("\0", parents)));
+  }
+
+  /** The snapshot's directory, whether or not it exists. */
+  Path dir(String id) {
+    return snapshots.resolve(id);
+  }
+
+  /** The snapshot's own diff directory. */
+  Path diffDir(String id) {
+    return dir(id).resolve("d");
   }
 
   boolean exists(String id) {
-    return Files.isDirectory(rootfs(id), LinkOption.NOFOLLOW_LINKS);
+    return metas.containsKey(id) || Files.isRegularFile(dir(id).resolve("meta.json"));
   }
 
-  /** A fresh temp snapshot directory; its {@code rootfs} subdirectory exists and is empty. */
+  /**
+   * The metadata of a committed snapshot.
+   *
+   * @throws NoSuchFileException if it does not exist
+   */
+  SnapshotMeta meta(String id) throws IOException {
+    SnapshotMeta m = metas.get(id);
+    if (m == null) {
+      m = JSON.readValue(Files.readAllBytes(dir(id).resolve("meta.json")), SnapshotMeta.class);
+      metas.put(id, m);
+    }
+    return m;
+  }
+
+  /**
+   * The layer snapshots making up {@code id}, bottom first: a layer snapshot's parent chain and
+   * itself; a merge's inputs' chains concatenated.
+   */
+  List<String> layers(String id) throws IOException {
+    List<String> known = chains.get(id);
+    if (known != null) {
+      return known;
+    }
+    // Walk down to the nearest snapshot whose chain is known, then build up: no recursion over
+    // a long chain.
+    Deque<String> pending = new ArrayDeque<>();
+    String at = id;
+    List<String> below = List.of();
+    while (at != null) {
+      List<String> c = chains.get(at);
+      if (c != null) {
+        below = c;
+        break;
+      }
+      SnapshotMeta m = meta(at);
+      if (m.kind() == SnapshotMeta.Kind.MERGE) {
+        List<String> all = new ArrayList<>();
+        for (String p : m.parents()) {
+          all.addAll(layers(p));
+        }
+        below = List.copyOf(all);
+        chains.put(at, below);
+        break;
+      }
+      pending.push(at);
+      at = m.parent();
+    }
+    List<String> chain = below;
+    while (!pending.isEmpty()) {
+      String s = pending.pop();
+      List<String> next = new ArrayList<>(chain.size() + 1);
+      next.addAll(chain);
+      next.add(s);
+      chain = List.copyOf(next);
+      chains.put(s, chain);
+    }
+    return chain;
+  }
+
+  /** A fresh temp directory for a snapshot being built; {@code d/} is not created. */
   Path newTemp() throws IOException {
-    Path dir = tmp.resolve(UUID.randomUUID().toString());
-    Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
-    // Fixed, not umask-dependent: the root's mode is part of content checksums of "/".
-    Files.setPosixFilePermissions(rootfs, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return Files.createDirectories(tmp.resolve(UUID.randomUUID().toString()));
+  }
+
+  /** Creates {@code dir} with the fixed mode of a snapshot root (part of content checksums). */
+  static Path createRoot(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
     return dir;
   }
 
   /**
-   * Moves a temp snapshot into place as {@code id}. If {@code id} already exists (a concurrent or
-   * earlier build of the same content), the temp one is deleted and the existing one kept.
+   * Commits a temp snapshot as {@code id}: writes its metadata and renames the directory into
+   * place. If {@code id} already exists (a concurrent or earlier build of the same content), the
+   * temp one is deleted and the existing one kept.
    */
-  Path commit(Path temp, String id, List<Descriptor> layers) throws IOException {
-    Files.write(temp.resolve("layers.json"), JSON.writeValueAsBytes(layers));
-    Path target = snapshots.resolve(id);
+  void commit(Path temp, String id, SnapshotMeta meta) throws IOException {
+    Files.write(temp.resolve("meta.json"), JSON.writeValueAsBytes(meta));
+    Path target = dir(id);
     if (!Files.exists(target)) {
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        return rootfs(id);
+        metas.put(id, meta);
+        return;
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
         // Another build committed the same content first; keep that one.
       }
     }
     deleteTree(temp);
-    return rootfs(id);
   }
 
   /**
-   * The rootfs of {@code result}, rebuilding it from its layer blobs when the directory is missing.
+   * Puts {@code dir} (on this file system) at {@code snapshots/<id>/<name>} unless something is
+   * there already, in which case {@code dir} is deleted. For the caches added to a committed
+   * snapshot ({@code v/}).
    *
-   * @throws IOException if it is missing and cannot be rebuilt (a build context, or a blob missing
-   *     from the content store)
+   * @return the path now holding it
    */
-  Path materialize(CacheResult result) throws IOException {
-    String id = result.snapshotId().isEmpty() ? chainId(result.layers()) : result.snapshotId();
-    if (exists(id)) {
-      return rootfs(id);
-    }
-    if (id.startsWith(LOCAL_PREFIX)) {
-      throw new IOException(
-          "snapshot " + id + " of a build context is missing; run the build with --no-cache");
-    }
-    Path temp = newTemp();
-    try {
-      applyAll(result.layers(), temp.resolve("rootfs"));
-      return commit(temp, id, result.layers());
-    } catch (IOException | RuntimeException e) {
-      deleteTree(temp);
-      throw e;
-    }
-  }
-
-  /** Applies {@code layers} in order from the content store onto {@code rootfs}. */
-  void applyAll(List<Descriptor> layers, Path rootfs) throws IOException {
-    for (Descriptor d : layers) {
-      applyOne(d, rootfs, diffId(d));
-    }
-  }
-
-  /**
-   * Applies one layer blob from the content store onto {@code rootfs}.
-   *
-   * @param expectedDiffId the diffID to verify, or null when unknown
-   * @return the diffID of what was applied
-   */
-  Digest applyOne(Descriptor layer, Path rootfs, Digest expectedDiffId) throws IOException {
-    try (InputStream in = store.open(layer.digest())) {
-      return applier.apply(layer.digest().toString(), in, rootfs, expectedDiffId).diffId();
-    } catch (ContentNotFoundException e) {
-      throw new IOException(
-          "layer "
-              + layer.digest()
-              + " is not in the content store, so its snapshot cannot be rebuilt;"
-              + " run the build with --no-cache",
-          e);
-    } catch (LayerException e) {
-      throw new IOException(e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Copies the tree {@code from} into the existing empty directory {@code to} with {@code cp -a
-   * --reflink=auto}: everything (owners, modes, times, links, devices, xattrs) is kept, and file
-   * systems that support it share blocks copy-on-write.
-   */
-  static void copyTree(Path from, Path to) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("cp", "-a", "--reflink=auto", "--", from + "/.", to.toString())
-            .redirectErrorStream(true)
-            .start();
-    try {
-      p.getOutputStream().close();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(1, TimeUnit.DAYS) || p.exitValue() != 0) {
-        throw new IOException(
-            "copying snapshot " + from + ": " + firstLine(new String(out, StandardCharsets.UTF_8)));
+  Path attach(String id, String name, Path dir) throws IOException {
+    Path target = dir(id).resolve(name);
+    if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      try {
+        Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        return target;
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
+        // Someone else attached it first.
       }
-    } finally {
-      p.destroy();
+    }
+    deleteTree(dir);
+    return target;
+  }
+
+  /**
+   * Removes snapshot directories without {@code meta.json}: those of kiln versions before stacked
+   * snapshots (a {@code rootfs/} per result), which no cache record of this version refers to.
+   */
+  private void dropIncomplete() throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(snapshots)) {
+      for (Path d : ds) {
+        if (!Files.isRegularFile(d.resolve("meta.json"))) {
+          deleteTree(d);
+        }
+      }
     }
   }
 
-  private static String firstLine(String s) {
-    String t = s.strip();
-    int nl = t.indexOf('\n');
-    return nl < 0 ? t : t.substring(0, nl);
+  /** Reads a small JSON file, or returns null if it is missing. */
+  static <T> T readJson(Path file, Class<T> type) throws IOException {
+    try {
+      return JSON.readValue(Files.readAllBytes(file), type);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** Writes a small JSON file atomically (temp file and rename in the same directory). */
+  static void writeJson(Path file, Object value) throws IOException {
+    Files.createDirectories(file.getParent());
+    Path t = file.resolveSibling(".tmp-" + UUID.randomUUID());
+    try {
+      Files.write(t, JSON.writeValueAsBytes(value));
+      Files.move(t, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(t);
+    }
   }
 
   /** Deletes a tree without following symlinks, making directories writable first. */

@@ -7,6 +7,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,15 +19,20 @@ import java.util.Map;
  * lower directory. Copy-up happens as soon as anything is created in a directory, even if it is
  * removed again (the executor's mount-point stub for {@code /etc/hosts} in an image without one); a
  * tree diff of the same run would not list such a directory, so neither must the layer, or the
- * overlay and native snapshotters would give different diffIDs. Only for an upperdir over ONE lower
- * that is no longer mounted (the upperdir is modified in place).
+ * overlay and native snapshotters would give different diffIDs. For an upperdir that is no longer
+ * mounted (it is modified in place), against a view of its lower layers.
  */
 final class UpperPruner {
 
   private UpperPruner() {}
 
-  /** Prunes {@code upper} against {@code lower}. */
+  /**
+   * Prunes {@code upper} against {@code lower}. A directory that loses a child keeps the mtime the
+   * step left it with (removing the child would change it).
+   */
   static void prune(Path upper, Path lower, OpaqueProbe probe) throws IOException {
+    FileTime mtime = Files.getLastModifiedTime(upper, LinkOption.NOFOLLOW_LINKS);
+    boolean pruned = false;
     try (DirectoryStream<Path> children = Files.newDirectoryStream(upper)) {
       for (Path child : children) {
         if (!Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
@@ -38,8 +45,13 @@ final class UpperPruner {
         prune(child, below, probe);
         if (isEmpty(child) && sameMetadata(child, below) && !probe.isOpaque(child)) {
           Files.delete(child);
+          pruned = true;
         }
       }
+    }
+    if (pruned) {
+      Files.getFileAttributeView(upper, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+          .setTimes(mtime, null, null);
     }
   }
 

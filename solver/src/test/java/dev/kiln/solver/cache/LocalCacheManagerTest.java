@@ -58,6 +58,25 @@ class LocalCacheManagerTest {
   }
 
   @Test
+  void recordLayers_ofASnapshotSavedWithout_resultsCarryThemAlsoAfterReopen() throws Exception {
+    CacheKey k = child("run", root("base"));
+    CacheKey other = child("copy", root("base"));
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      m.save(k, CacheResult.ofSnapshot("snap-1"));
+      m.save(other, CacheResult.ofSnapshot("snap-2"));
+      assertThat(m.query(k)).contains(CacheResult.ofSnapshot("snap-1"));
+
+      m.recordLayers("snap-1", R1.layers());
+
+      assertThat(m.query(k)).contains(R1);
+      assertThat(m.query(other)).contains(CacheResult.ofSnapshot("snap-2"));
+    }
+    try (LocalCacheManager m = LocalCacheManager.open(root)) {
+      assertThat(m.session().query(child("run", root("base")))).contains(R1);
+    }
+  }
+
+  @Test
   void query_otherParentOrSelector_misses() throws Exception {
     try (LocalCacheManager m = LocalCacheManager.open(root)) {
       m.save(child("run", root("base")), R1);

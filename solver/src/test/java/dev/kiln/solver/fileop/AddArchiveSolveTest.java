@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.State;
+import dev.kiln.core.port.ExportLayer;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.cache.LocalCacheManager;
@@ -21,6 +22,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,9 +78,10 @@ class AddArchiveSolveTest {
     Path rootfs = first.worker().snapshot(out);
     assertThat(rootfs.resolve("opt/etc/os-release")).hasContent("ID=kiln\n");
     assertThat(rootfs.resolve("opt/rootfs.tar.zst")).doesNotExist();
-    assertThat(out.layers()).hasSize(1);
+    List<ExportLayer> layers = first.worker().exportLayers(out);
+    assertThat(layers).hasSize(1);
     Path applied = Files.createDirectories(tmp.resolve("applied"));
-    Descriptor layer = out.layers().get(0);
+    Descriptor layer = layers.get(0).blob();
     try (InputStream in = store.open(layer.digest())) {
       new LayerApplier(LayerApplier.Options.detect())
           .apply(layer.digest().toString(), in, applied, null);

@@ -69,6 +69,72 @@ class LayerApplierTest {
     assertThat(Files.isSameFile(snap.resolve("bin/tool"), snap.resolve("bin/tool-again"))).isTrue();
   }
 
+  /**
+   * A layer replacing {@code dir} wholesale, adding {@code dir/new} and deleting {@code gone}, in
+   * the order kiln writes layers (whiteouts sort as the name they hide).
+   */
+  private byte[] deletingLayer() throws Exception {
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    new LayerWriter(LayerWriter.Options.defaults())
+        .writeTar(
+            EntrySource.of(
+                List.of(
+                    LayerEntry.builder("dir", EntryType.DIRECTORY).mode(0755).build(),
+                    LayerEntry.opaque("dir"),
+                    LayerEntry.builder("dir/new", EntryType.FILE)
+                        .mode(0644)
+                        .content("n".getBytes(StandardCharsets.UTF_8))
+                        .build(),
+                    LayerEntry.whiteout("gone"))),
+            tar);
+    return tar.toByteArray();
+  }
+
+  @Test
+  void unpack_ociForm_keepsTheMarkersAndConvertsBackToTheSameTar() throws Exception {
+    byte[] layer = deletingLayer();
+
+    root.unpack("l", new ByteArrayInputStream(layer), snap, null, DiffFormat.oci());
+
+    assertThat(snap.resolve(".wh.gone")).isEmptyFile();
+    assertThat(snap.resolve("dir/.wh..wh..opq")).isEmptyFile();
+    assertThat(snap.resolve("dir/new")).hasContent("n");
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    new LayerWriter(LayerWriter.Options.defaults())
+        .writeTar(OverlayUpperConverter.ofOciMarkers(snap), again);
+    assertThat(entryNames(again.toByteArray())).isEqualTo(entryNames(layer));
+  }
+
+  @Test
+  void unpack_overlayForm_writesOverlayfsMarkers() throws Exception {
+    Path template = tmp.resolve("whiteout");
+    Trees.run("mknod", "-m", "0", template.toString(), "c", "0", "0");
+
+    root.unpack(
+        "l", new ByteArrayInputStream(deletingLayer()), snap, null, DiffFormat.overlay(template));
+
+    assertThat(Files.isSameFile(snap.resolve("gone"), template)).isTrue();
+    assertThat(snap.resolve(".wh.gone")).doesNotExist();
+    assertThat(OpaqueProbe.scan(snap).isOpaque(snap.resolve("dir"))).isTrue();
+    assertThat(snap.resolve("dir/.wh..wh..opq")).doesNotExist();
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    new LayerWriter(LayerWriter.Options.defaults())
+        .writeTar(new OverlayUpperConverter(snap, OpaqueProbe.scan(snap)), again);
+    assertThat(entryNames(again.toByteArray())).isEqualTo(entryNames(deletingLayer()));
+  }
+
+  private static List<String> entryNames(byte[] tar) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    try (var in =
+        new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+            new ByteArrayInputStream(tar))) {
+      for (TarArchiveEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        out.add(e.getName());
+      }
+    }
+    return out;
+  }
+
   @Test
   void apply_unprivileged_skipsOwnershipAndDevices() throws Exception {
     sampleTree();

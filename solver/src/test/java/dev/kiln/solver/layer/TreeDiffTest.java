@@ -68,6 +68,59 @@ class TreeDiffTest {
   }
 
   @Test
+  void changedOnlyIn_touchedPaths_sameEntriesAsTheWholeDiffWithoutReadingTheRest()
+      throws Exception {
+    Path lower = Files.createDirectory(tmp.resolve("lower"));
+    Path upper = Files.createDirectory(tmp.resolve("upper"));
+    for (Path t : List.of(lower, upper)) {
+      Trees.file(t, "same/unchanged", "same", 0644);
+      Trees.file(t, "etc/hosts", "aaaa", 0644);
+      Trees.file(t, "etc/keep", "k", 0644);
+      Trees.file(t, "gone/x", "x", 0644);
+      Trees.file(t, "replaced/old", "old", 0644);
+    }
+    Trees.file(upper, "etc/hosts", "bbbb", 0644);
+    EntryExtractor.deleteTree(upper.resolve("gone"));
+    // A directory removed and made again: overlayfs marks it opaque, its old child is gone.
+    EntryExtractor.deleteTree(upper.resolve("replaced"));
+    Trees.file(upper, "replaced/new", "new", 0644);
+    Trees.file(upper, "added/deep/file", "new", 0644);
+    Trees.settleDirTimes(lower);
+    Trees.settleDirTimes(upper);
+    // What an overlay upper directory would hold: the touched paths only (and the whiteout).
+    Path touched = Files.createDirectory(tmp.resolve("touched"));
+    Trees.file(touched, "etc/hosts", "bbbb", 0644);
+    Trees.file(touched, "gone", "", 0);
+    Trees.file(touched, "replaced/new", "new", 0644);
+    Trees.file(touched, "added/deep/file", "new", 0644);
+
+    List<String> whole = describe(TreeDiff.of(lower, upper));
+    List<String> hinted = describe(TreeDiff.of(lower, upper).changedOnlyIn(touched));
+
+    assertThat(hinted).isEqualTo(whole);
+    assertThat(TreeDiff.of(lower, upper).toList().stream().map(LayerEntry::path))
+        .containsExactly(
+            "added",
+            "added/deep",
+            "added/deep/file",
+            "etc",
+            "etc/hosts",
+            ".wh.gone",
+            "replaced",
+            "replaced/new",
+            "replaced/.wh.old");
+    // A change outside the touched paths is not looked at: the upper directory is the contract.
+    Trees.file(upper, "same/unchanged", "SAME", 0644);
+    assertThat(describe(TreeDiff.of(lower, upper).changedOnlyIn(touched))).isEqualTo(whole);
+  }
+
+  private static List<String> describe(EntrySource source) throws Exception {
+    return source.toList().stream()
+        .map(e -> e.path() + " " + e.type() + " " + e.mode() + " " + e.mtime() + " " + e.size())
+        .toList();
+  }
+
+  @Test
   void emit_identicalTrees_noEntries() throws Exception {
     Path lower = Files.createDirectory(tmp.resolve("l"));
     Path upper = Files.createDirectory(tmp.resolve("u"));

@@ -16,7 +16,6 @@ import dev.kiln.solver.cache.CombinedCacheManager;
 import dev.kiln.solver.cache.FetchingContentStore;
 import dev.kiln.solver.cache.KeyGraph;
 import dev.kiln.solver.cache.LocalCacheManager;
-import dev.kiln.solver.layer.LayerConverter;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
@@ -30,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The remote cache with the real local worker (file ops and a build context, no runc): export
- * through {@link WorkerResultLayers} and the real {@link LayerConverter}, import on a fresh state
- * root, lazy blobs materialised by the worker through {@link FetchingContentStore}.
+ * through {@link WorkerResultLayers} (the worker's blob variants), import on a fresh state root,
+ * lazy blobs materialised by the worker through {@link FetchingContentStore}.
  */
 class WorkerRemoteCacheTest {
 
@@ -76,9 +75,7 @@ class WorkerRemoteCacheTest {
 
     MarshalledCache export(SolveResult r, CacheExportMode mode, MediaTypes.Compression c)
         throws Exception {
-      ResultLayers layers =
-          new WorkerResultLayers(
-              worker, new LayerConverter(dir.resolve("convert")), store, d -> null);
+      ResultLayers layers = new WorkerResultLayers(worker, d -> null, null);
       CacheExportOptions o = new CacheExportOptions(mode, c, null, false, false);
       return CacheExportWalker.chains(r.keys(), o, layers).marshal();
     }

@@ -2,12 +2,12 @@ package dev.kiln.solver.worker;
 
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.State;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.LocalCacheManager;
 import dev.kiln.solver.layer.LayerApplier;
-import dev.kiln.solver.layer.LayerWriter;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
@@ -35,7 +35,7 @@ final class ExecHarness {
   private final BusyboxImage image;
   private final LocalContentStore store;
   private String snapshotter = "auto";
-  private LayerWriter.Options layers = LayerWriter.Options.defaults();
+  private LayerRequest request = LayerRequest.DEFAULT;
 
   ExecHarness(Path state, BusyboxImage image) throws IOException {
     this.state = state;
@@ -53,8 +53,9 @@ final class ExecHarness {
     return this;
   }
 
-  ExecHarness layers(LayerWriter.Options options) {
-    this.layers = options;
+  /** How {@link Solved#layers()} asks the worker for the output's layers. */
+  ExecHarness layers(LayerRequest value) {
+    this.request = value;
     return this;
   }
 
@@ -71,7 +72,6 @@ final class ExecHarness {
     return LocalWorker.builder(workerRoot(), store)
         .images(image)
         .snapshotter(snapshotter)
-        .layers(layers)
         .progress(progress)
         .build();
   }
@@ -82,7 +82,7 @@ final class ExecHarness {
     try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
         Scheduler scheduler = new Scheduler(worker, cache, 4)) {
       SolveResult r = scheduler.solve(def, SolveOptions.DEFAULT.withProgress(events));
-      return new Solved(worker, r, events);
+      return new Solved(worker, r, events, request);
     }
   }
 
@@ -119,10 +119,12 @@ final class ExecHarness {
   }
 
   /** One finished solve. */
-  record Solved(LocalWorker worker, SolveResult result, Events events) {
-    /** The layer chain of the first output. */
-    List<Descriptor> layers() {
-      return result.outputs().get(0).layers();
+  record Solved(LocalWorker worker, SolveResult result, Events events, LayerRequest request) {
+    /** The layer chain of the first output, made by the worker, with diffID annotations. */
+    List<Descriptor> layers() throws IOException {
+      return worker.exportLayers(result.outputs().get(0), request).stream()
+          .map(l -> l.blob().withAnnotation("containerd.io/uncompressed", l.diffId().toString()))
+          .toList();
     }
   }
 }

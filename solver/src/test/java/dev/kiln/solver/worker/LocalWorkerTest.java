@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ class LocalWorkerTest {
   private static final Platform AMD64 = Platform.of("linux", "amd64");
 
   @TempDir Path tmp;
+  private final List<LocalWorker> workers = new java.util.ArrayList<>();
   private Path state;
   private Path ctx;
   private LocalContentStore store;
@@ -88,11 +90,20 @@ class LocalWorkerTest {
         .containsOnlyKeys(
             "app", "app/hello.txt", "app/a.txt", "app/sub", "app/sub/b.txt", "etc", "etc/motd");
     assertThat(Files.readString(rootfs.resolve("app/sub/b.txt"))).isEqualTo("bravo\n");
+    try (SnapshotView view = run.worker.view(out)) {
+      assertThat(Trees.fingerprint(view.root())).isEqualTo(Trees.fingerprint(rootfs));
+    }
     // base, COPY a.txt, COPY sub, then motd: the merge stacks both chains.
-    assertThat(out.layers()).hasSize(4);
-    assertThat(out.layers())
-        .allSatisfy(d -> assertThat(d.annotation("containerd.io/uncompressed")).isNotNull());
-    assertThat(Trees.fingerprint(applyAll(out.layers()))).isEqualTo(Trees.fingerprint(rootfs));
+    List<Descriptor> layers = layers(run.worker, out);
+    assertThat(layers).hasSize(4);
+    assertThat(Trees.fingerprint(applyAll(layers))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  @Test
+  void solve_noOutputAsksForLayers_writesNoBlob() throws Exception {
+    solve(graph());
+
+    assertThat(blobCount()).isZero();
   }
 
   @Test
@@ -129,16 +140,35 @@ class LocalWorkerTest {
   }
 
   @Test
-  void snapshot_directoryDeleted_isRebuiltFromLayers() throws Exception {
+  void snapshot_deletedAfterAnExport_isRebuiltFromTheExportedLayers() throws Exception {
     Solved run = solve(graph());
     CacheResult out = run.result.outputs().get(0);
     Map<String, String> before = Trees.fingerprint(run.worker.snapshot(out));
+    try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"))) {
+      LocalWorker exporter = track(builder().cache(cache).build());
+      exporter.exportLayers(out);
+    }
     SnapshotStore.deleteTree(state.resolve("worker/snapshots"));
 
     Solved again = solve(graph());
 
     assertThat(again.result.executed()).isZero();
-    assertThat(Trees.fingerprint(again.worker.snapshot(out))).isEqualTo(before);
+    CacheResult rebuilt = again.result.outputs().get(0);
+    assertThat(rebuilt.layers()).hasSize(4);
+    assertThat(Trees.fingerprint(again.worker.snapshot(rebuilt))).isEqualTo(before);
+  }
+
+  @Test
+  void snapshot_deletedNeverExported_failsSayingToRebuildWithoutCache() throws Exception {
+    solve(graph());
+    SnapshotStore.deleteTree(state.resolve("worker/snapshots"));
+
+    Solved again = solve(graph());
+
+    assertThatThrownBy(() -> again.worker.snapshot(again.result.outputs().get(0)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("never exported")
+        .hasMessageEndingWith("run the build with --no-cache");
   }
 
   @Test
@@ -161,8 +191,9 @@ class LocalWorkerTest {
     Solved run = solve(def, images);
 
     CacheResult out = run.result.outputs().get(0);
-    assertThat(out.layers()).hasSize(2);
-    Descriptor reused = out.layers().get(0);
+    List<Descriptor> layers = layers(run.worker, out);
+    assertThat(layers).hasSize(2);
+    Descriptor reused = layers.get(0);
     assertThat(reused.digest()).isEqualTo(blob.digest());
     assertThat(reused.mediaType()).isEqualTo(blob.mediaType());
     assertThat(reused.size()).isEqualTo(blob.size());
@@ -172,16 +203,87 @@ class LocalWorkerTest {
     assertThat(Files.readString(rootfs.resolve("bin/tool"))).isEqualTo("#!/bin/sh\necho tool\n");
     assertThat(Files.readString(rootfs.resolve("etc/hostname"))).isEqualTo("kiln\n");
     assertThat(run.progress.bytes).containsEntry(blob.digest().toString(), blob.size());
-    assertThat(Trees.fingerprint(applyAll(out.layers()))).isEqualTo(Trees.fingerprint(rootfs));
+    assertThat(Trees.fingerprint(applyAll(layers))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  @Test
+  void solve_imageOnly_keepsItsDescriptorsAndDownloadsNothing() throws Exception {
+    LayerBlob blob =
+        new LayerWriter(LayerWriter.Options.defaults())
+            .write(DirectoryWalker.of(Files.createDirectories(tmp.resolve("image/etc"))), tmp);
+    Descriptor layer = Descriptor.of(blob.mediaType(), blob.digest(), blob.size());
+    Definition def = State.image("example.com/base:1", AMD64).named("base").definition();
+
+    Solved run = solve(def, new OneLayerImages(blob, layer));
+
+    CacheResult out = run.result.outputs().get(0);
+    assertThat(out.snapshotId()).isEmpty();
+    assertThat(out.layers())
+        .singleElement()
+        .extracting(Descriptor::digest)
+        .isEqualTo(blob.digest());
+    assertThat(store.contains(blob.digest())).isFalse();
+    assertThat(run.progress.bytes).isEmpty();
+    assertThat(run.worker.exportLayers(out))
+        .singleElement()
+        .satisfies(l -> assertThat(l.diffId()).isEqualTo(blob.diffId()));
+    assertThat(store.contains(blob.digest())).isFalse();
+  }
+
+  @Test
+  void solve_unprivilegedWorker_keepsOciWhiteoutsAndItsLayersApplyToItsTree() throws Exception {
+    Definition def =
+        State.scratch()
+            .file(
+                FileStep.mkdir("/app/d", 0755),
+                FileStep.mkfile("/app/a", 0644, "a\n"),
+                FileStep.mkfile("/app/b", 0644, "b\n"),
+                FileStep.mkfile("/app/d/x", 0644, "x\n"))
+            .named("create")
+            .file(
+                FileStep.rm("/app/b"),
+                FileStep.rm("/app/d"),
+                FileStep.mkdir("/app/d", 0700),
+                FileStep.mkfile("/app/d/y", 0644, "y\n"))
+            .named("replace")
+            .definition();
+    LocalWorker worker = track(builder().privileged(false).build());
+
+    CacheResult out;
+    try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
+        Scheduler scheduler = new Scheduler(worker, cache)) {
+      out = scheduler.solve(def, SolveOptions.DEFAULT).outputs().get(0);
+    }
+
+    Path rootfs = worker.snapshot(out);
+    assertThat(Trees.fingerprint(rootfs)).containsOnlyKeys("app", "app/a", "app/d", "app/d/y");
+    List<Descriptor> layers = layers(worker, out);
+    assertThat(entries(layers.get(1)))
+        .containsExactly("app/", "app/.wh.b", "app/d/", "app/d/.wh.x", "app/d/y");
+    assertThat(Trees.fingerprint(applyAll(layers))).isEqualTo(Trees.fingerprint(rootfs));
+  }
+
+  private List<String> entries(Descriptor layer) throws IOException {
+    List<String> out = new java.util.ArrayList<>();
+    try (InputStream in = store.open(layer.digest());
+        var tar =
+            new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(
+                new java.util.zip.GZIPInputStream(in))) {
+      for (var e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+        out.add(e.getName());
+      }
+    }
+    return out;
   }
 
   @Test
   void solve_execOpWithoutRunc_failsNamingTheStepAndWhatToInstall() throws Exception {
     Definition def = State.scratch().run(Run.of("make")).named("RUN make").root().definition();
     LocalWorker worker =
-        LocalWorker.builder(state.resolve("worker"), store)
-            .executor(new RuncExecutor(state.resolve("exec"), Optional.empty()))
-            .build();
+        track(
+            LocalWorker.builder(state.resolve("worker"), store)
+                .executor(new RuncExecutor(state.resolve("exec"), Optional.empty()))
+                .build());
 
     try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
         Scheduler scheduler = new Scheduler(worker, cache)) {
@@ -200,12 +302,30 @@ class LocalWorkerTest {
             .file(FileStep.mkdir("/app", 0755))
             .definition();
 
-    CacheResult out = solve(def).result.outputs().get(0);
+    Solved run = solve(def);
 
-    assertThat(out.layers()).hasSize(2);
+    List<Descriptor> layers = layers(run.worker, run.result.outputs().get(0));
+    assertThat(layers).hasSize(2);
     // sha256 of 1024 zero bytes: the empty tar Go and BuildKit write for an unchanged tree.
-    assertThat(out.layers().get(1).annotation("containerd.io/uncompressed"))
+    assertThat(layers.get(1).annotation("containerd.io/uncompressed"))
         .isEqualTo("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
+  }
+
+  /** The result's layers made by the worker, as descriptors with their diffID annotation. */
+  private static List<Descriptor> layers(LocalWorker worker, CacheResult out) throws IOException {
+    return worker.exportLayers(out).stream()
+        .map(l -> l.blob().withAnnotation("containerd.io/uncompressed", l.diffId().toString()))
+        .toList();
+  }
+
+  private long blobCount() throws IOException {
+    Path blobs = state.resolve("content/blobs/sha256");
+    if (!Files.isDirectory(blobs)) {
+      return 0;
+    }
+    try (var s = Files.list(blobs)) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).count();
+    }
   }
 
   private Path applyAll(List<Descriptor> layers) throws Exception {
@@ -227,16 +347,27 @@ class LocalWorkerTest {
     return solve(def, null);
   }
 
+  private LocalWorker.Builder builder() {
+    return LocalWorker.builder(state.resolve("worker"), store).local("context", ctx);
+  }
+
+  private LocalWorker track(LocalWorker worker) {
+    workers.add(worker);
+    return worker;
+  }
+
+  @AfterEach
+  void closeWorkers() {
+    workers.forEach(LocalWorker::close);
+  }
+
   private Solved solve(Definition def, ImageSource images) throws Exception {
     Recorder progress = new Recorder();
-    LocalWorker.Builder b =
-        LocalWorker.builder(state.resolve("worker"), store)
-            .local("context", ctx)
-            .progress(progress);
+    LocalWorker.Builder b = builder().progress(progress);
     if (images != null) {
       b.images(images);
     }
-    LocalWorker worker = b.build();
+    LocalWorker worker = track(b.build());
     try (LocalCacheManager cache = LocalCacheManager.open(state.resolve("cache"));
         Scheduler scheduler = new Scheduler(worker, cache)) {
       SolveResult r = scheduler.solve(def, SolveOptions.DEFAULT.withProgress(progress));

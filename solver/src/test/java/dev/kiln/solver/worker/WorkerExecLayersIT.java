@@ -51,7 +51,7 @@ class WorkerExecLayersIT {
     ExecHarness.Solved run = h.solve(createThenDelete());
 
     CacheResult out = run.result().outputs().get(0);
-    List<Descriptor> chain = out.layers();
+    List<Descriptor> chain = run.layers();
     assertThat(chain).hasSize(3);
     assertThat(h.entries(chain.get(1)))
         .containsExactly(

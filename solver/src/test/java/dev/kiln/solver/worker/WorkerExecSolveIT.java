@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.Run;
 import dev.kiln.core.graph.State;
+import dev.kiln.core.port.LayerRequest;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
-import dev.kiln.solver.layer.LayerWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Caching, parallelism and reproducibility of RUN through Scheduler + LocalWorker. */
 class WorkerExecSolveIT {
 
-  private static final LayerWriter.Options CLAMPED =
-      LayerWriter.Options.defaults().withSourceDateEpoch(Instant.parse("2024-01-01T00:00:00Z"));
+  private static final LayerRequest CLAMPED =
+      LayerRequest.DEFAULT.withSourceDateEpoch(Instant.parse("2024-01-01T00:00:00Z"));
 
   @TempDir Path tmp;
   private BusyboxImage image;
