@@ -18,7 +18,8 @@ public final class Run {
       boolean readOnly,
       Mount.Type type,
       String cacheId,
-      Mount.CacheSharing sharing) {}
+      Mount.CacheSharing sharing,
+      Mount.Options options) {}
 
   /** The process settings beyond argv and the state's env, cwd and user. */
   private record Settings(
@@ -57,17 +58,70 @@ public final class Run {
   /** Adds a bind mount of {@code selector} in {@code source} at {@code target}. */
   public Run mount(String target, State source, String selector, boolean readOnly) {
     Objects.requireNonNull(source, "mount source");
-    return with(new MountSpec(source, target, selector, readOnly, Mount.Type.BIND, null, null));
+    return with(
+        new MountSpec(
+            source, target, selector, readOnly, Mount.Type.BIND, null, null, Mount.Options.NONE));
+  }
+
+  /**
+   * Adds a writable bind mount of {@code selector} in {@code source} at {@code target} whose
+   * changes are discarded after the process (no output).
+   */
+  public Run mountDiscarding(String target, State source, String selector) {
+    Objects.requireNonNull(source, "mount source");
+    return with(
+        new MountSpec(
+            source,
+            target,
+            selector,
+            false,
+            Mount.Type.BIND,
+            null,
+            null,
+            Mount.Options.discardChanges()));
   }
 
   /** Adds a tmpfs at {@code target}. */
   public Run tmpfs(String target) {
-    return with(new MountSpec(null, target, "/", false, Mount.Type.TMPFS, null, null));
+    return tmpfs(target, 0);
+  }
+
+  /** Adds a tmpfs at {@code target} of at most {@code bytes} bytes (0: the default). */
+  public Run tmpfs(String target, long bytes) {
+    return with(
+        new MountSpec(
+            null, target, "/", false, Mount.Type.TMPFS, null, null, Mount.Options.tmpfs(bytes)));
   }
 
   /** Adds a cache mount at {@code target}. */
   public Run cache(String target, String id, Mount.CacheSharing sharing) {
-    return with(new MountSpec(null, target, "/", false, Mount.Type.CACHE, id, sharing));
+    return cache(target, id, sharing, null, "/", false);
+  }
+
+  /**
+   * Adds a cache mount at {@code target}; a new cache starts as a copy of {@code selector} in
+   * {@code seed} (null: empty).
+   */
+  public Run cache(
+      String target,
+      String id,
+      Mount.CacheSharing sharing,
+      State seed,
+      String selector,
+      boolean readOnly) {
+    return with(
+        new MountSpec(
+            seed, target, selector, readOnly, Mount.Type.CACHE, id, sharing, Mount.Options.NONE));
+  }
+
+  /** Adds a secret mount (file at {@code target}, which may be null for an env-only secret). */
+  public Run secret(String target, Mount.Options options) {
+    return with(new MountSpec(null, target, "/", true, Mount.Type.SECRET, null, null, options));
+  }
+
+  /** Adds an SSH agent socket at {@code target}. */
+  public Run ssh(String target, Mount.Options options) {
+    return with(new MountSpec(null, target, "/", true, Mount.Type.SSH, null, null, options));
   }
 
   /** Uses network mode {@code mode}. */

@@ -162,7 +162,14 @@ public final class State {
       int input = m.source() == null ? -1 : indexOf(inputs, m.source().output);
       mounts.add(
           new Mount(
-              input, m.target(), m.selector(), m.readOnly(), m.type(), m.cacheId(), m.sharing()));
+              input,
+              m.target(),
+              m.selector(),
+              m.readOnly(),
+              m.type(),
+              m.cacheId(),
+              m.sharing(),
+              m.options()));
     }
     ExecOp op = new ExecOp(run.meta(env, cwd, user), mounts, run.network(), platform);
     VertexMetadata md =

@@ -110,6 +110,13 @@ public final class OpCodec {
         if (m.type() == Mount.Type.CACHE) {
           mn.put("cacheId", m.cacheId()).put("sharing", lower(m.sharing()));
         }
+        if (m.target() == null) {
+          mn.remove("target");
+        }
+        if (!m.options().equals(Mount.Options.NONE)) {
+          // only when set, so that mounts made before options existed keep their digests
+          mn.set("options", mountOptions(m.options()));
+        }
       }
     } else if (op instanceof FileOp f) {
       n.put("type", "file");
@@ -121,6 +128,39 @@ public final class OpCodec {
       throw new IllegalStateException("unknown op " + op.getClass());
     }
     return n;
+  }
+
+  private static ObjectNode mountOptions(Mount.Options o) {
+    ObjectNode n = F.objectNode();
+    if (o.tmpfsSize() != 0) {
+      n.put("tmpfsSize", o.tmpfsSize());
+    }
+    if (o.noOutput()) {
+      n.put("noOutput", true);
+    }
+    if (o.id() != null) {
+      n.put("id", o.id());
+    }
+    if (o.envName() != null) {
+      n.put("env", o.envName());
+    }
+    n.put("uid", o.uid()).put("gid", o.gid()).put("mode", o.mode());
+    if (o.optional()) {
+      n.put("optional", true);
+    }
+    return n;
+  }
+
+  private static Mount.Options mountOptions(JsonNode n) {
+    return new Mount.Options(
+        n.path("tmpfsSize").asLong(0),
+        n.path("noOutput").asBoolean(false),
+        n.has("id") ? text(n, "id") : null,
+        n.has("env") ? text(n, "env") : null,
+        n.path("uid").asLong(0),
+        n.path("gid").asLong(0),
+        n.path("mode").asInt(0),
+        n.path("optional").asBoolean(false));
   }
 
   /** The JSON form of one file action. */
@@ -186,12 +226,13 @@ public final class OpCodec {
           mounts.add(
               new Mount(
                   integer(m, "input"),
-                  text(m, "target"),
+                  m.has("target") ? text(m, "target") : null,
                   text(m, "selector"),
                   bool(m, "readOnly"),
                   upper(Mount.Type.class, text(m, "type")),
                   cache ? text(m, "cacheId") : null,
-                  cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null));
+                  cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null,
+                  m.has("options") ? mountOptions(req(m, "options")) : Mount.Options.NONE));
         }
         List<ExecMeta.HostIp> hosts = new ArrayList<>();
         for (JsonNode h : n.path(EXTRA_HOSTS)) {

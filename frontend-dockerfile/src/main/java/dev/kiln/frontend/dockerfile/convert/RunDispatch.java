@@ -2,7 +2,6 @@ package dev.kiln.frontend.dockerfile.convert;
 
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileStep;
-import dev.kiln.core.graph.Mount;
 import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Run;
 import dev.kiln.core.graph.State;
@@ -17,20 +16,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * RUN as BuildKit's {@code dispatchRun}: shell form through the SHELL, exec form as written; the
- * process gets the image ENV plus the stage's ARG values, the working directory and user; bind,
- * cache and tmpfs mounts map to core mounts.
+ * process gets the image ENV plus the stage's ARG values, the working directory and user; {@code
+ * --mount}s are {@link RunMounts}.
  */
 final class RunDispatch {
   /** Where a here-document script with an interpreter line is mounted (BuildKit's path). */
   private static final String PIPES = "/dev/pipes/";
-
-  private static final Set<String> BIND_KEYS =
-      Set.of("from", "source", "target", "readonly", "readwrite");
-  private static final Set<String> CACHE_KEYS = Set.of("id", "sharing", "target");
 
   private final Conversion conversion;
   private final Stage stage;
@@ -91,14 +85,19 @@ final class RunDispatch {
       throw conversion.error(
           line, "RUN --security=" + r.security() + " is not supported" + " (only sandbox)");
     }
+    RunMounts mounts = new RunMounts(conversion, this, ctx, line);
     for (dev.kiln.frontend.dockerfile.instructions.Mount m : r.mounts()) {
-      run = mount(run, m, line);
+      run = mounts.add(run, m);
     }
     run = conversion.runSettings().applyTo(run);
     // the build state's environment (BuildKit's LLB env, in its order): image ENV plus ARG values,
     // which stay out of the image
     Map<String, String> env = new LinkedHashMap<>(ctx.llbEnv);
     env.putIfAbsent("PATH", StageContext.DEFAULT_PATH);
+    if (mounts.firstSshTarget() != null) {
+      // as BuildKit's llb: the first agent socket unless the env has one
+      env.putIfAbsent("SSH_AUTH_SOCK", mounts.firstSshTarget());
+    }
     State state = ctx.withProcessContext(env);
     ctx.fs = state.run(run.named(name)).root();
     ctx.history("RUN " + ctx.runHistoryPrefix() + String.join(" ", args) + " # buildkit", true);
@@ -142,41 +141,8 @@ final class RunDispatch {
     };
   }
 
-  private Run mount(Run run, dev.kiln.frontend.dockerfile.instructions.Mount m, int line)
-      throws DockerfileParseException {
-    Map<String, String> o = m.options();
-    String target = Paths.resolve(ctx.cwd(), o.getOrDefault("target", ""));
-    switch (m.type()) {
-      case "bind" -> {
-        only(m, BIND_KEYS, line);
-        boolean readOnly = !Boolean.parseBoolean(o.getOrDefault("readwrite", "false"));
-        if (o.containsKey("readonly")) {
-          readOnly = Boolean.parseBoolean(o.get("readonly"));
-        }
-        String source = Paths.clean("/" + o.getOrDefault("source", ""));
-        return run.mount(target, mountSource(o.get("from"), line), source, readOnly);
-      }
-      case "cache" -> {
-        only(m, CACHE_KEYS, line);
-        Mount.CacheSharing sharing =
-            Mount.CacheSharing.valueOf(
-                o.getOrDefault("sharing", "shared").toUpperCase(Locale.ROOT));
-        return run.cache(target, o.get("id"), sharing);
-      }
-      case "tmpfs" -> {
-        only(m, Set.of("target"), line);
-        return run.tmpfs(target);
-      }
-      default ->
-          throw conversion.error(
-              line,
-              "RUN --mount=type="
-                  + m.type()
-                  + " is not supported yet (supported: bind, cache, tmpfs)");
-    }
-  }
-
-  private State mountSource(String from, int line) throws DockerfileParseException {
+  /** The state a bind or cache mount reads: {@code from} (stage, context, image) or the context. */
+  State mountSource(String from, int line) throws DockerfileParseException {
     if (from == null || from.isEmpty()) {
       return conversion.context();
     }
@@ -185,22 +151,5 @@ final class RunDispatch {
       return conversion.stage(ref.get()).context().fs;
     }
     return conversion.fromSource(from, ctx.platform, line);
-  }
-
-  private void only(dev.kiln.frontend.dockerfile.instructions.Mount m, Set<String> keys, int line)
-      throws DockerfileParseException {
-    for (String k : m.options().keySet()) {
-      if (!keys.contains(k)) {
-        throw conversion.error(
-            line,
-            "RUN --mount=type="
-                + m.type()
-                + " option '"
-                + k
-                + "' is not supported yet (supported: "
-                + String.join(", ", keys.stream().sorted().toList())
-                + ")");
-      }
-    }
   }
 }

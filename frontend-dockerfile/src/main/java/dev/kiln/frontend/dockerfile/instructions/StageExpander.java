@@ -246,7 +246,7 @@ public final class StageExpander {
         for (Map.Entry<String, String> e : m.options().entrySet()) {
           opts.put(e.getKey(), word(df, ins, lex, e.getValue(), scope));
         }
-        mounts.add(new Mount(m.type(), opts));
+        mounts.add(new Mount(word(df, ins, lex, m.type(), scope), opts));
       }
       return new Instruction.Run(r.location(), r.command(), mounts, r.network(), r.security());
     }

@@ -316,7 +316,17 @@ class DockerfileConverterTest {
             Mount.bind(1, "/t", "/bin", true),
             Mount.cache("/w/.cache", "c1", Mount.CacheSharing.LOCKED),
             Mount.tmpfs("/tmp"),
-            Mount.bind(2, "/ctx", "/", false));
+            // rw: writable, but the changes are discarded (BuildKit's ForceNoOutput)
+            new Mount(
+                2,
+                "/ctx",
+                "/",
+                false,
+                Mount.Type.BIND,
+                null,
+                null,
+                Mount.Options.discardChanges()));
+    assertThat(run.outputCount()).isEqualTo(1);
     assertThat(input(last, 1).op()).isInstanceOf(ImageOp.class);
     assertThat(input(last, 2).op()).isInstanceOf(LocalOp.class);
     Vertex exec = input(last, 0);
