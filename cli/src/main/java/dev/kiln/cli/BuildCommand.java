@@ -117,6 +117,18 @@ final class BuildCommand implements Callable<Integer> {
               + " a warning; the build goes on without it.")
   List<String> cacheFrom = new ArrayList<>();
 
+  @Option(
+      names = "--secret",
+      paramLabel = "id=ID[,src=FILE|env=VAR]",
+      description = "A secret for RUN --mount=type=secret; repeatable.")
+  List<String> secrets = new ArrayList<>();
+
+  @Option(
+      names = "--ssh",
+      paramLabel = "default|ID=SOCKET",
+      description = "An SSH agent socket for RUN --mount=type=ssh; repeatable.")
+  List<String> ssh = new ArrayList<>();
+
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
 
@@ -215,7 +227,7 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   BuildRequest request() throws CliException {
-    Path stateRoot = root == null ? defaultRoot() : invocation.resolve(root);
+    Path stateRoot = KilnState.root(root, invocation);
     boolean stdin = "-".equals(file);
     if (contextInput == null) {
       contextInput = ContextInput.open(path, invocation, stateRoot, stdin);
@@ -283,6 +295,7 @@ final class BuildCommand implements Callable<Integer> {
         text,
         ExtraHosts.parse(addHosts),
         namedContexts(),
+        ClientSecrets.parse(secrets, ssh, invocation),
         cacheSpecs("--cache-to", cacheTo),
         cacheSpecs("--cache-from", cacheFrom),
         cacheKeys);
@@ -420,17 +433,5 @@ final class BuildCommand implements Callable<Integer> {
       throw new CliException(
           "SOURCE_DATE_EPOCH=" + v + " is not a number of seconds since 1970; fix or unset it");
     }
-  }
-
-  private Path defaultRoot() throws CliException {
-    String xdg = invocation.env().get("XDG_DATA_HOME");
-    if (xdg != null && !xdg.isEmpty()) {
-      return invocation.resolve(xdg).resolve("kiln");
-    }
-    String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home"));
-    if (home == null || home.isEmpty()) {
-      throw new CliException("no --root given and neither XDG_DATA_HOME nor HOME is set");
-    }
-    return invocation.resolve(home).resolve(".local/share/kiln");
   }
 }

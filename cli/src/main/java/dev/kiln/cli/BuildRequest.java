@@ -37,6 +37,7 @@ import java.util.Objects;
  * @param extraHosts {@code --add-host} entries for every RUN
  * @param buildContexts {@code --build-context} names → {@code docker-image://REF}, {@code
  *     oci-layout://…} or a directory's absolute path
+ * @param secrets the {@code --secret} values and {@code --ssh} agent sockets
  * @param cacheTo the {@code --cache-to} entries
  * @param cacheFrom the {@code --cache-from} entries
  * @param cacheKeys {@code --cache-keys}: {@code kiln}, or a BuildKit key version such as {@code
@@ -65,6 +66,7 @@ public record BuildRequest(
     String dockerfileText,
     List<dev.kiln.core.graph.ExecMeta.HostIp> extraHosts,
     Map<String, String> buildContexts,
+    ClientSecrets secrets,
     List<CacheSpec> cacheTo,
     List<CacheSpec> cacheFrom,
     String cacheKeys) {
@@ -87,6 +89,7 @@ public record BuildRequest(
     extraHosts = List.copyOf(extraHosts);
     buildContexts =
         java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildContexts));
+    Objects.requireNonNull(secrets, "secrets");
     cacheTo = List.copyOf(cacheTo);
     cacheFrom = List.copyOf(cacheFrom);
     Objects.requireNonNull(cacheKeys, "cacheKeys");

@@ -86,6 +86,25 @@ final class KilnState implements AutoCloseable {
    *     fetched into the content store only when something reads them
    * @param compressor converts layers for a cache export that wants another compression
    */
+  /**
+   * The state directory: {@code --root} when given, else {@code $XDG_DATA_HOME/kiln} or {@code
+   * ~/.local/share/kiln}.
+   */
+  static Path root(String flag, Invocation invocation) throws CliException {
+    if (flag != null) {
+      return invocation.resolve(flag);
+    }
+    String xdg = invocation.env().get("XDG_DATA_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return invocation.resolve(xdg).resolve("kiln");
+    }
+    String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home"));
+    if (home == null || home.isEmpty()) {
+      throw new CliException("no --root given and neither XDG_DATA_HOME nor HOME is set");
+    }
+    return invocation.resolve(home).resolve(".local/share/kiln");
+  }
+
   static KilnState open(
       BuildRequest request,
       Invocation invocation,
@@ -124,6 +143,8 @@ final class KilnState implements AutoCloseable {
               .layers(layers)
               .progress(progress)
               .snapshotter(request.snapshotter());
+      request.secrets().secrets().forEach(builder::secret);
+      request.secrets().agents().forEach(builder::sshAgent);
       for (Map.Entry<String, String> c : request.buildContexts().entrySet()) {
         if (!c.getValue().contains("://")) {
           builder.local(c.getKey(), Path.of(c.getValue())); // a --build-context directory

@@ -195,8 +195,9 @@ public final class RuncExecutor implements AutoCloseable {
                 out.add(
                     new MountStubs.Target(
                         m.get("destination").asText(),
+                        // a file or socket (a secret, an agent) gets a file stub
                         m.get("type").asText().equals("bind")
-                            && Files.isRegularFile(Path.of(m.get("source").asText())))));
+                            && !Files.isDirectory(Path.of(m.get("source").asText())))));
     return out;
   }
 

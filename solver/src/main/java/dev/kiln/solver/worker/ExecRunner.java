@@ -10,7 +10,6 @@ import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.exec.ExecException;
 import dev.kiln.solver.exec.ExecRequest;
-import dev.kiln.solver.exec.Mount;
 import dev.kiln.solver.exec.NetworkMode;
 import dev.kiln.solver.exec.OutputListener;
 import dev.kiln.solver.exec.RuncExecutor;
@@ -47,6 +46,7 @@ final class ExecRunner {
   private final String snapshotterName;
   private final Path snapshotterRoot;
   private final Path execRoot;
+  private final ExecMounts.Sources mountSources;
   private RuncExecutor executor;
   private Snapshotter snapshotter;
 
@@ -57,7 +57,9 @@ final class ExecRunner {
       String snapshotterName,
       Path snapshotterRoot,
       RuncExecutor executor,
-      Path execRoot) {
+      Path execRoot,
+      ExecMounts.Sources mountSources) {
+    this.mountSources = mountSources;
     this.snapshots = snapshots;
     this.layers = layers;
     this.progress = progress;
@@ -75,7 +77,6 @@ final class ExecRunner {
     }
     CacheResult baseResult = inputs.get(rootMount.input());
     Path base = snapshots.materialize(baseResult);
-    List<Mount> mounts = mounts(op, inputs);
     List<Descriptor> chain = new ArrayList<>(layers.layersOf(baseResult, base));
     RuncExecutor exec = executor();
     try {
@@ -87,9 +88,15 @@ final class ExecRunner {
     Snapshotter snap = snapshotter();
     String key = "run-" + UUID.randomUUID();
     Descriptor layer;
-    try {
+    try (ExecMounts extra = ExecMounts.prepare(op, inputs, mountSources, this::writableView)) {
       SnapshotHandle handle = prepare(snap, key, base);
-      exec.run(request(op, handle.rootfs(), mounts), output(vertex.digest()));
+      ExecRequest req = request(op, handle.rootfs(), extra.mounts());
+      if (!extra.env().isEmpty()) {
+        List<String> env = new ArrayList<>(req.env());
+        env.addAll(extra.env()); // secrets as variables: in the process only, never in the graph
+        req = req.withEnv(env);
+      }
+      exec.run(req, output(vertex.digest()));
       layer = layers.writeLayer(changes(commit(snap, key), base));
     } catch (ExecException e) {
       throw new IOException(e.getMessage(), e);
@@ -114,42 +121,28 @@ final class ExecRunner {
     }
   }
 
-  /** The extra mounts: read-only binds of other inputs' snapshots, and tmpfs. */
-  private List<Mount> mounts(ExecOp op, List<CacheResult> inputs) throws IOException {
-    List<Mount> out = new ArrayList<>();
-    for (dev.kiln.core.graph.Mount m : op.mounts().subList(1, op.mounts().size())) {
-      switch (m.type()) {
-        case TMPFS -> out.add(Mount.tmpfs(m.target()));
-        case BIND -> {
-          if (!m.readOnly() || m.input() < 0) {
-            throw new IOException(
-                "RUN mount '"
-                    + m.target()
-                    + "': only read-only bind mounts of an input are supported besides '/'");
-          }
-          out.add(
-              Mount.bind(
-                  source(snapshots.materialize(inputs.get(m.input())), m), m.target(), true));
-        }
-        case CACHE ->
-            throw new IOException(
-                "RUN mount '" + m.target() + "': cache mounts are not supported yet");
+  /**
+   * A throwaway writable view of {@code source} (a {@code rw} bind mount), from the snapshotter.
+   */
+  private ExecMounts.WritableViews.View writableView(Path source) throws IOException {
+    Snapshotter snap = snapshotter();
+    String key = "rw-" + UUID.randomUUID();
+    SnapshotHandle handle = prepare(snap, key, source);
+    return new ExecMounts.WritableViews.View() {
+      @Override
+      public Path dir() {
+        return handle.rootfs();
       }
-    }
-    return out;
+
+      @Override
+      public void close() throws IOException {
+        remove(snap, key);
+      }
+    };
   }
 
-  /** The selected path inside an input snapshot; a symlink may not lead outside it. */
-  private static Path source(Path root, dev.kiln.core.graph.Mount m) throws IOException {
-    Path real = root.resolve(m.selector().substring(1)).toRealPath();
-    if (!real.startsWith(root.toRealPath())) {
-      throw new IOException(
-          "RUN mount '" + m.target() + "': selector " + m.selector() + " leads outside its input");
-    }
-    return real;
-  }
-
-  private static ExecRequest request(ExecOp op, Path rootfs, List<Mount> mounts) {
+  private static ExecRequest request(
+      ExecOp op, Path rootfs, List<dev.kiln.solver.exec.Mount> mounts) {
     ExecMeta meta = op.meta();
     // the proxy settings come last, as BuildKit appends its ProxyEnv to the process env
     List<String> env = new ArrayList<>(meta.env());

@@ -85,8 +85,25 @@ public final class LocalWorker implements OpRunner {
             b.snapshotter,
             b.root.resolve("runs"),
             b.executor,
-            b.root.resolve("exec"));
+            b.root.resolve("exec"),
+            new ExecMounts.Sources(
+                snapshots,
+                new CacheMounts(b.root.resolve(CACHE_MOUNTS)),
+                Map.copyOf(b.secrets),
+                Map.copyOf(b.sshAgents),
+                snapshots.tmpDir()));
     this.http = new HttpSource(snapshots, b.root.resolve("http"));
+  }
+
+  /** Where the persistent {@code RUN --mount=type=cache} directories live under the root. */
+  private static final String CACHE_MOUNTS = "cachemounts";
+
+  /**
+   * Deletes every cache mount ({@code RUN --mount=type=cache}) of the worker state under {@code
+   * root}; returns how many there were. No worker may be using that state meanwhile.
+   */
+  public static int pruneCacheMounts(Path root) throws IOException {
+    return CacheMounts.prune(root.resolve(CACHE_MOUNTS));
   }
 
   /**
@@ -255,6 +272,8 @@ public final class LocalWorker implements OpRunner {
     private final Path root;
     private final ContentStore store;
     private final Map<String, Path> locals = new LinkedHashMap<>();
+    private final Map<String, byte[]> secrets = new LinkedHashMap<>();
+    private final Map<String, Path> sshAgents = new LinkedHashMap<>();
     private ImageSource images;
     private LayerWriter.Options layers = LayerWriter.Options.defaults();
     private ProgressListener progress = ProgressListener.NONE;
@@ -276,6 +295,22 @@ public final class LocalWorker implements OpRunner {
     /** The directory served for local sources named {@code name} (e.g. "context"). */
     public Builder local(String name, Path dir) {
       locals.put(Objects.requireNonNull(name, "name"), dir.toAbsolutePath());
+      return this;
+    }
+
+    /**
+     * The value of secret {@code id} for {@code RUN --mount=type=secret}: given to the process as a
+     * file on a memory file system (or a variable), never written to a snapshot, layer or cache
+     * record.
+     */
+    public Builder secret(String id, byte[] value) {
+      secrets.put(Objects.requireNonNull(id, "id"), value.clone());
+      return this;
+    }
+
+    /** The SSH agent socket of {@code id} for {@code RUN --mount=type=ssh}. */
+    public Builder sshAgent(String id, Path socket) {
+      sshAgents.put(Objects.requireNonNull(id, "id"), socket.toAbsolutePath());
       return this;
     }
 
