@@ -95,7 +95,7 @@ class RemoteCacheMatrixIT extends BusyboxRegistry.Fixture {
                 "--cache-to",
                 cacheTo,
                 "-o",
-                "type=oci,compression=gzip,dest=" + tmp.resolve("cold.tar"),
+                "type=oci,compression=gzip,force-compression=true,dest=" + tmp.resolve("cold.tar"),
                 "--metadata-file",
                 meta1.toString()));
     assertThat(cold.dockerfileSteps()).as(cold.err()).containsValue("DONE");
@@ -146,7 +146,7 @@ class RemoteCacheMatrixIT extends BusyboxRegistry.Fixture {
                 "--cache-from",
                 ref,
                 "-o",
-                "type=oci,compression=gzip,dest=" + tmp.resolve("warm.tar"),
+                "type=oci,compression=gzip,force-compression=true,dest=" + tmp.resolve("warm.tar"),
                 "--metadata-file",
                 meta2.toString()));
     // every step shown is CACHED; with min the builder stage is not even looked at (the final

@@ -42,6 +42,9 @@ final class SolveNode {
   /** The last lookup found every output's key (maybe without a result). */
   boolean keyFound;
 
+  /** Whether this vertex or one below it has content inputs; null until computed. */
+  Boolean contentUpstream;
+
   boolean keysFinal;
   boolean keysChanged;
   boolean keyDemanded;

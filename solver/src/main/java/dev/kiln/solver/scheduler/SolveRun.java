@@ -195,8 +195,54 @@ final class SolveRun {
         startRun(n, stack, later);
       } else {
         demandKeys(n, later);
+        if (mustRun(n)) {
+          // Its keys may wait on a content checksum of one input while another branch is idle:
+          // the vertex runs anyway, so its inputs' results are demanded now, in parallel.
+          new LinkedHashSet<>(n.inputs).forEach(stack::push);
+        }
       }
     }
+  }
+
+  /**
+   * Whether {@code n} must run whatever the content checksums say: an input has no result and a key
+   * the cache does not know, and no content key upstream of it can make its key known later.
+   */
+  private static boolean mustRun(SolveNode n) {
+    for (SolveNode in : n.inputs) {
+      if (in.records == null && !in.keyFound && !contentUpstream(in)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code root} or a vertex below it has content inputs (memoized, iterative). */
+  private static boolean contentUpstream(SolveNode root) {
+    Deque<SolveNode> stack = new ArrayDeque<>();
+    stack.push(root);
+    while (!stack.isEmpty()) {
+      SolveNode n = stack.peek();
+      if (n.contentUpstream != null) {
+        stack.pop();
+        continue;
+      }
+      boolean pending = false;
+      boolean any = !n.contentInputs().isEmpty();
+      for (SolveNode in : n.inputs) {
+        if (in.contentUpstream == null) {
+          stack.push(in);
+          pending = true;
+        } else {
+          any |= in.contentUpstream;
+        }
+      }
+      if (!pending) {
+        n.contentUpstream = any;
+        stack.pop();
+      }
+    }
+    return root.contentUpstream;
   }
 
   /** Demands final keys of {@code root} and, transitively, of every input that lacks them. */
@@ -281,7 +327,11 @@ final class SolveRun {
     }
     if (!n.contentTried && !n.contentInputs().isEmpty()) {
       n.contentTried = true;
-      awaitResults(n, n.contentInputs(), () -> contentStep(n), stack, later);
+      // A content key can only hit when every input's key is known to the cache. When one is not,
+      // the vertex runs anyway: demand every input now, so that independent branches (the stages
+      // of two COPY --from) run in parallel instead of one after the other.
+      awaitResults(
+          n, mustRun(n) ? n.inputs : n.contentInputs(), () -> contentStep(n), stack, later);
       return;
     }
     n.running = true;
