@@ -29,7 +29,13 @@ import picocli.CommandLine.Parameters;
     sortOptions = false)
 final class BuildCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "PATH", description = "The build context directory.")
+  @Parameters(
+      index = "0",
+      paramLabel = "PATH",
+      description =
+          "The build context: a directory, a tar archive (plain, gzip, bzip2, xz, zstd), or - to"
+              + " read such an archive (or a Dockerfile, for an empty context) from standard"
+              + " input.")
   String path;
 
   @Option(
@@ -79,6 +85,20 @@ final class BuildCommand implements Callable<Integer> {
   String network = "default";
 
   @Option(
+      names = "--add-host",
+      paramLabel = "HOST:IP",
+      description = "Add a host-to-IP mapping to /etc/hosts of RUN steps; repeatable.")
+  List<String> addHosts = new ArrayList<>();
+
+  @Option(
+      names = "--build-context",
+      paramLabel = "NAME=VALUE",
+      description =
+          "An additional named context for FROM NAME, COPY --from=NAME and RUN --mount from=NAME:"
+              + " a directory, docker-image://REF or oci-layout://PATH[:TAG]; repeatable.")
+  List<String> buildContexts = new ArrayList<>();
+
+  @Option(
       names = "--cache-to",
       paramLabel = "SPEC",
       description =
@@ -96,6 +116,18 @@ final class BuildCommand implements Callable<Integer> {
               + " type=local,src=DIR[,digest=D|tag=T]; repeatable. A cache that cannot be read is"
               + " a warning; the build goes on without it.")
   List<String> cacheFrom = new ArrayList<>();
+
+  @Option(
+      names = "--secret",
+      paramLabel = "id=ID[,src=FILE|env=VAR]",
+      description = "A secret for RUN --mount=type=secret; repeatable.")
+  List<String> secrets = new ArrayList<>();
+
+  @Option(
+      names = "--ssh",
+      paramLabel = "default|ID=SOCKET",
+      description = "An SSH agent socket for RUN --mount=type=ssh; repeatable.")
+  List<String> ssh = new ArrayList<>();
 
   @Option(names = "--no-cache", description = "Do not use the cache when building.")
   boolean noCache;
@@ -161,14 +193,23 @@ final class BuildCommand implements Callable<Integer> {
     this.invocation = invocation;
   }
 
+  /** The context extracted for this build (archive or standard input), removed after it. */
+  private ContextInput contextInput;
+
   @Override
   public Integer call() throws Exception {
-    BuildRequest request = request();
-    Logging.configure(request.debug(), request.progress());
-    BuildService service =
-        Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
-    service.build();
-    return 0;
+    try {
+      BuildRequest request = request();
+      Logging.configure(request.debug(), request.progress());
+      BuildService service =
+          Guice.createInjector(new KilnModule(request, invocation)).getInstance(BuildService.class);
+      service.build();
+      return 0;
+    } finally {
+      if (contextInput != null) {
+        contextInput.close();
+      }
+    }
   }
 
   /**
@@ -186,18 +227,22 @@ final class BuildCommand implements Callable<Integer> {
   }
 
   BuildRequest request() throws CliException {
-    Path context = invocation.resolve(path);
-    if ("-".equals(path)) {
-      throw new CliException(
-          "a build context from standard input ('-') is not supported; pass a directory");
-    }
-    if (!Files.isDirectory(context)) {
-      throw new CliException(
-          "build context " + context + " is not a directory; pass the directory to build from");
-    }
+    Path stateRoot = KilnState.root(root, invocation);
     boolean stdin = "-".equals(file);
-    Path dockerfile = file == null || stdin ? defaultDockerfile(context) : invocation.resolve(file);
-    String text = stdin ? readStdin() : null;
+    if (contextInput == null) {
+      contextInput = ContextInput.open(path, invocation, stateRoot, stdin);
+    }
+    Path context = contextInput.dir();
+    Path dockerfile;
+    if (file == null || stdin) {
+      dockerfile = defaultDockerfile(context);
+    } else if (contextInput.extracted() && !Path.of(file).isAbsolute()) {
+      // as docker for a context archive: a relative -f names a file inside it
+      dockerfile = context.resolve(file).normalize();
+    } else {
+      dockerfile = invocation.resolve(file);
+    }
+    String text = stdin ? readStdin() : contextInput.dockerfileText();
     checkPlatform();
     ProgressMode mode;
     try {
@@ -237,7 +282,7 @@ final class BuildCommand implements Callable<Integer> {
         args,
         noCache,
         mode,
-        root == null ? defaultRoot() : invocation.resolve(root),
+        stateRoot,
         snapshotter,
         epoch,
         metadataFile == null ? null : invocation.resolve(metadataFile),
@@ -248,9 +293,49 @@ final class BuildCommand implements Callable<Integer> {
         load,
         net,
         text,
+        ExtraHosts.parse(addHosts),
+        namedContexts(),
+        ClientSecrets.parse(secrets, ssh, invocation),
         cacheSpecs("--cache-to", cacheTo),
         cacheSpecs("--cache-from", cacheFrom),
         cacheKeys);
+  }
+
+  /**
+   * {@code --build-context NAME=VALUE}: name → {@code docker-image://REF}, {@code oci-layout://…}
+   * or the absolute path of a directory.
+   */
+  private Map<String, String> namedContexts() throws CliException {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String c : buildContexts) {
+      int eq = c.indexOf('=');
+      if (eq <= 0 || eq == c.length() - 1) {
+        throw new CliException("--build-context " + c + ": use NAME=VALUE, e.g. base=../base");
+      }
+      String name = c.substring(0, eq);
+      String value = c.substring(eq + 1);
+      if (name.equals(
+          dev.kiln.frontend.dockerfile.convert.ConversionRequest.DEFAULT_CONTEXT_NAME)) {
+        throw new CliException(
+            "--build-context " + c + ": the name " + name + " is the main build context's");
+      }
+      if (value.startsWith("docker-image://") || value.startsWith("oci-layout://")) {
+        out.put(name, value);
+      } else if (value.matches("(?i)^(git|https?|ssh|target|input)[:@].*")
+          || value.startsWith("git@")) {
+        throw new CliException(
+            "--build-context "
+                + c
+                + ": only directories, docker-image:// and oci-layout:// are supported");
+      } else {
+        Path dir = invocation.resolve(value);
+        if (!Files.isDirectory(dir)) {
+          throw new CliException("--build-context " + c + ": " + dir + " is not a directory");
+        }
+        out.put(name, dir.toString());
+      }
+    }
+    return out;
   }
 
   private static List<CacheSpec> cacheSpecs(String flag, List<String> values) throws CliException {
@@ -348,17 +433,5 @@ final class BuildCommand implements Callable<Integer> {
       throw new CliException(
           "SOURCE_DATE_EPOCH=" + v + " is not a number of seconds since 1970; fix or unset it");
     }
-  }
-
-  private Path defaultRoot() throws CliException {
-    String xdg = invocation.env().get("XDG_DATA_HOME");
-    if (xdg != null && !xdg.isEmpty()) {
-      return invocation.resolve(xdg).resolve("kiln");
-    }
-    String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home"));
-    if (home == null || home.isEmpty()) {
-      throw new CliException("no --root given and neither XDG_DATA_HOME nor HOME is set");
-    }
-    return invocation.resolve(home).resolve(".local/share/kiln");
   }
 }

@@ -32,7 +32,12 @@ import java.util.Objects;
  * @param labels {@code --label} values, added to the image config's labels
  * @param load {@code --load}: load the image into the local docker engine
  * @param network {@code --network}: the network of RUN steps that do not choose one
- * @param dockerfileText the Dockerfile read from standard input ({@code -f -}), or null
+ * @param dockerfileText the Dockerfile read from standard input ({@code -f -}, or {@code -} as the
+ *     context when standard input is not an archive), or null
+ * @param extraHosts {@code --add-host} entries for every RUN
+ * @param buildContexts {@code --build-context} names → {@code docker-image://REF}, {@code
+ *     oci-layout://…} or a directory's absolute path
+ * @param secrets the {@code --secret} values and {@code --ssh} agent sockets
  * @param cacheTo the {@code --cache-to} entries
  * @param cacheFrom the {@code --cache-from} entries
  * @param cacheKeys {@code --cache-keys}: {@code kiln}, or a BuildKit key version such as {@code
@@ -59,6 +64,9 @@ public record BuildRequest(
     boolean load,
     dev.kiln.core.graph.NetworkMode network,
     String dockerfileText,
+    List<dev.kiln.core.graph.ExecMeta.HostIp> extraHosts,
+    Map<String, String> buildContexts,
+    ClientSecrets secrets,
     List<CacheSpec> cacheTo,
     List<CacheSpec> cacheFrom,
     String cacheKeys) {
@@ -78,6 +86,10 @@ public record BuildRequest(
     Objects.requireNonNull(root, "root");
     Objects.requireNonNull(snapshotter, "snapshotter");
     Objects.requireNonNull(network, "network");
+    extraHosts = List.copyOf(extraHosts);
+    buildContexts =
+        java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(buildContexts));
+    Objects.requireNonNull(secrets, "secrets");
     cacheTo = List.copyOf(cacheTo);
     cacheFrom = List.copyOf(cacheFrom);
     Objects.requireNonNull(cacheKeys, "cacheKeys");

@@ -11,6 +11,7 @@ import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.convert.ConversionRequest;
 import dev.kiln.frontend.dockerfile.convert.ConversionResult;
 import dev.kiln.frontend.dockerfile.convert.DockerfileConverter;
+import dev.kiln.frontend.dockerfile.convert.NamedContext;
 import dev.kiln.image.RegistryClients;
 import dev.kiln.image.export.ExportSpecException;
 import dev.kiln.image.export.ImageExporters;
@@ -32,7 +33,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +50,8 @@ import java.util.stream.Collectors;
  * per instance.
  */
 final class BuildService {
+
+  private static final String DOCKER_IMAGE = "docker-image://";
 
   private final BuildRequest request;
   private final Invocation invocation;
@@ -203,7 +208,9 @@ final class BuildService {
             Platform.current(),
             images::config,
             ConversionRequest.DEFAULT_CONTEXT_NAME,
-            request.network());
+            request.network(),
+            request.extraHosts(),
+            namedContexts());
     try {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {
@@ -238,8 +245,34 @@ final class BuildService {
   private List<String> readDockerignore() throws CliException {
     Path specific =
         request.dockerfile().resolveSibling(request.dockerfile().getFileName() + ".dockerignore");
-    Path file =
-        Files.isRegularFile(specific) ? specific : request.context().resolve(".dockerignore");
+    return patterns(
+        Files.isRegularFile(specific) ? specific : request.context().resolve(".dockerignore"));
+  }
+
+  /**
+   * The {@code --build-context} values for the frontend: a directory becomes a local source of the
+   * context's name filtered by its own {@code .dockerignore} (as BuildKit's {@code local:} named
+   * context); images keep their reference.
+   */
+  private Map<String, NamedContext> namedContexts() throws CliException {
+    Map<String, NamedContext> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> c : request.buildContexts().entrySet()) {
+      String v = c.getValue();
+      if (v.startsWith(DOCKER_IMAGE)) {
+        out.put(c.getKey(), new NamedContext.Image(v.substring(DOCKER_IMAGE.length())));
+      } else if (v.startsWith("oci-layout://")) {
+        out.put(c.getKey(), new NamedContext.Image(v));
+      } else {
+        out.put(
+            c.getKey(),
+            new NamedContext.Local(c.getKey(), patterns(Path.of(v).resolve(".dockerignore"))));
+      }
+    }
+    return out;
+  }
+
+  /** The patterns of a {@code .dockerignore} file; none when it does not exist. */
+  private static List<String> patterns(Path file) throws CliException {
     if (!Files.isRegularFile(file)) {
       return List.of();
     }

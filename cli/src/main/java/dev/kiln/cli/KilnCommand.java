@@ -3,13 +3,13 @@ package dev.kiln.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
-/** {@code kiln}: the top-level command; its only subcommand so far is {@code build}. */
+/** {@code kiln}: the top-level command; subcommands {@code build} and {@code prune}. */
 @Command(
     name = "kiln",
     mixinStandardHelpOptions = true,
     versionProvider = KilnCommand.Version.class,
     description = "Builds container images from Dockerfiles, BuildKit style.",
-    subcommands = {BuildCommand.class},
+    subcommands = {BuildCommand.class, PruneCommand.class},
     synopsisSubcommandLabel = "COMMAND")
 final class KilnCommand implements Runnable {
 

@@ -30,6 +30,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -78,6 +79,25 @@ final class KilnState implements AutoCloseable {
   }
 
   /**
+   * The state directory: {@code --root} when given, else {@code $XDG_DATA_HOME/kiln} or {@code
+   * ~/.local/share/kiln}.
+   */
+  static Path root(String flag, Invocation invocation) throws CliException {
+    if (flag != null) {
+      return invocation.resolve(flag);
+    }
+    String xdg = invocation.env().get("XDG_DATA_HOME");
+    if (xdg != null && !xdg.isEmpty()) {
+      return invocation.resolve(xdg).resolve("kiln");
+    }
+    String home = invocation.env().getOrDefault("HOME", System.getProperty("user.home"));
+    if (home == null || home.isEmpty()) {
+      throw new CliException("no --root given and neither XDG_DATA_HOME nor HOME is set");
+    }
+    return invocation.resolve(home).resolve(".local/share/kiln");
+  }
+
+  /**
    * Opens the state for one build.
    *
    * @param imported the {@code --cache-from} caches: queried with the local cache, their blobs
@@ -110,14 +130,21 @@ final class KilnState implements AutoCloseable {
       ContentStore store = imported.isEmpty() ? local : new FetchingContentStore(local, imported);
       dropEpochJournals(root);
       cache = LocalCacheManager.open(root.resolve("cache"));
-      LocalWorker worker =
+      LocalWorker.Builder builder =
           LocalWorker.builder(root.resolve("worker"), store)
               .images(images)
               .local(ConversionRequest.DEFAULT_CONTEXT_NAME, request.context())
               .progress(progress)
               .snapshotter(request.snapshotter())
-              .cache(cache)
-              .build();
+              .cache(cache);
+      request.secrets().secrets().forEach(builder::secret);
+      request.secrets().agents().forEach(builder::sshAgent);
+      for (Map.Entry<String, String> c : request.buildContexts().entrySet()) {
+        if (!c.getValue().contains("://")) {
+          builder.local(c.getKey(), Path.of(c.getValue())); // a --build-context directory
+        }
+      }
+      LocalWorker worker = builder.build();
       compressor.bind(worker.layerCompressor());
       ResultLayers resultLayers =
           new WorkerResultLayers(worker, images::origin, request.sourceDateEpoch());

@@ -78,6 +78,9 @@ public final class Main {
       if (cls == BuildCommand.class) {
         return cls.cast(new BuildCommand(invocation));
       }
+      if (cls == PruneCommand.class) {
+        return cls.cast(new PruneCommand(invocation));
+      }
       return CommandLine.defaultFactory().create(cls);
     }
   }

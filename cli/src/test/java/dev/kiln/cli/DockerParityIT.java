@@ -2,21 +2,17 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.oci.Digests;
 import dev.kiln.testsupport.ProcessResult;
 import dev.kiln.testsupport.ProcessRunner;
 import dev.kiln.testsupport.Sockets;
 import dev.kiln.testsupport.Tools;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,39 +243,10 @@ class DockerParityIT extends BusyboxRegistry.Fixture {
     }
   }
 
-  /** Path → "type mode uid:gid content-or-target" for every entry of a {@code docker export}. */
+  /** Path → "type mode uid:gid content-or-target" of a {@code docker export}, less .dockerenv. */
   static Map<String, String> entries(Path tar) throws IOException {
-    Map<String, String> out = new TreeMap<>();
-    try (InputStream in = Files.newInputStream(tar);
-        TarArchiveInputStream t = new TarArchiveInputStream(in)) {
-      TarArchiveEntry e;
-      while ((e = t.getNextEntry()) != null) {
-        String name = e.getName().replaceAll("/$", "");
-        if (name.equals(".dockerenv")) {
-          continue;
-        }
-        String what;
-        if (e.isSymbolicLink()) {
-          what = "symlink -> " + e.getLinkName();
-        } else if (e.isLink()) {
-          what = "hardlink -> " + e.getLinkName();
-        } else if (e.isDirectory()) {
-          what = "dir";
-        } else if (e.isFile()) {
-          what = "file " + Digests.sha256(t.readAllBytes()).hex().substring(0, 16);
-        } else {
-          what = "special " + e.getDevMajor() + "," + e.getDevMinor();
-        }
-        out.put(
-            name,
-            what
-                + String.format(" %04o", e.getMode() & 07777)
-                + " "
-                + e.getLongUserId()
-                + ":"
-                + e.getLongGroupId());
-      }
-    }
+    Map<String, String> out = new TreeMap<>(ImageTree.entriesOfTar(tar));
+    out.remove(".dockerenv");
     return out;
   }
 }

@@ -498,12 +498,16 @@ class KilnBuildTest {
   }
 
   @Test
-  void build_addUrl_saysItIsNotSupported() throws Exception {
+  void build_addUrlNobodyServes_oneLineNamingTheUrl() throws Exception {
     Files.writeString(
-        context.resolve("Dockerfile"), "FROM scratch\nADD https://example.invalid/x.tgz /x\n");
+        context.resolve("Dockerfile"), "FROM scratch\nADD http://127.0.0.1:1/x.tgz /x\n");
     Kiln.Run r = build();
     assertThat(r.exitCode()).isEqualTo(1);
-    assertThat(r.errors()).singleElement().asString().contains("Dockerfile:2").contains("URL");
+    assertThat(r.errors())
+        .singleElement()
+        .asString()
+        .contains("ADD http://127.0.0.1:1/x.tgz /x")
+        .contains("fetching http://127.0.0.1:1/x.tgz: ");
   }
 
   @Test

@@ -139,6 +139,52 @@ class KilnRunIT extends BusyboxRegistry.Fixture {
     assertThat(r.err()).contains("it broke").contains("preparing");
   }
 
+  /** BuildKit's testBuiltinArgs: proxy build args reach RUN but are not part of its cache key. */
+  @Test
+  void proxyBuildArgs_changedValue_keepsTheCachedRun_otherArgChanged_reruns() throws Exception {
+    String dockerfile =
+        """
+        ARG BASE
+        FROM ${BASE}
+        ARG FOO
+        ARG BAR
+        ARG BAZ=bazcontent
+        RUN echo $HTTP_PROXY::$NO_PROXY::$FOO::$BAR::$BAZ > /out
+        """;
+    Kiln.Run first =
+        build(
+            dockerfile,
+            "--build-arg=FOO=foocontents",
+            "--build-arg=http_proxy=hpvalue",
+            "--build-arg=NO_PROXY=npvalue",
+            "-o",
+            tmp.resolve("one").toString());
+    Kiln.Run second =
+        build(
+            dockerfile,
+            "--build-arg=FOO=foocontents",
+            "--build-arg=http_proxy=hpvalue2",
+            "-o",
+            tmp.resolve("two").toString());
+    Kiln.Run third =
+        build(
+            dockerfile,
+            "--build-arg=FOO=foocontents2",
+            "--build-arg=http_proxy=hpvalue2",
+            "-o",
+            tmp.resolve("three").toString());
+
+    assertThat(List.of(first, second, third)).allSatisfy(r -> assertThat(r.exitCode()).isZero());
+    assertThat(Files.readString(tmp.resolve("one/out")))
+        .isEqualTo("hpvalue::npvalue::foocontents::::bazcontent\n");
+    assertThat(second.executed()).noneMatch(s -> s.contains("RUN"));
+    assertThat(Files.readString(tmp.resolve("two/out")))
+        .isEqualTo("hpvalue::npvalue::foocontents::::bazcontent\n");
+    assertThat(third.executed()).anyMatch(s -> s.contains("RUN"));
+    assertThat(Files.readString(tmp.resolve("three/out")))
+        .isEqualTo("hpvalue2::::foocontents2::::bazcontent\n");
+  }
+
   @Test
   void secondBuild_runsNoRun_andCleanRootsWithSourceDateEpochGiveIdenticalImages()
       throws Exception {

@@ -7,6 +7,7 @@ import dev.kiln.core.cache.internal.GoPaths;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -90,6 +91,8 @@ public final class CacheMaps {
       return new CacheMap(digest(OpCodec.encode(vertex.op())), false, inputs);
     } else if (vertex.op() instanceof ImageOp) {
       throw new IllegalArgumentException("image source keys need the resolved image: forImage");
+    } else if (vertex.op() instanceof HttpOp) {
+      throw new IllegalArgumentException("http source keys need the content digest: forHttp");
     }
     throw new IllegalArgumentException("local source keys need the session id: forLocal");
   }
@@ -108,6 +111,31 @@ public final class CacheMaps {
   }
 
   /**
+   * The cache map of an http source, as BuildKit's {@code formatCacheKey}: the file name, its mode
+   * (0600) and owner (0:0), the sha256 of the content and the response's {@code Last-Modified}
+   * (which becomes the file's mtime). The URL is not part of it: the same file from two URLs has
+   * one key.
+   *
+   * @param content the sha256 of the downloaded content (or the op's checksum)
+   * @param lastModified the response's {@code Last-Modified}, or null
+   */
+  public static CacheMap forHttp(HttpOp op, Digest content, java.time.Instant lastModified) {
+    ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    n.put("type", "http").put("filename", op.filename()).put("perm", 0600);
+    n.put("uid", 0).put("gid", 0).put("checksum", content.toString());
+    if (lastModified != null) {
+      n.put("lastModTime", HTTP_TIME.format(lastModified));
+    }
+    return new CacheMap(digest(n), false, List.of());
+  }
+
+  /** Go's {@code http.TimeFormat}. */
+  private static final java.time.format.DateTimeFormatter HTTP_TIME =
+      java.time.format.DateTimeFormatter.ofPattern(
+              "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US)
+          .withZone(java.time.ZoneOffset.UTC);
+
+  /**
    * The session-bound cache map of a local source. Consumers match local content only through
    * content keys, so this digest never leaves the session.
    */
@@ -119,6 +147,11 @@ public final class CacheMaps {
 
   private static CacheMap exec(ExecOp op, int inputCount) {
     ObjectNode n = OpCodec.encode(op);
+    // As BuildKit's exec cache map: proxy settings never change a key, extra hosts only by name.
+    n.remove(OpCodec.PROXY_ENV);
+    for (JsonNode h : n.path(OpCodec.EXTRA_HOSTS)) {
+      ((ObjectNode) h).remove("ip");
+    }
     for (JsonNode m : n.withArray("mounts")) {
       ObjectNode mn = (ObjectNode) m;
       // Selectors are per-input selectors, not part of D (as BuildKit blanks mounts[].selector).

@@ -36,7 +36,7 @@ public record ExecOp(ExecMeta meta, List<Mount> mounts, NetworkMode network, Pla
     }
     Set<String> targets = new HashSet<>();
     for (Mount m : mounts) {
-      if (!targets.add(m.target())) {
+      if (m.target() != null && !targets.add(m.target())) {
         throw new IllegalArgumentException("exec op mounts '" + m.target() + "' twice");
       }
     }

@@ -6,7 +6,7 @@ package dev.kiln.core.graph;
  *
  * <p>Implementations are immutable records; thread-safe.
  */
-public sealed interface Op permits ImageOp, LocalOp, ScratchOp, ExecOp, FileOp, MergeOp {
+public sealed interface Op permits ImageOp, LocalOp, HttpOp, ScratchOp, ExecOp, FileOp, MergeOp {
 
   /** The number of outputs of this op (each is a filesystem result addressable by index). */
   int outputCount();

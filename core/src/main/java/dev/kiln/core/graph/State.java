@@ -57,6 +57,12 @@ public final class State {
     return of(Vertex.of(op, List.of()).output(0), Platform.current());
   }
 
+  /** The file {@code filename} downloaded from {@code url}; see {@link HttpOp}. */
+  public static State http(String url, String filename, dev.kiln.oci.Digest checksum) {
+    return of(
+        Vertex.of(new HttpOp(url, filename, checksum), List.of()).output(0), Platform.current());
+  }
+
   /** Everything the client provides under {@code name}. */
   public static State local(String name) {
     return local(LocalOp.of(name));
@@ -156,10 +162,16 @@ public final class State {
       int input = m.source() == null ? -1 : indexOf(inputs, m.source().output);
       mounts.add(
           new Mount(
-              input, m.target(), m.selector(), m.readOnly(), m.type(), m.cacheId(), m.sharing()));
+              input,
+              m.target(),
+              m.selector(),
+              m.readOnly(),
+              m.type(),
+              m.cacheId(),
+              m.sharing(),
+              m.options()));
     }
-    ExecOp op =
-        new ExecOp(new ExecMeta(run.args(), env, cwd, user), mounts, run.network(), platform);
+    ExecOp op = new ExecOp(run.meta(env, cwd, user), mounts, run.network(), platform);
     VertexMetadata md =
         run.name().isEmpty() ? VertexMetadata.EMPTY : VertexMetadata.EMPTY.withName(run.name());
     return new ExecState(this, Vertex.of(op, inputs, md));

@@ -8,6 +8,7 @@ import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
 import dev.kiln.core.graph.FileStep;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.Mount;
@@ -18,6 +19,7 @@ import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.graph.VertexMetadata;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.PathSelector;
+import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
 import java.util.List;
@@ -60,6 +62,51 @@ class CacheMapsTest {
 
     assertThat(CacheMaps.of(v.withMetadata(new VertexMetadata("x", Map.of("a", "b")))))
         .isEqualTo(CacheMaps.of(v));
+  }
+
+  @Test
+  void http_keyedByContentNameAndModTime_notByUrl() {
+    Digest content = Digests.sha256("hello");
+    HttpOp a = new HttpOp("http://a.example/x/file.txt", "file.txt", null);
+    HttpOp b = new HttpOp("https://b.example/other/file.txt", "file.txt", content);
+    java.time.Instant t = java.time.Instant.parse("2024-01-02T03:04:05Z");
+
+    assertThat(CacheMaps.forHttp(a, content, null)).isEqualTo(CacheMaps.forHttp(b, content, null));
+    assertThat(CacheMaps.forHttp(a, content, t).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    assertThat(CacheMaps.forHttp(a, Digests.sha256("other"), null).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    HttpOp renamed = new HttpOp("http://a.example/x/file.txt", "other.txt", null);
+    assertThat(CacheMaps.forHttp(renamed, content, null).digest())
+        .isNotEqualTo(CacheMaps.forHttp(a, content, null).digest());
+    assertThat(CacheMaps.forHttp(a, content, null).inputs()).isEmpty();
+    assertThatThrownBy(() -> CacheMaps.of(Vertex.of(a, List.of()))).hasMessageContaining("forHttp");
+  }
+
+  @Test
+  void exec_proxyEnvAndExtraHostAddresses_inVertexDigestNotInKey() {
+    State base = State.image("busybox", P);
+    Vertex plain = base.run(Run.shell("true")).vertex();
+    Vertex proxied =
+        base.run(Run.shell("true").proxyEnv(List.of("HTTP_PROXY=http://p:3128"))).vertex();
+    Vertex hostA =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("db", "10.0.0.1"))))
+            .vertex();
+    Vertex hostB =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("db", "10.0.0.2"))))
+            .vertex();
+    Vertex otherName =
+        base.run(Run.shell("true").extraHosts(List.of(new ExecMeta.HostIp("cache", "10.0.0.1"))))
+            .vertex();
+    Vertex named = base.run(Run.shell("true").hostname("box")).vertex();
+
+    assertThat(proxied.digest()).isNotEqualTo(plain.digest());
+    assertThat(CacheMaps.of(proxied)).isEqualTo(CacheMaps.of(plain));
+    assertThat(hostA.digest()).isNotEqualTo(hostB.digest());
+    assertThat(CacheMaps.of(hostA)).isEqualTo(CacheMaps.of(hostB));
+    assertThat(CacheMaps.of(otherName).digest()).isNotEqualTo(CacheMaps.of(hostA).digest());
+    assertThat(CacheMaps.of(hostA).digest()).isNotEqualTo(CacheMaps.of(plain).digest());
+    assertThat(CacheMaps.of(named).digest()).isNotEqualTo(CacheMaps.of(plain).digest());
   }
 
   @Test

@@ -96,6 +96,41 @@ class VertexDigestTest {
     assertThat(add.digest()).isNotEqualTo(plain.digest());
   }
 
+  private static ExecMeta withSettings(
+      ExecMeta m, List<String> proxyEnv, String hostname, List<ExecMeta.HostIp> hosts) {
+    return new ExecMeta(m.args(), m.env(), m.cwd(), m.user(), proxyEnv, hostname, hosts);
+  }
+
+  @Test
+  void execSettings_decodeOfEncode_isTheSameOp() {
+    ExecMeta meta =
+        withSettings(
+            new ExecMeta(List.of("sh"), List.of("A=1"), "/", ""),
+            List.of("HTTP_PROXY=http://p:3128", "http_proxy=http://p:3128"),
+            "box",
+            List.of(new ExecMeta.HostIp("db", "10.0.0.1"), new ExecMeta.HostIp("v6", "::1")));
+    ExecOp op = new ExecOp(meta, List.of(Mount.root()), NetworkMode.SANDBOX, Graphs.AMD64);
+    assertThat(
+            dev.kiln.core.graph.internal.OpCodec.decode(
+                dev.kiln.core.graph.internal.OpCodec.encode(op)))
+        .isEqualTo(op);
+    HttpOp http = new HttpOp("https://h/f.tgz", "f.tgz", dev.kiln.oci.Digests.sha256("x"));
+    assertThat(
+            dev.kiln.core.graph.internal.OpCodec.decode(
+                dev.kiln.core.graph.internal.OpCodec.encode(http)))
+        .isEqualTo(http);
+    // defaults are not written, so execs without these settings keep their digests
+    ExecOp plain =
+        new ExecOp(
+            new ExecMeta(List.of("sh"), List.of("A=1"), "/", ""),
+            List.of(Mount.root()),
+            NetworkMode.SANDBOX,
+            Graphs.AMD64);
+    assertThat(dev.kiln.core.graph.internal.OpCodec.encode(plain).has("proxyEnv")).isFalse();
+    assertThat(dev.kiln.core.graph.internal.OpCodec.encode(plain).has("hostname")).isFalse();
+    assertThat(dev.kiln.core.graph.internal.OpCodec.encode(plain).has("extraHosts")).isFalse();
+  }
+
   static Stream<List<Op>> semanticVariants() {
     ExecMeta meta = new ExecMeta(List.of("sh", "-c", "x"), List.of("A=1"), "/", "");
     List<Mount> root = List.of(Mount.root());
@@ -106,6 +141,11 @@ class VertexDigestTest {
             new ImageOp("busybox", p),
             new ImageOp("busybox:1", p),
             new ImageOp("busybox", Platform.of("linux", "arm64"))),
+        List.of(
+            new HttpOp("http://h/f", "f", null),
+            new HttpOp("http://h/g", "f", null),
+            new HttpOp("http://h/f", "g", null),
+            new HttpOp("http://h/f", "f", dev.kiln.oci.Digests.sha256("x"))),
         List.of(
             new LocalOp("context", List.of(), List.of(), ""),
             new LocalOp("ctx", List.of(), List.of(), ""),
@@ -135,6 +175,18 @@ class VertexDigestTest {
                 NetworkMode.SANDBOX,
                 p),
             new ExecOp(meta, root, NetworkMode.NONE, p),
+            new ExecOp(
+                withSettings(meta, List.of("HTTP_PROXY=p"), "", List.of()),
+                root,
+                NetworkMode.SANDBOX,
+                p),
+            new ExecOp(
+                withSettings(meta, List.of(), "box", List.of()), root, NetworkMode.SANDBOX, p),
+            new ExecOp(
+                withSettings(meta, List.of(), "", List.of(new ExecMeta.HostIp("db", "10.0.0.1"))),
+                root,
+                NetworkMode.SANDBOX,
+                p),
             new ExecOp(meta, root, NetworkMode.SANDBOX, Platform.of("linux", "arm64")),
             new ExecOp(meta, List.of(Mount.root(), Mount.tmpfs("/tmp")), NetworkMode.SANDBOX, p),
             new ExecOp(

@@ -3,6 +3,7 @@ package dev.kiln.solver.exec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The files kiln writes into a bundle besides config.json: {@code /etc/hosts} and {@code
@@ -15,9 +16,18 @@ final class BundleFiles {
 
   private BundleFiles() {}
 
-  /** BuildKit's hosts file: localhost plus the hostname on the loopback address. */
-  static String hosts(String hostname) {
-    return "127.0.0.1\tlocalhost " + hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+  /**
+   * BuildKit's hosts file: localhost plus the hostname on the loopback address, then one {@code
+   * IP<tab>HOST} line per extra host.
+   */
+  static String hosts(String hostname, List<ExecRequest.HostEntry> extraHosts) {
+    StringBuilder b =
+        new StringBuilder(
+            "127.0.0.1\tlocalhost " + hostname + "\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+    for (ExecRequest.HostEntry h : extraHosts) {
+      b.append(h.ip()).append('\t').append(h.host()).append('\n');
+    }
+    return b.toString();
   }
 
   /**

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param hostname the container's hostname
  * @param network network mode
  * @param mounts extra mounts, applied in order after the standard ones
+ * @param extraHosts entries added to the container's {@code /etc/hosts}
  */
 public record ExecRequest(
     Path rootfs,
@@ -26,7 +27,8 @@ public record ExecRequest(
     String user,
     String hostname,
     NetworkMode network,
-    List<Mount> mounts) {
+    List<Mount> mounts,
+    List<HostEntry> extraHosts) {
 
   /** Hostname BuildKit gives build containers; kiln keeps it for compatibility. */
   public static final String DEFAULT_HOSTNAME = "buildkitsandbox";
@@ -58,11 +60,26 @@ public record ExecRequest(
     }
     Objects.requireNonNull(network, "network");
     mounts = List.copyOf(mounts);
+    extraHosts = List.copyOf(extraHosts);
+  }
+
+  /**
+   * One extra {@code /etc/hosts} line.
+   *
+   * @param host the name
+   * @param ip the address
+   */
+  public record HostEntry(String host, String ip) {
+    /** Validates. */
+    public HostEntry {
+      Objects.requireNonNull(host, "host");
+      Objects.requireNonNull(ip, "ip");
+    }
   }
 
   /**
    * A request with defaults: root user, cwd {@code /}, no env beyond {@code PATH}, network none,
-   * hostname {@value #DEFAULT_HOSTNAME}, no extra mounts.
+   * hostname {@value #DEFAULT_HOSTNAME}, no extra mounts or hosts.
    *
    * @param rootfs the root filesystem
    * @param args the command
@@ -70,7 +87,7 @@ public record ExecRequest(
    */
   public static ExecRequest of(Path rootfs, List<String> args) {
     return new ExecRequest(
-        rootfs, args, List.of(), "/", "", DEFAULT_HOSTNAME, NetworkMode.NONE, List.of());
+        rootfs, args, List.of(), "/", "", DEFAULT_HOSTNAME, NetworkMode.NONE, List.of(), List.of());
   }
 
   /**
@@ -78,7 +95,7 @@ public record ExecRequest(
    * @return a copy with that env
    */
   public ExecRequest withEnv(List<String> newEnv) {
-    return new ExecRequest(rootfs, args, newEnv, cwd, user, hostname, network, mounts);
+    return new ExecRequest(rootfs, args, newEnv, cwd, user, hostname, network, mounts, extraHosts);
   }
 
   /**
@@ -86,7 +103,7 @@ public record ExecRequest(
    * @return a copy with that cwd
    */
   public ExecRequest withCwd(String newCwd) {
-    return new ExecRequest(rootfs, args, env, newCwd, user, hostname, network, mounts);
+    return new ExecRequest(rootfs, args, env, newCwd, user, hostname, network, mounts, extraHosts);
   }
 
   /**
@@ -94,7 +111,7 @@ public record ExecRequest(
    * @return a copy with that user
    */
   public ExecRequest withUser(String newUser) {
-    return new ExecRequest(rootfs, args, env, cwd, newUser, hostname, network, mounts);
+    return new ExecRequest(rootfs, args, env, cwd, newUser, hostname, network, mounts, extraHosts);
   }
 
   /**
@@ -102,7 +119,7 @@ public record ExecRequest(
    * @return a copy with that hostname
    */
   public ExecRequest withHostname(String newHostname) {
-    return new ExecRequest(rootfs, args, env, cwd, user, newHostname, network, mounts);
+    return new ExecRequest(rootfs, args, env, cwd, user, newHostname, network, mounts, extraHosts);
   }
 
   /**
@@ -110,7 +127,7 @@ public record ExecRequest(
    * @return a copy with that network
    */
   public ExecRequest withNetwork(NetworkMode newNetwork) {
-    return new ExecRequest(rootfs, args, env, cwd, user, hostname, newNetwork, mounts);
+    return new ExecRequest(rootfs, args, env, cwd, user, hostname, newNetwork, mounts, extraHosts);
   }
 
   /**
@@ -118,6 +135,14 @@ public record ExecRequest(
    * @return a copy with those mounts
    */
   public ExecRequest withMounts(List<Mount> newMounts) {
-    return new ExecRequest(rootfs, args, env, cwd, user, hostname, network, newMounts);
+    return new ExecRequest(rootfs, args, env, cwd, user, hostname, network, newMounts, extraHosts);
+  }
+
+  /**
+   * @param newExtraHosts extra {@code /etc/hosts} entries
+   * @return a copy with those entries
+   */
+  public ExecRequest withExtraHosts(List<HostEntry> newExtraHosts) {
+    return new ExecRequest(rootfs, args, env, cwd, user, hostname, network, mounts, newExtraHosts);
   }
 }

@@ -4,15 +4,16 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One extra mount of a RUN container: a bind mount of a host directory or file (another input of
- * the step), or a fresh tmpfs.
+ * One extra mount of a RUN container: a bind mount of a host directory, file or socket (another
+ * input of the step, a cache directory, a secret file, an agent socket), or a fresh tmpfs.
  *
  * @param kind bind or tmpfs
  * @param source the host path for {@link Kind#BIND}; {@code null} for {@link Kind#TMPFS}
  * @param destination absolute path inside the container
  * @param readOnly whether the container may write to it
+ * @param size a tmpfs's size limit in bytes, 0 for the default
  */
-public record Mount(Kind kind, Path source, String destination, boolean readOnly) {
+public record Mount(Kind kind, Path source, String destination, boolean readOnly, long size) {
 
   /** What a mount is. */
   public enum Kind {
@@ -38,6 +39,14 @@ public record Mount(Kind kind, Path source, String destination, boolean readOnly
     } else if (source != null) {
       throw new IllegalArgumentException("a tmpfs mount has no source: " + source);
     }
+    if (size < 0 || (size > 0 && kind != Kind.TMPFS)) {
+      throw new IllegalArgumentException("only a tmpfs has a size, never a negative one");
+    }
+  }
+
+  /** A mount without a size limit. */
+  public Mount(Kind kind, Path source, String destination, boolean readOnly) {
+    this(kind, source, destination, readOnly, 0);
   }
 
   /**
@@ -60,5 +69,16 @@ public record Mount(Kind kind, Path source, String destination, boolean readOnly
    */
   public static Mount tmpfs(String destination) {
     return new Mount(Kind.TMPFS, null, destination, false);
+  }
+
+  /**
+   * A writable tmpfs of at most {@code bytes} bytes.
+   *
+   * @param destination absolute path in the container
+   * @param bytes the size limit, 0 for the default
+   * @return the mount
+   */
+  public static Mount tmpfs(String destination, long bytes) {
+    return new Mount(Kind.TMPFS, null, destination, false, bytes);
   }
 }

@@ -119,7 +119,7 @@ public final class RuncExecutor implements AutoCloseable {
       createCwd(request.rootfs(), request.cwd(), user);
       Path hosts = bundle.resolve("hosts");
       Path resolvConf = bundle.resolve("resolv.conf");
-      Files.writeString(hosts, BundleFiles.hosts(request.hostname()));
+      Files.writeString(hosts, BundleFiles.hosts(request.hostname(), request.extraHosts()));
       Files.writeString(resolvConf, BundleFiles.resolvConf(request.network()));
       ObjectNode spec = RuntimeSpec.build(request, user, hosts, resolvConf);
       stubs = MountStubs.create(request.rootfs(), targets(spec));
@@ -195,8 +195,9 @@ public final class RuncExecutor implements AutoCloseable {
                 out.add(
                     new MountStubs.Target(
                         m.get("destination").asText(),
+                        // a file or socket (a secret, an agent) gets a file stub
                         m.get("type").asText().equals("bind")
-                            && Files.isRegularFile(Path.of(m.get("source").asText())))));
+                            && !Files.isDirectory(Path.of(m.get("source").asText())))));
     return out;
   }
 

@@ -81,7 +81,17 @@ final class RuntimeSpec {
     mount(mounts, "/etc/hosts", "bind", hosts.toString(), "rbind", "ro");
     mount(mounts, "/etc/resolv.conf", "bind", resolvConf.toString(), "rbind", "ro");
     for (Mount m : req.mounts()) {
-      if (m.kind() == Mount.Kind.TMPFS) {
+      if (m.kind() == Mount.Kind.TMPFS && m.size() > 0) {
+        mount(
+            mounts,
+            m.destination(),
+            "tmpfs",
+            "tmpfs",
+            "nosuid",
+            "nodev",
+            "mode=1777",
+            "size=" + m.size());
+      } else if (m.kind() == Mount.Kind.TMPFS) {
         mount(mounts, m.destination(), "tmpfs", "tmpfs", "nosuid", "nodev", "mode=1777");
       } else {
         mount(

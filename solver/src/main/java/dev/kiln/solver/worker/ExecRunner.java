@@ -33,11 +33,13 @@ import java.util.UUID;
  * Runs {@code RUN} ({@link ExecOp}) on a stacked snapshot: the {@link Snapshotter} prepares a
  * writable root file system over the base chain (an overlay mount of its diff directories with a
  * fresh upper directory, or a native copy of its tree), the other inputs are bind-mounted read-only
- * from their views, the process runs under runc, and what it changed becomes the new snapshot's
- * diff directory by a rename: the pruned upper directory (see {@link UpperPruner}), or natively the
- * tree diff hard-linked out of the copy, which becomes the snapshot's cached tree. No tar and no
- * compression: the layer is made when an output asks for it. The prepared snapshot is removed in
- * every case. Thread-safe; the executor is created on first use.
+ * from their views (or, for {@code rw} binds, from a throwaway prepared snapshot), cache, secret
+ * and SSH mounts come from {@link ExecMounts}, the process runs under runc, and what it changed
+ * becomes the new snapshot's diff directory by a rename: the pruned upper directory (see {@link
+ * UpperPruner}), or natively the tree diff hard-linked out of the copy, which becomes the
+ * snapshot's cached tree. No tar and no compression: the layer is made when an output asks for it.
+ * The prepared snapshot is removed in every case. Thread-safe; the executor is created on first
+ * use.
  */
 final class ExecRunner {
 
@@ -48,6 +50,7 @@ final class ExecRunner {
   private final FileRunner files;
   private final ProgressListener progress;
   private final Path execRoot;
+  private final ExecMounts.Sources mountSources;
   private RuncExecutor executor;
 
   ExecRunner(
@@ -58,7 +61,9 @@ final class ExecRunner {
       FileRunner files,
       ProgressListener progress,
       RuncExecutor executor,
-      Path execRoot) {
+      Path execRoot,
+      ExecMounts.Sources mountSources) {
+    this.mountSources = mountSources;
     this.store = store;
     this.chains = chains;
     this.views = views;
@@ -83,18 +88,20 @@ final class ExecRunner {
       throw new IOException(e.getMessage(), e);
     }
     Chain base = chains.of(inputs.get(rootMount.input()));
-    List<View> opened = new ArrayList<>();
     Snapshotter snap = mode.snapshotter();
     String key = "run-" + UUID.randomUUID();
     Path temp = null;
-    try {
-      List<Mount> mounts = mounts(op, inputs, opened);
+    try (ExecMounts extra = ExecMounts.prepare(op, inputs, mountSources, new Roots(snap))) {
       boolean overlay = snap instanceof OverlaySnapshotter;
       Path baseTree = overlay ? null : views.nativeTree(base);
-      SnapshotHandle handle =
-          snap.prepare(
-              key, overlay ? (base.isEmpty() ? List.of() : views.lowers(base)) : List.of(baseTree));
-      exec.run(request(op, handle.rootfs(), mounts), output(vertex.digest()));
+      SnapshotHandle handle = snap.prepare(key, lowers(snap, base, baseTree));
+      ExecRequest req = request(op, handle.rootfs(), extra.mounts());
+      if (!extra.env().isEmpty()) {
+        List<String> env = new ArrayList<>(req.env());
+        env.addAll(extra.env()); // secrets as variables: in the process only, never in the graph
+        req = req.withEnv(env);
+      }
+      exec.run(req, output(vertex.digest()));
       SnapshotChanges changes = snap.commit(key);
       if (overlay) {
         temp = store.newTemp();
@@ -115,11 +122,66 @@ final class ExecRunner {
       }
       throw e;
     } finally {
+      FileRunner.remove(snap, key);
+    }
+  }
+
+  /** What a prepared snapshot over {@code chain} is made from: overlay lowers, or its tree. */
+  private List<Path> lowers(Snapshotter snap, Chain chain, Path nativeTree) throws IOException {
+    if (snap instanceof OverlaySnapshotter) {
+      return chain.isEmpty() ? List.of() : views.lowers(chain);
+    }
+    return List.of(nativeTree != null ? nativeTree : views.nativeTree(chain));
+  }
+
+  /**
+   * The other inputs' roots for {@link ExecMounts}: read-only views, and for {@code rw} binds a
+   * throwaway prepared snapshot whose changes are discarded.
+   */
+  private final class Roots implements ExecMounts.InputRoots {
+    private final Snapshotter snap;
+
+    Roots(Snapshotter snap) {
+      this.snap = snap;
+    }
+
+    @Override
+    public Root readOnly(CacheResult input) throws IOException {
+      View v = views.open(chains.of(input));
+      return new Root() {
+        @Override
+        public Path dir() {
+          return v.root();
+        }
+
+        @Override
+        public void close() throws IOException {
+          v.close();
+        }
+      };
+    }
+
+    @Override
+    public Root writable(CacheResult input) throws IOException {
+      String key = "rw-" + UUID.randomUUID();
+      SnapshotHandle handle;
       try {
+        handle = snap.prepare(key, lowers(snap, chains.of(input), null));
+      } catch (SnapshotException e) {
         FileRunner.remove(snap, key);
-      } finally {
-        FileRunner.close(opened);
+        throw new IOException(e.getMessage(), e);
       }
+      return new Root() {
+        @Override
+        public Path dir() {
+          return handle.rootfs();
+        }
+
+        @Override
+        public void close() throws IOException {
+          FileRunner.remove(snap, key);
+        }
+      };
     }
   }
 
@@ -132,48 +194,19 @@ final class ExecRunner {
     }
   }
 
-  /** The extra mounts: read-only binds of other inputs' views, and tmpfs. */
-  private List<Mount> mounts(ExecOp op, List<CacheResult> inputs, List<View> opened)
-      throws IOException {
-    List<Mount> out = new ArrayList<>();
-    for (dev.kiln.core.graph.Mount m : op.mounts().subList(1, op.mounts().size())) {
-      switch (m.type()) {
-        case TMPFS -> out.add(Mount.tmpfs(m.target()));
-        case BIND -> {
-          if (!m.readOnly() || m.input() < 0) {
-            throw new IOException(
-                "RUN mount '"
-                    + m.target()
-                    + "': only read-only bind mounts of an input are supported besides '/'");
-          }
-          View v = views.open(chains.of(inputs.get(m.input())));
-          opened.add(v);
-          out.add(Mount.bind(source(v.root(), m), m.target(), true));
-        }
-        case CACHE ->
-            throw new IOException(
-                "RUN mount '" + m.target() + "': cache mounts are not supported yet");
-      }
-    }
-    return out;
-  }
-
-  /** The selected path inside an input snapshot; a symlink may not lead outside it. */
-  private static Path source(Path root, dev.kiln.core.graph.Mount m) throws IOException {
-    Path real = root.resolve(m.selector().substring(1)).toRealPath();
-    if (!real.startsWith(root.toRealPath())) {
-      throw new IOException(
-          "RUN mount '" + m.target() + "': selector " + m.selector() + " leads outside its input");
-    }
-    return real;
-  }
-
   private static ExecRequest request(ExecOp op, Path rootfs, List<Mount> mounts) {
     ExecMeta meta = op.meta();
+    // the proxy settings come last, as BuildKit appends its ProxyEnv to the process env
+    List<String> env = new ArrayList<>(meta.env());
+    env.addAll(meta.proxyEnv());
+    List<ExecRequest.HostEntry> hosts = new ArrayList<>();
+    meta.extraHosts().forEach(h -> hosts.add(new ExecRequest.HostEntry(h.host(), h.ip())));
     return ExecRequest.of(rootfs, meta.args())
-        .withEnv(meta.env())
+        .withEnv(env)
         .withCwd(meta.cwd())
         .withUser(meta.user())
+        .withHostname(meta.hostname().isEmpty() ? ExecRequest.DEFAULT_HOSTNAME : meta.hostname())
+        .withExtraHosts(hosts)
         .withNetwork(network(op.network()))
         .withMounts(mounts);
   }

@@ -5,6 +5,7 @@ import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.cache.buildkit.BuildkitChecksummer;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -71,6 +72,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
   private final ExecRunner execs;
   private final LayerApplier applier;
   private final CacheManager cache;
+  private final HttpSource http;
   private final Map<Digest, ResolvedImage> resolved = new ConcurrentHashMap<>();
 
   private LocalWorker(Builder b) throws IOException {
@@ -103,8 +105,25 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
             files,
             b.progress,
             b.executor,
-            snapshots.root().resolve("exec"));
+            snapshots.root().resolve("exec"),
+            new ExecMounts.Sources(
+                new CacheMounts(b.root.resolve(CACHE_MOUNTS)),
+                Map.copyOf(b.secrets),
+                Map.copyOf(b.sshAgents),
+                snapshots.tmpDir()));
     this.cache = b.cache;
+    this.http = new HttpSource(snapshots, b.root.resolve("http"));
+  }
+
+  /** Where the persistent {@code RUN --mount=type=cache} directories live under the root. */
+  private static final String CACHE_MOUNTS = "cachemounts";
+
+  /**
+   * Deletes every cache mount ({@code RUN --mount=type=cache}) of the worker state under {@code
+   * root}; returns how many there were. No worker may be using that state meanwhile.
+   */
+  public static int pruneCacheMounts(Path root) throws IOException {
+    return CacheMounts.prune(root.resolve(CACHE_MOUNTS));
   }
 
   /**
@@ -121,6 +140,9 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
     if (op instanceof ImageOp image) {
       ResolvedImage r = resolve(vertex.digest(), image);
       return keys.forImage(image, r);
+    }
+    if (op instanceof HttpOp h) {
+      return List.of(http.cacheMap(vertex, h));
     }
     if (op instanceof LocalOp local) {
       // Keyed by the selected content: an unchanged context keeps every key, a touched mtime too.
@@ -141,6 +163,8 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
       result = local(local);
     } else if (op instanceof ImageOp image) {
       result = puller.pull(vertex.digest(), resolve(vertex.digest(), image));
+    } else if (op instanceof HttpOp h) {
+      result = http.run(vertex, h);
     } else if (op instanceof FileOp file) {
       result = files.file(vertex, file, inputs);
     } else if (op instanceof MergeOp) {
@@ -345,6 +369,8 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
     private final Path root;
     private final ContentStore store;
     private final Map<String, Path> locals = new LinkedHashMap<>();
+    private final Map<String, byte[]> secrets = new LinkedHashMap<>();
+    private final Map<String, Path> sshAgents = new LinkedHashMap<>();
     private ImageSource images;
     private ProgressListener progress = ProgressListener.NONE;
     private CacheManager cache;
@@ -376,6 +402,22 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
      */
     public Builder cache(CacheManager manager) {
       this.cache = Objects.requireNonNull(manager, "cache manager");
+      return this;
+    }
+
+    /**
+     * The value of secret {@code id} for {@code RUN --mount=type=secret}: given to the process as a
+     * file on a memory file system (or a variable), never written to a snapshot, layer or cache
+     * record.
+     */
+    public Builder secret(String id, byte[] value) {
+      secrets.put(Objects.requireNonNull(id, "id"), value.clone());
+      return this;
+    }
+
+    /** The SSH agent socket of {@code id} for {@code RUN --mount=type=ssh}. */
+    public Builder sshAgent(String id, Path socket) {
+      sshAgents.put(Objects.requireNonNull(id, "id"), socket.toAbsolutePath());
       return this;
     }
 

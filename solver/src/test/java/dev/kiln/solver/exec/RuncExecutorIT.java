@@ -101,7 +101,8 @@ class RuncExecutorIT {
   @Test
   void run_userByName_runsAsAppWithSupplementaryGroupAndOwnedCwd() throws Exception {
     List<String> out = run(sh("id").withUser("app").withCwd("/home/app/new"));
-    assertThat(out).containsExactly("uid=1000(app) gid=1000(app) groups=50(staff)");
+    // the primary group is among the supplementary ones too, as BuildKit (v0.12+) sets them
+    assertThat(out).containsExactly("uid=1000(app) gid=1000(app) groups=50(staff),1000(app)");
     assertThat(Files.getAttribute(rootfs.resolve("home/app/new"), "unix:uid")).isEqualTo(1000);
   }
 
@@ -121,6 +122,22 @@ class RuncExecutorIT {
   void run_hostname_isSetAndResolvesViaHosts() throws Exception {
     assertThat(run(sh("hostname; grep -c myhost /etc/hosts").withHostname("myhost")))
         .containsExactly("myhost", "1");
+  }
+
+  @Test
+  void run_extraHosts_appendedToHostsAsBuildKit() throws Exception {
+    ExecRequest req =
+        sh("cat /etc/hosts")
+            .withExtraHosts(
+                List.of(
+                    new ExecRequest.HostEntry("db", "10.1.2.3"),
+                    new ExecRequest.HostEntry("v6", "fd00::1")));
+    assertThat(run(req))
+        .containsExactly(
+            "127.0.0.1\tlocalhost buildkitsandbox",
+            "::1\tlocalhost ip6-localhost ip6-loopback",
+            "10.1.2.3\tdb",
+            "fd00::1\tv6");
   }
 
   @Test

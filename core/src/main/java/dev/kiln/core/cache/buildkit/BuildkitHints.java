@@ -13,8 +13,9 @@ import java.util.Optional;
  * digest), about the LLB BuildKit's own frontend would emit where kiln's graph differs without a
  * difference in what runs. Today: the order of a RUN's environment, which BuildKit builds by
  * "delete, then append" in instruction order (image ENV, the default {@code PATH}, then ENV and ARG
- * as they come) while kiln's frontend keeps ENV first. The key function uses a hint only when it
- * lists exactly the entries the op runs with; otherwise the op keeps a kiln key. Thread-safe.
+ * as they come); kiln's Dockerfile frontend now emits that order itself and records no hint, but
+ * other graph builders may. The key function uses a hint only when it lists exactly the entries the
+ * op runs with; otherwise the op keeps a kiln key. Thread-safe.
  */
 public final class BuildkitHints {
 

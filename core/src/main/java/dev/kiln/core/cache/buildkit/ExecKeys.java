@@ -97,7 +97,12 @@ final class ExecKeys {
 
   /** Mounts sorted by target, with BuildKit's input (deduplicated, scratch = -1) and output. */
   private static List<LlbMount> llbMounts(Vertex vertex, ExecOp op) {
-    List<Mount> sorted = new ArrayList<>(op.mounts());
+    List<Mount> sorted = new ArrayList<>();
+    for (Mount m : op.mounts()) {
+      if (m.target() != null) { // an env-only secret is no mount in BuildKit's LLB
+        sorted.add(m);
+      }
+    }
     sorted.sort((a, b) -> GoPaths.compareBytes(a.target(), b.target()));
     Map<Edge, Integer> inputs = new HashMap<>();
     List<LlbMount> out = new ArrayList<>();

@@ -9,6 +9,7 @@ import dev.kiln.core.graph.ExecMeta;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -17,6 +18,7 @@ import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Op;
 import dev.kiln.core.graph.Owner;
 import dev.kiln.core.graph.ScratchOp;
+import dev.kiln.oci.Digest;
 import dev.kiln.oci.Platform;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,6 +40,15 @@ public final class OpCodec {
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
   private static final String ATTEMPT_UNPACK = "attemptUnpackDockerCompatibility";
+
+  /** The exec's proxy environment: in the vertex digest, removed from cache keys. */
+  public static final String PROXY_ENV = "proxyEnv";
+
+  /** The exec's hostname (absent for the default). */
+  public static final String HOSTNAME = "hostname";
+
+  /** The exec's extra hosts; cache keys keep the names only. */
+  public static final String EXTRA_HOSTS = "extraHosts";
 
   private OpCodec() {}
 
@@ -62,6 +73,11 @@ public final class OpCodec {
       n.put("type", "local").put("name", l.name()).put("sharedKey", l.sharedKey());
       n.set("include", strings(l.includePatterns()));
       n.set("exclude", strings(l.excludePatterns()));
+    } else if (op instanceof HttpOp h) {
+      n.put("type", "http").put("url", h.url()).put("filename", h.filename());
+      if (h.checksum() != null) {
+        n.put("checksum", h.checksum().toString());
+      }
     } else if (op instanceof ScratchOp) {
       n.put("type", "scratch");
     } else if (op instanceof MergeOp) {
@@ -71,6 +87,19 @@ public final class OpCodec {
       n.set("args", strings(e.meta().args()));
       n.set("env", strings(e.meta().env()));
       n.put("cwd", e.meta().cwd()).put("user", e.meta().user());
+      // Written only when set, so that execs made before these fields existed keep their digests.
+      if (!e.meta().proxyEnv().isEmpty()) {
+        n.set(PROXY_ENV, strings(e.meta().proxyEnv()));
+      }
+      if (!e.meta().hostname().isEmpty()) {
+        n.put(HOSTNAME, e.meta().hostname());
+      }
+      if (!e.meta().extraHosts().isEmpty()) {
+        ArrayNode hosts = n.putArray(EXTRA_HOSTS);
+        for (ExecMeta.HostIp h : e.meta().extraHosts()) {
+          hosts.addObject().put("host", h.host()).put("ip", h.ip());
+        }
+      }
       n.put("network", lower(e.network()));
       n.set("platform", platform(e.platform()));
       ArrayNode mounts = n.putArray("mounts");
@@ -80,6 +109,13 @@ public final class OpCodec {
         mn.put("readOnly", m.readOnly()).put("type", lower(m.type()));
         if (m.type() == Mount.Type.CACHE) {
           mn.put("cacheId", m.cacheId()).put("sharing", lower(m.sharing()));
+        }
+        if (m.target() == null) {
+          mn.remove("target");
+        }
+        if (!m.options().equals(Mount.Options.NONE)) {
+          // only when set, so that mounts made before options existed keep their digests
+          mn.set("options", mountOptions(m.options()));
         }
       }
     } else if (op instanceof FileOp f) {
@@ -92,6 +128,39 @@ public final class OpCodec {
       throw new IllegalStateException("unknown op " + op.getClass());
     }
     return n;
+  }
+
+  private static ObjectNode mountOptions(Mount.Options o) {
+    ObjectNode n = F.objectNode();
+    if (o.tmpfsSize() != 0) {
+      n.put("tmpfsSize", o.tmpfsSize());
+    }
+    if (o.noOutput()) {
+      n.put("noOutput", true);
+    }
+    if (o.id() != null) {
+      n.put("id", o.id());
+    }
+    if (o.envName() != null) {
+      n.put("env", o.envName());
+    }
+    n.put("uid", o.uid()).put("gid", o.gid()).put("mode", o.mode());
+    if (o.optional()) {
+      n.put("optional", true);
+    }
+    return n;
+  }
+
+  private static Mount.Options mountOptions(JsonNode n) {
+    return new Mount.Options(
+        n.path("tmpfsSize").asLong(0),
+        n.path("noOutput").asBoolean(false),
+        n.has("id") ? text(n, "id") : null,
+        n.has("env") ? text(n, "env") : null,
+        n.path("uid").asLong(0),
+        n.path("gid").asLong(0),
+        n.path("mode").asInt(0),
+        n.path("optional").asBoolean(false));
   }
 
   /** The JSON form of one file action. */
@@ -143,6 +212,11 @@ public final class OpCodec {
               strings(req(n, "include")),
               strings(req(n, "exclude")),
               text(n, "sharedKey"));
+      case "http" ->
+          new HttpOp(
+              text(n, "url"),
+              text(n, "filename"),
+              n.has("checksum") ? Digest.parse(text(n, "checksum")) : null);
       case "scratch" -> new ScratchOp();
       case "merge" -> new MergeOp();
       case "exec" -> {
@@ -152,16 +226,27 @@ public final class OpCodec {
           mounts.add(
               new Mount(
                   integer(m, "input"),
-                  text(m, "target"),
+                  m.has("target") ? text(m, "target") : null,
                   text(m, "selector"),
                   bool(m, "readOnly"),
                   upper(Mount.Type.class, text(m, "type")),
                   cache ? text(m, "cacheId") : null,
-                  cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null));
+                  cache ? upper(Mount.CacheSharing.class, text(m, "sharing")) : null,
+                  m.has("options") ? mountOptions(req(m, "options")) : Mount.Options.NONE));
+        }
+        List<ExecMeta.HostIp> hosts = new ArrayList<>();
+        for (JsonNode h : n.path(EXTRA_HOSTS)) {
+          hosts.add(new ExecMeta.HostIp(text(h, "host"), text(h, "ip")));
         }
         yield new ExecOp(
             new ExecMeta(
-                strings(req(n, "args")), strings(req(n, "env")), text(n, "cwd"), text(n, "user")),
+                strings(req(n, "args")),
+                strings(req(n, "env")),
+                text(n, "cwd"),
+                text(n, "user"),
+                n.has(PROXY_ENV) ? strings(req(n, PROXY_ENV)) : List.of(),
+                n.has(HOSTNAME) ? text(n, HOSTNAME) : "",
+                hosts),
             mounts,
             upper(NetworkMode.class, text(n, "network")),
             platform(req(n, "platform")));

@@ -42,6 +42,7 @@ final class Conversion {
   private final Map<Integer, Result> done = new HashMap<>();
   private final Set<Integer> inProgress = new HashSet<>();
   private State context;
+  private RunSettings runSettings;
 
   Conversion(Dockerfile df, ConversionRequest request, Map<String, String> meta) {
     this.df = df;
@@ -61,6 +62,14 @@ final class Conversion {
       context = State.local(op).named("[internal] load build context");
     }
     return context;
+  }
+
+  /** The settings every RUN of this build gets (proxy args, hostname, extra hosts). */
+  RunSettings runSettings() {
+    if (runSettings == null) {
+      runSettings = RunSettings.of(request);
+    }
+    return runSettings;
   }
 
   /** Resolves a {@code --from} value: a stage name, an earlier stage's index, or null. */
@@ -139,6 +148,12 @@ final class Conversion {
       }
     }
     String prefix = prefix(stage);
+    Optional<NamedContext> replacing = stage.name().flatMap(request::namedContext);
+    if (replacing.isPresent()) {
+      // as BuildKit: a named context of the stage's name replaces the whole stage
+      Base b = namedBase(stage.name().get(), replacing.get(), platform, line);
+      return new StageContext(prefix, b.fs(), b.config(), platform);
+    }
     String image = from.image();
     Optional<Stage> baseStage = Optional.empty();
     for (Stage earlier : df.stages().subList(0, stage.index())) {
@@ -149,12 +164,17 @@ final class Conversion {
     State fs;
     ImageConfig base;
     String fromName = null;
-    Map<String, String> inheritedLlbEnv = Map.of();
-    if (baseStage.isPresent()) {
+    Optional<NamedContext> named =
+        baseStage.isPresent() ? Optional.empty() : request.namedContext(image);
+    if (named.isPresent()) {
+      Base b = namedBase(image, named.get(), platform, line);
+      fs = b.fs();
+      base = b.config();
+      fromName = b.fromName();
+    } else if (baseStage.isPresent()) {
       StageContext b = stage(baseStage.get()).context();
       fs = b.fs;
       base = b.toImageConfig();
-      inheritedLlbEnv = b.llbEnv;
     } else if (image.equalsIgnoreCase("scratch")) {
       fs = State.scratch();
       base = scratchConfig(platform);
@@ -177,10 +197,13 @@ final class Conversion {
       commands.add(new Command(ins, ins.location().startLine(), display(ins)));
     }
     int total = commands.size() + 1;
-    if (fromName != null) {
+    if (fromName != null && !fromName.isEmpty()) {
       fs = fs.named(prefix + "1/" + total + "] " + fromName);
     }
-    StageContext ctx = new StageContext(prefix, fs, base, platform, inheritedLlbEnv);
+    StageContext ctx = new StageContext(prefix, fs, base, platform);
+    if (baseStage.isPresent()) {
+      ctx.inherit(stage(baseStage.get()).context());
+    }
     Dispatcher dispatcher = new Dispatcher(this, stage, ctx);
     int index = 1;
     for (Command c : commands) {
@@ -188,6 +211,49 @@ final class Conversion {
       dispatcher.dispatch(c, prefix + index + "/" + total + "] " + c.display());
     }
     return ctx;
+  }
+
+  /** The file system and image config a named context provides, and its FROM progress name. */
+  record Base(State fs, ImageConfig config, String fromName) {}
+
+  /**
+   * The state of {@code --from} / {@code from=} value {@code name} that names no stage: a named
+   * context of that name, else the image.
+   */
+  State fromSource(String name, Platform platform, int line) throws DockerfileParseException {
+    Optional<NamedContext> named = request.namedContext(name);
+    if (named.isPresent()) {
+      return namedBase(name, named.get(), platform, line).fs();
+    }
+    return State.image(normalise(name, line), platform);
+  }
+
+  private Base namedBase(String name, NamedContext nc, Platform platform, int line)
+      throws DockerfileParseException {
+    if (nc instanceof NamedContext.Local local) {
+      LocalOp op = new LocalOp(local.sourceName(), List.of(), local.excludes(), local.sourceName());
+      State fs = State.local(op).named("[context " + name + "] load from client");
+      return new Base(fs, scratchConfig(platform), "");
+    }
+    String ref = ((NamedContext.Image) nc).ref();
+    if (ref.equals("scratch")) {
+      return new Base(State.scratch(), scratchConfig(platform), "");
+    }
+    String normalised = normalise(ref, line);
+    ImageConfig config;
+    try {
+      config = request.resolver().resolve(normalised, platform);
+    } catch (IOException e) {
+      throw new DockerfileParseException(
+          df.fileName(),
+          line,
+          "cannot resolve " + normalised + " of build context " + name + ": " + e.getMessage(),
+          e);
+    }
+    if (config == null) {
+      throw error(line, "cannot resolve " + normalised + ": the resolver returned no config");
+    }
+    return new Base(State.image(normalised, platform), config, "FROM " + normalised);
   }
 
   private String prefix(Stage stage) {
@@ -204,21 +270,32 @@ final class Conversion {
     if (triggers.isEmpty()) {
       return List.of();
     }
-    Dockerfile parsed;
-    try {
-      parsed = Dockerfile.parse(df.fileName(), "FROM scratch\n" + String.join("\n", triggers));
-    } catch (DockerfileParseException e) {
-      throw error(line, "invalid ONBUILD trigger in base " + image + ": " + e.detail());
-    }
-    if (parsed.stages().size() != 1) {
-      throw error(
-          line,
-          "invalid ONBUILD trigger in base "
-              + image
-              + ": FROM is not allowed as an ONBUILD trigger");
-    }
     List<Command> out = new ArrayList<>();
-    for (Instruction ins : parsed.stages().get(0).commands()) {
+    // each trigger is parsed on its own and must be exactly one instruction (BuildKit's
+    // initOnBuildTriggers); a trigger may carry here-document bodies
+    for (String trigger : triggers) {
+      Dockerfile parsed;
+      try {
+        parsed = Dockerfile.parse(df.fileName(), "FROM scratch\n" + trigger);
+      } catch (DockerfileParseException e) {
+        throw error(line, "invalid ONBUILD trigger in base " + image + ": " + e.detail());
+      }
+      if (parsed.stages().size() != 1) {
+        throw error(
+            line,
+            "invalid ONBUILD trigger in base "
+                + image
+                + ": FROM is not allowed as an ONBUILD trigger");
+      }
+      List<Instruction> commands = parsed.stages().get(0).commands();
+      if (commands.size() != 1) {
+        throw error(
+            line,
+            "invalid ONBUILD trigger in base "
+                + image
+                + ": onbuild trigger should be a single expression");
+      }
+      Instruction ins = commands.get(0);
       if (ins instanceof Instruction.Onbuild) {
         throw error(
             line,

@@ -1,5 +1,6 @@
 package dev.kiln.frontend.dockerfile.convert;
 
+import dev.kiln.core.graph.ExecMeta;
 import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.oci.Platform;
 import java.util.List;
@@ -22,6 +23,10 @@ import java.util.Objects;
  * @param network the network of RUN steps without {@code --network} (BuildKit's {@code
  *     force-network-mode}; {@code docker buildx build --network}); null means {@link
  *     NetworkMode#SANDBOX}
+ * @param extraHosts {@code /etc/hosts} entries of every RUN ({@code --add-host}; BuildKit's {@code
+ *     add-hosts} frontend option)
+ * @param namedContexts the named build contexts ({@code --build-context}) by name as given; see
+ *     {@link NamedContext}
  */
 public record ConversionRequest(
     String fileName,
@@ -32,7 +37,9 @@ public record ConversionRequest(
     Platform platform,
     ImageConfigResolver resolver,
     String contextName,
-    NetworkMode network) {
+    NetworkMode network,
+    List<ExecMeta.HostIp> extraHosts,
+    Map<String, NamedContext> namedContexts) {
 
   /** The default local source name of the build context, as in BuildKit. */
   public static final String DEFAULT_CONTEXT_NAME = "context";
@@ -49,6 +56,19 @@ public record ConversionRequest(
       throw new IllegalArgumentException("contextName must not be blank");
     }
     network = network == null ? NetworkMode.SANDBOX : network;
+    extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+    namedContexts = namedContexts == null ? Map.of() : Map.copyOf(namedContexts);
+  }
+
+  /** The named context that {@code name} (a stage, image or {@code --from} name) stands for. */
+  public java.util.Optional<NamedContext> namedContext(String name) {
+    String key = NamedContext.key(name);
+    for (Map.Entry<String, NamedContext> e : namedContexts.entrySet()) {
+      if (NamedContext.key(e.getKey()).equals(key)) {
+        return java.util.Optional.of(e.getValue());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   /**
@@ -66,19 +86,41 @@ public record ConversionRequest(
         platform,
         resolver,
         DEFAULT_CONTEXT_NAME,
-        NetworkMode.SANDBOX);
+        NetworkMode.SANDBOX,
+        List.of(),
+        Map.of());
   }
 
   /** This request with {@code args} as build args. */
   public ConversionRequest withBuildArgs(Map<String, String> args) {
     return new ConversionRequest(
-        fileName, dockerfile, args, target, excludes, platform, resolver, contextName, network);
+        fileName,
+        dockerfile,
+        args,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        extraHosts,
+        namedContexts);
   }
 
   /** This request building stage {@code stage}. */
   public ConversionRequest withTarget(String stage) {
     return new ConversionRequest(
-        fileName, dockerfile, buildArgs, stage, excludes, platform, resolver, contextName, network);
+        fileName,
+        dockerfile,
+        buildArgs,
+        stage,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        extraHosts,
+        namedContexts);
   }
 
   /** This request with {@code patterns} as the context's exclude patterns. */
@@ -92,12 +134,56 @@ public record ConversionRequest(
         platform,
         resolver,
         contextName,
-        network);
+        network,
+        extraHosts,
+        namedContexts);
   }
 
   /** This request with {@code mode} as the network of RUN steps without {@code --network}. */
   public ConversionRequest withNetwork(NetworkMode mode) {
     return new ConversionRequest(
-        fileName, dockerfile, buildArgs, target, excludes, platform, resolver, contextName, mode);
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        mode,
+        extraHosts,
+        namedContexts);
+  }
+
+  /** This request with {@code hosts} as the extra {@code /etc/hosts} entries of every RUN. */
+  public ConversionRequest withExtraHosts(List<ExecMeta.HostIp> hosts) {
+    return new ConversionRequest(
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        hosts,
+        namedContexts);
+  }
+
+  /** This request with {@code contexts} as its named build contexts. */
+  public ConversionRequest withNamedContexts(Map<String, NamedContext> contexts) {
+    return new ConversionRequest(
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        extraHosts,
+        contexts);
   }
 }

@@ -9,6 +9,7 @@ import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.instructions.Instruction;
 import dev.kiln.frontend.dockerfile.instructions.Stage;
 import dev.kiln.frontend.dockerfile.parser.Heredoc;
+import dev.kiln.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,14 @@ import java.util.regex.Pattern;
  * COPY and ADD as BuildKit's {@code dispatchCopy}: one file vertex with one copy action per source
  * (follow symlinks, directory contents, create the destination path, wildcards that may match
  * nothing); {@code --link} copies onto scratch and merges onto the stage. ADD of a local source
- * sets {@code attemptUnpackDockerCompatibility}, so the file op extracts a tar archive; URL sources
- * are refused.
+ * sets {@code attemptUnpackDockerCompatibility}, so the file op extracts a tar archive; an http(s)
+ * URL source is an http source op ({@code --checksum} pins its content) whose file is copied as is;
+ * git sources are refused.
  */
 final class CopyDispatch {
-  private static final Pattern URL = Pattern.compile("(?i)^(https?|git)://.*|^git@.*");
+  /** Git sources (BuildKit's dfgitutil), which kiln does not fetch. */
+  private static final Pattern GIT =
+      Pattern.compile("(?i)^git://.*|^git@.*|^(https?|ssh)://.*\\.git(#.*)?$");
 
   private final Conversion conversion;
   private final Stage stage;
@@ -46,6 +50,7 @@ final class CopyDispatch {
     String chmod;
     boolean link;
     boolean unpack = false;
+    Digest checksum = null;
     if (ins instanceof Instruction.Copy c) {
       keyword = "COPY";
       sources = c.sources();
@@ -75,19 +80,16 @@ final class CopyDispatch {
       unpack = true;
       unsupportedExcludes(a.excludes(), keyword, line);
       for (String src : sources) {
-        if (URL.matcher(src).matches()) {
+        if (GIT.matcher(src).matches()) {
           throw conversion.error(
               line,
-              "ADD from a URL is not supported: download the file in"
-                  + " the context or use RUN (source "
+              "ADD from a git repository is not supported: clone it with RUN or add it to the"
+                  + " context (source "
                   + src
                   + ")");
         }
       }
-      if (a.checksum() != null) {
-        throw conversion.error(
-            line, "ADD --checksum is only valid for URL sources," + " which are not supported");
-      }
+      checksum = checksum(a.checksum(), sources, line);
     }
     // Several sources and a destination without a trailing slash are no error in BuildKit (the
     // classic builder's rule is gone): each source is copied onto the destination in turn.
@@ -102,27 +104,34 @@ final class CopyDispatch {
     StringBuilder msg = new StringBuilder(keyword);
     for (String src : sources) {
       msg.append(' ').append(src);
+      if (isHttp(src)) {
+        // BuildKit: the URL's file is copied as is, never extracted (and no wildcards)
+        String file = fileName(src);
+        State http = State.http(src, file, checksum).named(name);
+        FileAction.Copy action =
+            new FileAction.Copy(
+                0, "/" + file, target, false, false, true, false, false, mode, owner, false);
+        steps.add(FileStep.copy(http, action));
+        continue;
+      }
       steps.add(copy(source, Paths.clean("/" + src), target, mode, owner, unpack));
     }
     for (Heredoc h : contents) {
       msg.append(" <<").append(h.name());
-      // As BuildKit: the document is a 0644 file on scratch (--chmod applies to the copy), copied
-      // with only createDestPath (a single regular file: the other copy flags change nothing).
+      // The file is made 0644 (BuildKit since dockerfile 1.6.0; v0.11's frontend made it 0664),
+      // then copied like any file: --chmod and --chown apply to the copy. BuildKit copies it
+      // without following symlinks, wildcards or directory-contents semantics.
       State file =
           State.scratch()
               .file(
                   FileStep.of(
                       new FileAction.Mkfile(
-                          "/" + h.name(),
-                          0644,
-                          h.content().getBytes(StandardCharsets.UTF_8),
-                          null)))
+                          "/" + h.name(), 0644, h.data().getBytes(StandardCharsets.UTF_8), null)))
               .named("[internal] preparing inline document");
-      steps.add(
-          FileStep.copy(
-              file,
-              new FileAction.Copy(
-                  0, "/" + h.name(), target, false, false, true, false, false, mode, owner)));
+      FileAction.Copy action =
+          new FileAction.Copy(
+              0, "/" + h.name(), target, false, false, true, false, false, mode, owner, false);
+      steps.add(FileStep.copy(file, action));
     }
     msg.append(' ').append(dest).append(" # buildkit");
     State base = link ? State.scratch() : ctx.fs;
@@ -132,6 +141,50 @@ final class CopyDispatch {
     boolean onScratch = ctx.fs.output().vertex().op() instanceof ScratchOp;
     ctx.fs = link && !onScratch ? State.merge(List.of(ctx.fs, copied)).named(name) : copied;
     ctx.history(msg.toString(), true);
+  }
+
+  private static boolean isHttp(String src) {
+    return (src.startsWith("http://") || src.startsWith("https://")) && !GIT.matcher(src).matches();
+  }
+
+  /**
+   * The file name of a URL source: the last element of its path, {@code __unnamed__} when there is
+   * none (BuildKit's dispatchCopy).
+   */
+  static String fileName(String url) {
+    String path;
+    try {
+      path = java.net.URI.create(url).getPath();
+    } catch (IllegalArgumentException e) {
+      return "__unnamed__";
+    }
+    if (path == null) {
+      return "__unnamed__";
+    }
+    while (path.endsWith("/") && path.length() > 1) {
+      path = path.substring(0, path.length() - 1);
+    }
+    String base = path.substring(path.lastIndexOf('/') + 1);
+    return base.isEmpty() || base.equals(".") || base.equals("..") ? "__unnamed__" : base;
+  }
+
+  /** ADD {@code --checksum}: one http(s) source and a sha256 digest, as BuildKit checks it. */
+  private Digest checksum(String value, List<String> sources, int line)
+      throws DockerfileParseException {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (sources.size() != 1) {
+      throw conversion.error(line, "checksum can't be specified for multiple sources");
+    }
+    if (!isHttp(sources.get(0))) {
+      throw conversion.error(line, "checksum requires HTTP(S) or Git sources");
+    }
+    if (!value.matches("sha256:[0-9a-f]{64}")) {
+      throw conversion.error(
+          line, "invalid --checksum " + value + ": expected sha256:<64 lower-case hex digits>");
+    }
+    return Digest.parse(value);
   }
 
   private static FileStep copy(
@@ -146,7 +199,7 @@ final class CopyDispatch {
     if (ref.isPresent()) {
       return conversion.stage(ref.get()).context().fs;
     }
-    return State.image(conversion.normalise(from, line), ctx.platform);
+    return conversion.fromSource(from, ctx.platform, line);
   }
 
   private void unsupportedExcludes(List<String> excludes, String keyword, int line)

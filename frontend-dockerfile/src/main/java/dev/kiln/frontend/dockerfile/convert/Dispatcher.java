@@ -63,13 +63,14 @@ final class Dispatcher {
       ctx.history(msg.toString(), false);
     } else if (ins instanceof Instruction.Arg a) {
       List<String> parts = new ArrayList<>();
+      // as BuildKit's dispatchArg: a value goes into the build state's environment (not the
+      // image's); an ARG without one leaves whatever is there (e.g. a parent stage's value)
       for (KeyValue kv : a.args()) {
+        ctx.buildArgs.add(kv);
         if (kv.value() != null) {
-          ctx.args.put(kv.key(), kv.value());
           ctx.addLlbEnv(kv.key(), kv.value());
           parts.add(kv.key() + "=" + kv.value());
         } else {
-          ctx.args.remove(kv.key());
           parts.add(kv.key());
         }
       }

@@ -30,10 +30,9 @@ public final class DockerfileConverter {
    */
   public static ConversionResult convert(ConversionRequest request)
       throws DockerfileParseException {
-    Dockerfile df =
-        withPlatformArgs(
-            Dockerfile.parse(request.fileName(), request.dockerfile()), request.platform());
-    Stage target = df.target(request.target());
+    Dockerfile parsed = Dockerfile.parse(request.fileName(), request.dockerfile());
+    Stage target = parsed.target(request.target());
+    Dockerfile df = withPlatformArgs(parsed, request.platform(), target.name().orElse(""));
     // validates stage references and rejects cycles before anything is converted
     StageDependencies.required(df, target, request.buildArgs());
     Map<String, String> meta = StageExpander.resolveMetaArgs(df, request.buildArgs());
@@ -45,19 +44,26 @@ public final class DockerfileConverter {
   }
 
   /**
-   * Declares BuildKit's automatic platform ARGs in the global scope, so {@code FROM
-   * --platform=$BUILDPLATFORM} works and a bare {@code ARG TARGETOS} in a stage gets its value.
+   * Declares BuildKit's automatic ARGs ({@code defaultArgs}) in the global scope, so {@code FROM
+   * --platform=$BUILDPLATFORM} works and a bare {@code ARG TARGETOS} in a stage gets its value; a
+   * {@code --build-arg} of the same name overrides one. Build and target platform are both the
+   * native one. {@code BUILDOSVERSION}/{@code TARGETOSVERSION} exist since dockerfile 1.13 and
+   * {@code TARGETSTAGE} (the target stage's name, {@code default} for an unnamed one) since 1.11.
    */
-  private static Dockerfile withPlatformArgs(Dockerfile df, Platform p) {
+  private static Dockerfile withPlatformArgs(Dockerfile df, Platform p, String targetStage) {
     String spec = p.toString();
     String variant = p.variant() == null ? "" : p.variant();
+    String osVersion = p.osVersion() == null ? "" : p.osVersion();
     List<Instruction.KeyValue> kvs = new ArrayList<>();
     for (String side : List.of("BUILD", "TARGET")) {
       kvs.add(new Instruction.KeyValue(side + "PLATFORM", spec));
       kvs.add(new Instruction.KeyValue(side + "OS", p.os()));
+      kvs.add(new Instruction.KeyValue(side + "OSVERSION", osVersion));
       kvs.add(new Instruction.KeyValue(side + "ARCH", p.architecture()));
       kvs.add(new Instruction.KeyValue(side + "VARIANT", variant));
     }
+    kvs.add(
+        new Instruction.KeyValue("TARGETSTAGE", targetStage.isEmpty() ? "default" : targetStage));
     List<Instruction.Arg> metaArgs = new ArrayList<>();
     metaArgs.add(new Instruction.Arg(new Instruction.Location(0, 0, "ARG (automatic)"), kvs));
     metaArgs.addAll(df.metaArgs());

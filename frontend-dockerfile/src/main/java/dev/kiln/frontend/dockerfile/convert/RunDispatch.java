@@ -1,8 +1,7 @@
 package dev.kiln.frontend.dockerfile.convert;
 
-import dev.kiln.core.cache.buildkit.BuildkitHints;
-import dev.kiln.core.graph.ExecState;
-import dev.kiln.core.graph.Mount;
+import dev.kiln.core.graph.FileAction;
+import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.NetworkMode;
 import dev.kiln.core.graph.Run;
 import dev.kiln.core.graph.State;
@@ -10,23 +9,22 @@ import dev.kiln.frontend.dockerfile.DockerfileParseException;
 import dev.kiln.frontend.dockerfile.instructions.Instruction;
 import dev.kiln.frontend.dockerfile.instructions.Stage;
 import dev.kiln.frontend.dockerfile.parser.Heredoc;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * RUN as BuildKit's {@code dispatchRun}: shell form through the SHELL, exec form as written; the
- * process gets the image ENV plus the stage's ARG values, the working directory and user; bind,
- * cache and tmpfs mounts map to core mounts.
+ * process gets the image ENV plus the stage's ARG values, the working directory and user; {@code
+ * --mount}s are {@link RunMounts}.
  */
 final class RunDispatch {
-  private static final Set<String> BIND_KEYS =
-      Set.of("from", "source", "target", "readonly", "readwrite");
-  private static final Set<String> CACHE_KEYS = Set.of("id", "sharing", "target");
+  /** Where a here-document script with an interpreter line is mounted (BuildKit's path). */
+  private static final String PIPES = "/dev/pipes/";
 
   private final Conversion conversion;
   private final Stage stage;
@@ -39,61 +37,84 @@ final class RunDispatch {
   }
 
   void apply(Instruction.Run r, int line, String name) throws DockerfileParseException {
-    List<String> args = args(r.command(), line);
+    Instruction.CommandLine cmd = r.command();
+    State script = null;
+    if (!cmd.files().isEmpty()) {
+      if (cmd.args().size() != 1 || !cmd.prependShell()) {
+        throw conversion.error(line, "parsing produced an invalid run command: " + cmd.args());
+      }
+      Optional<Heredoc> whole = Heredoc.opener(cmd.args().get(0));
+      if (whole.isPresent()) {
+        Heredoc file = cmd.files().get(0);
+        String data = file.data();
+        if (data.startsWith("#!")) {
+          // as BuildKit: a script with an interpreter line is a file (0755) of its own, mounted
+          // read-only at /dev/pipes/ and run by the shell; the body is never expanded
+          script =
+              State.scratch()
+                  .file(
+                      FileStep.of(
+                          new FileAction.Mkfile(
+                              "/" + file.name(),
+                              0755,
+                              data.getBytes(StandardCharsets.UTF_8),
+                              null)))
+                  .named("[internal] preparing inline document");
+          cmd = commandLine(List.of(PIPES + file.name()));
+        } else {
+          // a plain script is the shell's command string ("fake" here-document)
+          cmd = commandLine(List.of(data));
+        }
+        name = name + " (" + summary(file.content()) + ")";
+      } else {
+        // a command using here-documents: given back to the shell with the bodies, which does
+        // the redirections, the expansion and the <<- tab stripping itself
+        StringBuilder b = new StringBuilder(cmd.args().get(0));
+        for (Heredoc f : cmd.files()) {
+          b.append('\n').append(f.content()).append(f.name());
+        }
+        cmd = commandLine(List.of(b.toString()));
+      }
+    }
+    List<String> args = args(cmd, line);
     Run run = Run.of(args.toArray(String[]::new)).network(network(r.network(), line));
+    if (script != null) {
+      run = run.mount(PIPES, script, "/", true);
+    }
     if (r.security() != null && !r.security().equalsIgnoreCase("sandbox")) {
       throw conversion.error(
           line, "RUN --security=" + r.security() + " is not supported" + " (only sandbox)");
     }
+    RunMounts mounts = new RunMounts(conversion, this, ctx, line);
     for (dev.kiln.frontend.dockerfile.instructions.Mount m : r.mounts()) {
-      run = mount(run, m, line);
+      run = mounts.add(run, m);
     }
-    // ARG values are in the process environment but not in the image (ENV wins on a clash)
-    Map<String, String> env = new LinkedHashMap<>(ctx.env);
-    List<String> buildArgs = new ArrayList<>();
-    for (Map.Entry<String, String> a : ctx.args.entrySet()) {
-      env.putIfAbsent(a.getKey(), a.getValue());
-      buildArgs.add(a.getKey() + "=" + ctx.env.getOrDefault(a.getKey(), a.getValue()));
-    }
+    run = conversion.runSettings().applyTo(run);
+    // the build state's environment (BuildKit's LLB env, in its order): image ENV plus ARG values,
+    // which stay out of the image
+    Map<String, String> env = new LinkedHashMap<>(ctx.llbEnv);
     env.putIfAbsent("PATH", StageContext.DEFAULT_PATH);
-    State state = ctx.withProcessContext(env);
-    ExecState exec = state.run(run.named(name));
-    // BuildKit's frontend orders the env differently (delete-then-append); record its order
-    List<String> llbEnv = entries(ctx.llbEnv);
-    if (!llbEnv.equals(entries(env))) {
-      exec = exec.withDescription(BuildkitHints.ENV, BuildkitHints.envValue(llbEnv));
+    if (mounts.firstSshTarget() != null) {
+      // as BuildKit's llb: the first agent socket unless the env has one
+      env.putIfAbsent("SSH_AUTH_SOCK", mounts.firstSshTarget());
     }
-    ctx.fs = exec.root();
-    String prefix =
-        buildArgs.isEmpty() ? "" : "|" + buildArgs.size() + " " + String.join(" ", buildArgs) + " ";
-    ctx.history("RUN " + prefix + String.join(" ", args) + " # buildkit", true);
+    State state = ctx.withProcessContext(env);
+    ctx.fs = state.run(run.named(name)).root();
+    ctx.history("RUN " + ctx.runHistoryPrefix() + String.join(" ", args) + " # buildkit", true);
   }
 
-  private static List<String> entries(Map<String, String> env) {
-    List<String> out = new ArrayList<>();
-    env.forEach((k, v) -> out.add(k + "=" + v));
-    return out;
+  private static Instruction.CommandLine commandLine(List<String> shellForm) {
+    return new Instruction.CommandLine(shellForm, true, List.of());
+  }
+
+  /** BuildKit's summarizeHeredoc: the first line of the trimmed body, "..." when there are more. */
+  static String summary(String body) {
+    String[] lines = body.strip().replace("\r\n", "\n").split("\n", -1);
+    return lines.length > 1 ? lines[0] + "..." : lines[0];
   }
 
   private List<String> args(Instruction.CommandLine cmd, int line) throws DockerfileParseException {
     List<String> out = new ArrayList<>();
-    if (!cmd.files().isEmpty()) {
-      Heredoc h = cmd.files().get(0);
-      String text = String.join(" ", cmd.args()).strip();
-      boolean wholeCommand =
-          cmd.files().size() == 1
-              && cmd.prependShell()
-              && text.matches("<<-?[\"']?" + java.util.regex.Pattern.quote(h.name()) + "[\"']?");
-      if (!wholeCommand || h.content().startsWith("#!")) {
-        throw conversion.error(
-            line,
-            "this form of RUN with a here-document is not supported yet"
-                + " (supported: RUN <<EOF with a shell script and no #! line)");
-      }
-      out.addAll(ctx.shellOrDefault());
-      out.add(h.content());
-      return out;
-    }
     if (cmd.prependShell()) {
       out.addAll(ctx.shellOrDefault());
       out.add(String.join(" ", cmd.args()));
@@ -120,41 +141,8 @@ final class RunDispatch {
     };
   }
 
-  private Run mount(Run run, dev.kiln.frontend.dockerfile.instructions.Mount m, int line)
-      throws DockerfileParseException {
-    Map<String, String> o = m.options();
-    String target = Paths.resolve(ctx.cwd(), o.getOrDefault("target", ""));
-    switch (m.type()) {
-      case "bind" -> {
-        only(m, BIND_KEYS, line);
-        boolean readOnly = !Boolean.parseBoolean(o.getOrDefault("readwrite", "false"));
-        if (o.containsKey("readonly")) {
-          readOnly = Boolean.parseBoolean(o.get("readonly"));
-        }
-        String source = Paths.clean("/" + o.getOrDefault("source", ""));
-        return run.mount(target, mountSource(o.get("from"), line), source, readOnly);
-      }
-      case "cache" -> {
-        only(m, CACHE_KEYS, line);
-        Mount.CacheSharing sharing =
-            Mount.CacheSharing.valueOf(
-                o.getOrDefault("sharing", "shared").toUpperCase(Locale.ROOT));
-        return run.cache(target, o.get("id"), sharing);
-      }
-      case "tmpfs" -> {
-        only(m, Set.of("target"), line);
-        return run.tmpfs(target);
-      }
-      default ->
-          throw conversion.error(
-              line,
-              "RUN --mount=type="
-                  + m.type()
-                  + " is not supported yet (supported: bind, cache, tmpfs)");
-    }
-  }
-
-  private State mountSource(String from, int line) throws DockerfileParseException {
+  /** The state a bind or cache mount reads: {@code from} (stage, context, image) or the context. */
+  State mountSource(String from, int line) throws DockerfileParseException {
     if (from == null || from.isEmpty()) {
       return conversion.context();
     }
@@ -162,23 +150,6 @@ final class RunDispatch {
     if (ref.isPresent()) {
       return conversion.stage(ref.get()).context().fs;
     }
-    return State.image(conversion.normalise(from, line), ctx.platform);
-  }
-
-  private void only(dev.kiln.frontend.dockerfile.instructions.Mount m, Set<String> keys, int line)
-      throws DockerfileParseException {
-    for (String k : m.options().keySet()) {
-      if (!keys.contains(k)) {
-        throw conversion.error(
-            line,
-            "RUN --mount=type="
-                + m.type()
-                + " option '"
-                + k
-                + "' is not supported yet (supported: "
-                + String.join(", ", keys.stream().sorted().toList())
-                + ")");
-      }
-    }
+    return conversion.fromSource(from, ctx.platform, line);
   }
 }

@@ -1,6 +1,7 @@
 package dev.kiln.frontend.dockerfile.convert;
 
 import dev.kiln.core.graph.State;
+import dev.kiln.frontend.dockerfile.instructions.Instruction;
 import dev.kiln.oci.ContainerConfig;
 import dev.kiln.oci.ImageConfig;
 import dev.kiln.oci.Platform;
@@ -26,16 +27,23 @@ final class StageContext {
   final Platform platform;
   private final ImageConfig base;
   State fs;
+
+  /** The image config's Env (ENV instructions replace a variable in place). */
   final Map<String, String> env = new LinkedHashMap<>();
-  final Map<String, String> args = new LinkedHashMap<>();
 
   /**
-   * The environment BuildKit's frontend keeps in its LLB state (recorded for BuildKit-compatible
-   * keys, see {@code BuildkitHints}): the base image's ENV with the default {@code PATH} appended
-   * when missing, then every ENV and every ARG with a value in instruction order, each "delete,
-   * then append"; a stage built FROM another stage starts from that stage's list.
+   * The environment BuildKit's frontend keeps in its LLB state ({@code getEnv(d.state)}): the
+   * image's Env, then ENV and ARG values in the order they were dispatched, each "delete, then
+   * append" ({@code AddEnv}). RUN processes get it and words are expanded in it, so an ARG set
+   * after an ENV of the same name wins there (not in the image config), as in BuildKit; the same
+   * order makes kiln's RUN envs BuildKit's for BuildKit-compatible keys.
    */
   final Map<String, String> llbEnv = new LinkedHashMap<>();
+
+  /**
+   * The ARGs declared in this stage and inherited from a parent stage, with duplicates, in order.
+   */
+  final List<Instruction.KeyValue> buildArgs = new ArrayList<>();
 
   String user;
   String workdir;
@@ -53,30 +61,21 @@ final class StageContext {
   String author;
   final List<ImageConfig.History> history = new ArrayList<>();
 
-  StageContext(
-      String prefix,
-      State fs,
-      ImageConfig base,
-      Platform platform,
-      Map<String, String> inheritedLlbEnv) {
+  StageContext(String prefix, State fs, ImageConfig base, Platform platform) {
     this.prefix = prefix;
     this.fs = fs;
     this.base = base;
     this.platform = platform;
     ContainerConfig c = base.containerConfig();
-    llbEnv.putAll(inheritedLlbEnv);
-    boolean path = false;
     for (String e : c.env()) {
       int eq = e.indexOf('=');
       if (eq > 0) {
         env.put(e.substring(0, eq), e.substring(eq + 1));
-        addLlbEnv(e.substring(0, eq), e.substring(eq + 1));
-        path |= e.substring(0, eq).equals("PATH");
       }
     }
-    if (!path) {
-      addLlbEnv("PATH", DEFAULT_PATH);
-    }
+    // BuildKit makes sure every (non-Windows) image config has a PATH
+    env.putIfAbsent("PATH", DEFAULT_PATH);
+    env.forEach(this::addLlbEnv);
     user = c.user();
     workdir = c.workingDir();
     cmd = c.cmd();
@@ -93,12 +92,6 @@ final class StageContext {
     // triggers of the base run in this stage and are not inherited (Docker's rule)
   }
 
-  /** BuildKit's {@code AddEnv}: delete, then append. */
-  void addLlbEnv(String key, String value) {
-    llbEnv.remove(key);
-    llbEnv.put(key, value);
-  }
-
   /** The SHELL in force: the configured one, else {@code /bin/sh -c}. */
   List<String> shellOrDefault() {
     return shell.isEmpty() ? List.of("/bin/sh", "-c") : shell;
@@ -109,11 +102,50 @@ final class StageContext {
     return workdir == null || workdir.isEmpty() ? "/" : workdir;
   }
 
-  /** ARG values then ENV values (ENV wins): the scope Docker expands words in. */
+  /**
+   * Continues the build state of the stage this one is built FROM: its environment (with its ARG
+   * values) and its declared ARGs, as BuildKit's {@code dispatchState.init}. As BuildKit, the image
+   * config's Env is then set on the state again, so an ENV of the parent wins over a parent ARG of
+   * the same name here.
+   */
+  void inherit(StageContext parent) {
+    llbEnv.clear();
+    llbEnv.putAll(parent.llbEnv);
+    env.forEach(this::addLlbEnv);
+    buildArgs.addAll(parent.buildArgs);
+  }
+
+  /** BuildKit's {@code AddEnv}: delete, then append. */
+  void addLlbEnv(String key, String value) {
+    llbEnv.remove(key);
+    llbEnv.put(key, value);
+  }
+
+  /** The environment words are expanded in. */
   Map<String, String> scope() {
-    Map<String, String> scope = new LinkedHashMap<>(args);
-    scope.putAll(env);
-    return scope;
+    return new LinkedHashMap<>(llbEnv);
+  }
+
+  /**
+   * The {@code |N K=v …} prefix of a RUN's history entry (BuildKit's {@code runCommandString}):
+   * every declared ARG once, in first-declaration order, with the build state's value (or its own
+   * default, or empty).
+   */
+  String runHistoryPrefix() {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (Instruction.KeyValue kv : buildArgs) {
+      String v = llbEnv.get(kv.key());
+      if (v == null) {
+        v = kv.value() == null ? "" : kv.value();
+      }
+      values.put(kv.key(), v);
+    }
+    if (values.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("|").append(values.size());
+    values.forEach((k, v) -> b.append(' ').append(k).append('=').append(v));
+    return b.append(' ').toString();
   }
 
   /** The filesystem with the stage's env, working directory and user as process context. */

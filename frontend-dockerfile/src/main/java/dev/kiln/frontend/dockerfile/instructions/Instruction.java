@@ -46,7 +46,7 @@ public sealed interface Instruction {
    *
    * @param args the JSON array, or one element holding the shell-form text
    * @param prependShell true for the shell form (run via the SHELL)
-   * @param files here-documents of RUN
+   * @param files here-documents of RUN, bodies as written ({@link Heredoc#data()} strips tabs)
    */
   record CommandLine(List<String> args, boolean prependShell, List<Heredoc> files) {
     /** Copies. */
@@ -96,8 +96,9 @@ public sealed interface Instruction {
   record Workdir(Location location, String path) implements Instruction {}
 
   /**
-   * {@code COPY}. {@code from}, {@code chown}, {@code chmod} may be null; sources named like a
-   * here-document are in {@code sourceContents} instead of {@code sources}.
+   * {@code COPY}. {@code from}, {@code chown}, {@code chmod} may be null; sources that open a
+   * here-document are in {@code sourceContents} instead of {@code sources}, each with the file's
+   * data as its content (tabs already stripped for {@code <<-}).
    */
   record Copy(
       Location location,

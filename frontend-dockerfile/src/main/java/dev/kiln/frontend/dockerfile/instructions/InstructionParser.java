@@ -8,9 +8,11 @@ import dev.kiln.frontend.dockerfile.instructions.Instruction.Location;
 import dev.kiln.frontend.dockerfile.parser.Heredoc;
 import dev.kiln.frontend.dockerfile.parser.Node;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +41,6 @@ public final class InstructionParser {
           "VOLUME",
           "WORKDIR");
   private static final Pattern STAGE_NAME = Pattern.compile("^[a-z][a-z0-9-_.]*$");
-  private static final Pattern HEREDOC_SOURCE = Pattern.compile("^\\d*<<-?.+");
   private static final Pattern ONBUILD_PREFIX = Pattern.compile("(?i)^\\s*ONBUILD\\s*");
 
   private InstructionParser() {}
@@ -239,8 +240,14 @@ public final class InstructionParser {
         if (trigger.equals("FROM") || trigger.equals("MAINTAINER")) {
           throw new InstructionFailure(trigger + " isn't allowed as an ONBUILD trigger");
         }
-        String expression = ONBUILD_PREFIX.matcher(node.original()).replaceFirst("").strip();
-        return new Instruction.Onbuild(loc, expression, parse(child));
+        StringBuilder expression =
+            new StringBuilder(ONBUILD_PREFIX.matcher(node.original()).replaceFirst("").strip());
+        // as BuildKit: the trigger stored in the image carries its here-documents' bodies, so
+        // that the stage built FROM this image can parse it again
+        for (Heredoc h : child.heredocs()) {
+          expression.append('\n').append(h.content()).append(h.name());
+        }
+        return new Instruction.Onbuild(loc, expression.toString(), parse(child));
       }
       case "shell" -> {
         noFlags(kw, node);
@@ -329,16 +336,27 @@ public final class InstructionParser {
               + (args.isEmpty() ? "none were" : "one was")
               + " provided. Destination could not be determined.");
     }
+    String dest = args.get(args.size() - 1);
+    if (Heredoc.opener(dest).isPresent()) {
+      throw new InstructionFailure(kw + " cannot accept a heredoc as a destination");
+    }
+    // as BuildKit's parseSourcesAndDest: a source that opens a here-document takes the body of the
+    // here-document of that name (the last one if the name repeats); its own <<- decides the tab
+    // stripping. The content of such a source is its data (already stripped, which data() keeps).
+    Map<String, Heredoc> byName = new HashMap<>();
+    node.heredocs().forEach(h -> byName.put(h.name(), h));
     List<String> sources = new ArrayList<>();
     List<Heredoc> contents = new ArrayList<>();
-    int next = 0;
     for (String src : args.subList(0, args.size() - 1)) {
-      if (!node.json() && next < node.heredocs().size() && HEREDOC_SOURCE.matcher(src).matches()) {
-        contents.add(node.heredocs().get(next++));
+      Optional<Heredoc> opener = Heredoc.opener(src);
+      if (opener.isPresent()) {
+        Heredoc h = opener.get();
+        Heredoc body = byName.get(h.name());
+        contents.add(h.withContent(h.withContent(body == null ? "" : body.content()).data()));
       } else {
         sources.add(src);
       }
     }
-    return new SourcesAndDest(sources, args.get(args.size() - 1), contents);
+    return new SourcesAndDest(sources, dest, contents);
   }
 }

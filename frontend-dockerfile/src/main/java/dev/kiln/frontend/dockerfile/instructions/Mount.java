@@ -9,8 +9,9 @@ import java.util.Optional;
  * {@code destination} become {@code target}, {@code src} becomes {@code source}, {@code ro} becomes
  * {@code readonly}, {@code rw} becomes {@code readwrite}).
  *
- * @param type bind (default), cache, tmpfs, secret or ssh
- * @param options the remaining options
+ * @param type bind (default), cache, tmpfs, secret or ssh, as written (may hold a variable until
+ *     expanded)
+ * @param options the remaining options, values as written until expanded
  */
 public record Mount(String type, Map<String, String> options) {
   /** Validates and copies. */

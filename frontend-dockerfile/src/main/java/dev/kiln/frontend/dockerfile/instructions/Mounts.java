@@ -37,6 +37,13 @@ final class Mounts {
 
   private Mounts() {}
 
+  /**
+   * Parses the syntax of one {@code --mount} value: {@code key=value} fields (keys lower-cased,
+   * aliases normalised, bare {@code ro}/{@code rw}/{@code required} flags), unknown keys refused.
+   * Values may hold variables; what they mean is checked after expansion (the conversion's {@code
+   * RunMounts}), as BuildKit parses mounts again with its expander. A type written without a
+   * variable is checked here already.
+   */
   static Mount parse(String value) throws InstructionFailure {
     String type = "bind";
     Map<String, String> options = new LinkedHashMap<>();
@@ -52,11 +59,11 @@ final class Mounts {
         throw new InstructionFailure("unexpected key '" + key + "' in '" + field + "' of --mount");
       }
       if (key.equals("type")) {
-        if (v == null || !TYPES.contains(v.toLowerCase(Locale.ROOT))) {
+        if (v == null || (!v.contains("$") && !TYPES.contains(v.toLowerCase(Locale.ROOT)))) {
           throw new InstructionFailure(
               "unsupported mount type \"" + v + "\" (use bind, cache, tmpfs, secret or ssh)");
         }
-        type = v.toLowerCase(Locale.ROOT);
+        type = v.contains("$") ? v : v.toLowerCase(Locale.ROOT);
         continue;
       }
       if (v == null) {
@@ -66,17 +73,17 @@ final class Mounts {
           throw new InstructionFailure("invalid field '" + field + "' must be a key=value pair");
         }
       }
+      if (key.equals("readonly") || key.equals("readwrite")) {
+        // the last of ro/rw wins, as in BuildKit's field loop
+        options.remove("readonly");
+        options.remove("readwrite");
+      }
       options.put(key, v);
     }
-    if (options.containsKey("sharing")) {
-      String s = options.get("sharing");
-      if (!Set.of("shared", "private", "locked").contains(s)) {
-        throw new InstructionFailure(
-            "unrecognized sharing parameter '" + s + "' (use shared, private or locked)");
-      }
-    }
-    if (!type.equals("secret") && !type.equals("ssh") && !options.containsKey("target")) {
-      throw new InstructionFailure("mount type " + type + " requires a target (add target=/path)");
+    String from = options.get("from");
+    if (from != null && from.indexOf('$') >= 0 && from.indexOf('$') != from.length() - 1) {
+      throw new InstructionFailure(
+          "'from' doesn't support variable expansion, define alias stage instead");
     }
     return new Mount(type, options);
   }

@@ -246,7 +246,7 @@ public final class StageExpander {
         for (Map.Entry<String, String> e : m.options().entrySet()) {
           opts.put(e.getKey(), word(df, ins, lex, e.getValue(), scope));
         }
-        mounts.add(new Mount(m.type(), opts));
+        mounts.add(new Mount(word(df, ins, lex, m.type(), scope), opts));
       }
       return new Instruction.Run(r.location(), r.command(), mounts, r.network(), r.security());
     }
@@ -267,12 +267,12 @@ public final class StageExpander {
   private static List<Heredoc> heredocs(
       Dockerfile df, Instruction ins, List<Heredoc> in, Map<String, String> scope)
       throws DockerfileParseException {
-    ShellLex raw =
-        ShellLex.of(df.directives().escapeToken()).withRawQuotes(true).withRawEscapes(true);
+    // BuildKit's ExpandRaw: quotes are plain text, escapes are processed, and the escape character
+    // is always the backslash (whatever the escape directive says)
+    ShellLex raw = ShellLex.of('\\').withSkipProcessQuotes(true);
     List<Heredoc> out = new ArrayList<>();
     for (Heredoc h : in) {
-      String content = h.expand() ? word(df, ins, raw, h.content(), scope) : h.content();
-      out.add(new Heredoc(h.name(), content, h.expand(), h.chomp(), h.fileDescriptor()));
+      out.add(h.expand() ? h.withContent(word(df, ins, raw, h.content(), scope)) : h);
     }
     return out;
   }

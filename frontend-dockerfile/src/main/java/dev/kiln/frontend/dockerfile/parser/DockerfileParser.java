@@ -43,6 +43,10 @@ public final class DockerfileParser {
   private static final class Run {
     private final String fileName;
     private final List<String> lines;
+
+    /** The lines as read, each with its line ending (here-document bodies keep them). */
+    private final List<String> rawLines;
+
     private final Map<String, String> directives = new LinkedHashMap<>();
     private boolean directivesDone;
     private char escape = '\\';
@@ -52,6 +56,19 @@ public final class DockerfileParser {
     Run(String fileName, String text) {
       this.fileName = fileName;
       this.lines = splitLines(text);
+      this.rawLines = rawLines(text);
+    }
+
+    private static List<String> rawLines(String text) {
+      List<String> out = new ArrayList<>();
+      int start = 0;
+      while (start < text.length()) {
+        int nl = text.indexOf('\n', start);
+        int end = nl < 0 ? text.length() : nl + 1;
+        out.add(text.substring(start, end));
+        start = end;
+      }
+      return out;
     }
 
     private static List<String> splitLines(String text) {
@@ -249,13 +266,18 @@ public final class DockerfileParser {
         StringBuilder content = new StringBuilder();
         boolean terminated = false;
         while (index < lines.size()) {
-          String raw = lines.get(index++);
-          String candidate = spec.chomp() ? stripLeadingTabs(raw) : raw;
+          String raw = rawLines.get(index++);
+          // as BuildKit: the terminator is compared without the line ending (and, for <<-,
+          // without leading tabs); the body keeps both
+          String candidate = stripLineEnding(raw);
+          if (spec.chomp()) {
+            candidate = stripLeadingTabs(candidate);
+          }
           if (candidate.equals(spec.name())) {
             terminated = true;
             break;
           }
-          content.append(spec.chomp() ? stripLeadingTabs(raw) : raw).append('\n');
+          content.append(raw);
         }
         if (!terminated) {
           throw error(
@@ -289,6 +311,14 @@ public final class DockerfileParser {
           node.heredocs(),
           newChild,
           node.comments());
+    }
+
+    private static String stripLineEnding(String s) {
+      int end = s.length();
+      while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
+        end--;
+      }
+      return s.substring(0, end);
     }
 
     private static String stripLeadingTabs(String s) {

@@ -14,7 +14,7 @@ final class Heredocs {
   private static final Pattern OPENER = Pattern.compile("^(\\d*)<<(-?)\\s*([^<]*)$");
   private static final Set<String> ALLOWED = Set.of("run", "copy", "add");
   private static final ShellLex LINE_LEX =
-      ShellLex.of('\\').withRawQuotes(true).withRawEscapes(true);
+      ShellLex.of('\\').withRawQuotes(true).withRawEscapes(true).withSkipUnsetEnv(true);
   private static final ShellLex NAME_LEX = ShellLex.of('\\').withSkipUnsetEnv(true);
 
   private Heredocs() {}
@@ -44,7 +44,7 @@ final class Heredocs {
     return out;
   }
 
-  private static Spec parse(String word) throws ParseFailure {
+  static Spec parse(String word) throws ParseFailure {
     Matcher m = OPENER.matcher(word);
     if (!m.matches()) {
       return null;
@@ -57,7 +57,7 @@ final class Heredocs {
     try {
       fd = m.group(1).isEmpty() ? 0 : Integer.parseInt(m.group(1));
     } catch (NumberFormatException e) {
-      throw new ParseFailure("bad file descriptor in heredoc " + word);
+      fd = 0; // BuildKit ignores a file descriptor it cannot parse
     }
     List<String> plain;
     List<String> raw;

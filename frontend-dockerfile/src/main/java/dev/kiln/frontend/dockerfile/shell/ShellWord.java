@@ -119,6 +119,10 @@ final class ShellWord {
           String tmp = processDollar();
           result.append(tmp);
           words.addString(tmp);
+        } else if (ch == '<') {
+          String tmp = processPossibleHeredoc();
+          result.append(tmp);
+          words.addRawString(tmp);
         } else if (!lex.skipProcessQuotes() && (ch == '\'' || ch == '"')) {
           String tmp = ch == '\'' ? processSingleQuote() : processDoubleQuote();
           result.append(tmp);
@@ -150,6 +154,28 @@ final class ShellWord {
     } finally {
       rawEscapes = saved;
     }
+  }
+
+  /**
+   * {@code <<} keeps the blanks after it in the same word, so {@code << EOF} is one heredoc word
+   * (BuildKit since dockerfile 1.16; before, the blanks split it into two words).
+   */
+  private String processPossibleHeredoc() {
+    next();
+    if (peek() != '<') {
+      return "<";
+    }
+    next();
+    StringBuilder result = new StringBuilder("<<");
+    while (peek() != EOF && isBlank(peek())) {
+      result.appendCodePoint(next());
+    }
+    return result.toString();
+  }
+
+  /** {@code isWhitespace} of BuildKit's lexer: space, tab and carriage return only. */
+  private static boolean isBlank(int ch) {
+    return ch == ' ' || ch == '\t' || ch == '\r';
   }
 
   private String processSingleQuote() throws Failure {

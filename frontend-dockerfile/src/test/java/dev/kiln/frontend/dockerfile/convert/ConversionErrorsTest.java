@@ -17,19 +17,25 @@ class ConversionErrorsTest {
   }
 
   @Test
-  void convert_addUrl_errorWithLine() {
+  void convert_addGitSource_errorWithLine() {
     fails(
-        "FROM busybox\nRUN true\nADD https://example.com/x.tgz /x\n",
-        "Dockerfile:3: ADD from a URL is not supported: download the file in the context or use"
-            + " RUN (source https://example.com/x.tgz)");
+        "FROM busybox\nRUN true\nADD https://example.com/repo.git /src\n",
+        "Dockerfile:3: ADD from a git repository is not supported: clone it with RUN or add it to"
+            + " the context (source https://example.com/repo.git)");
   }
 
   @Test
-  void convert_addArchiveUrl_stillUrlError() {
+  void convert_addChecksum_rulesOfBuildKit() {
+    String sum = "sha256:" + "a".repeat(64);
     fails(
-        "FROM busybox\nADD rootfs.tar.gz http://example.com/rootfs.tar.gz /\n",
-        "Dockerfile:2: ADD from a URL is not supported: download the file in the context or use"
-            + " RUN (source http://example.com/rootfs.tar.gz)");
+        "FROM busybox\nADD --checksum=" + sum + " http://h/a http://h/b /d/\n",
+        "Dockerfile:2: checksum can't be specified for multiple sources");
+    fails(
+        "FROM busybox\nADD --checksum=" + sum + " local.txt /d\n",
+        "Dockerfile:2: checksum requires HTTP(S) or Git sources");
+    fails(
+        "FROM busybox\nADD --checksum=md5:abc http://h/a /d\n",
+        "Dockerfile:2: invalid --checksum md5:abc: expected sha256:<64 lower-case hex digits>");
   }
 
   @Test
@@ -46,11 +52,40 @@ class ConversionErrorsTest {
   }
 
   @Test
-  void convert_secretMount_notSupported() {
+  void convert_mountOptions_checkedAfterExpansionAsBuildKit() {
     fails(
-        "FROM busybox\n\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n",
-        "Dockerfile:3: RUN --mount=type=secret is not supported yet (supported: bind, cache,"
-            + " tmpfs)");
+        "FROM busybox\nARG T=weird\nRUN --mount=type=$T,target=/x true\n",
+        "Dockerfile:3: unsupported mount type \"weird\"");
+    fails(
+        "FROM busybox\nRUN --mount=type=bind,target=/x,uid=1 true\n",
+        "Dockerfile:2: uid not allowed for \"bind\" type mounts");
+    fails(
+        "FROM busybox\nRUN --mount=type=tmpfs,target=/x,sharing=locked true\n",
+        "Dockerfile:2: invalid cache sharing set for tmpfs mount");
+    fails(
+        "FROM busybox\nRUN --mount=type=cache,target=/x,sharing=everyone true\n",
+        "Dockerfile:2: unsupported sharing value \"everyone\"");
+    fails(
+        "FROM busybox\nRUN --mount=type=bind,target=/x,size=1m true\n",
+        "Dockerfile:2: unexpected key 'size' for mount type 'bind'");
+    fails(
+        "FROM busybox\nRUN --mount=type=cache,target=/x,mode=999 true\n",
+        "Dockerfile:2: invalid value 999 for mode");
+    fails(
+        "FROM busybox\nRUN --mount=type=secret true\n",
+        "Dockerfile:2: invalid secret mount. one of source, target required");
+    fails(
+        "FROM busybox\nRUN --mount=type=secret,id=a,source=b true\n",
+        "Dockerfile:2: both source and id can't be set");
+    fails(
+        "FROM busybox\nRUN --mount=type=ssh,source=/x true\n",
+        "Dockerfile:2: ssh does not support source");
+    fails(
+        "FROM busybox\nRUN --mount=type=bind,target=/x,required true\n",
+        "Dockerfile:2: unexpected key 'required' for mount type 'bind'");
+    fails(
+        "FROM busybox\nRUN --mount=type=cache,target=. true\n",
+        "Dockerfile:2: invalid mount target \"/\"");
   }
 
   @Test

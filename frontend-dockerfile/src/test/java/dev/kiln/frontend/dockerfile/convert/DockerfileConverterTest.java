@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
@@ -183,8 +184,9 @@ class DockerfileConverterTest {
                 .withBuildArgs(Map.of("TAG", "1.37", "MODE", "release")));
     ExecOp exec = (ExecOp) r.state().output().vertex().op();
     assertThat(exec.meta().cwd()).isEqualTo("/srv/release");
+    // the build state's environment, in dispatch order (BuildKit's llb env list)
     assertThat(exec.meta().env())
-        .containsExactly(PATH, "DIR=/srv/release", "TAG=1.37", "MODE=release");
+        .containsExactly(PATH, "TAG=1.37", "MODE=release", "DIR=/srv/release");
     assertThat(r.imageConfig().containerConfig().env()).containsExactly(PATH, "DIR=/srv/release");
     assertThat(r.imageConfig().containerConfig().labels())
         .containsEntry("tag", "1.37")
@@ -314,7 +316,17 @@ class DockerfileConverterTest {
             Mount.bind(1, "/t", "/bin", true),
             Mount.cache("/w/.cache", "c1", Mount.CacheSharing.LOCKED),
             Mount.tmpfs("/tmp"),
-            Mount.bind(2, "/ctx", "/", false));
+            // rw: writable, but the changes are discarded (BuildKit's ForceNoOutput)
+            new Mount(
+                2,
+                "/ctx",
+                "/",
+                false,
+                Mount.Type.BIND,
+                null,
+                null,
+                Mount.Options.discardChanges()));
+    assertThat(run.outputCount()).isEqualTo(1);
     assertThat(input(last, 1).op()).isInstanceOf(ImageOp.class);
     assertThat(input(last, 2).op()).isInstanceOf(LocalOp.class);
     Vertex exec = input(last, 0);
@@ -412,6 +424,35 @@ class DockerfileConverterTest {
     assertThat(cp.followSymlinks() || cp.dirContentsOnly() || cp.allowWildcard()).isFalse();
     assertThat(r.imageConfig().history().get(1).createdBy())
         .isEqualTo("COPY <<EOF /run.sh # buildkit");
+  }
+
+  @Test
+  void convert_addUrl_httpSourceCopiedAsIsUnderItsBaseName() throws Exception {
+    String sum = "sha256:" + "b".repeat(64);
+    ConversionResult r =
+        convert(
+            "FROM busybox\nADD --chown=1:2 --checksum="
+                + sum
+                + " https://example.com/dl/tool.tar.gz?x=1 /opt/\n"
+                + "ADD http://example.com/ /index\n");
+    Vertex second = r.state().output().vertex();
+    Vertex first = input(second, 0);
+    FileAction.Copy copy = (FileAction.Copy) ((FileOp) first.op()).actions().get(0);
+    assertThat(copy.src()).isEqualTo("/tool.tar.gz");
+    assertThat(copy.dest()).isEqualTo("/opt/");
+    assertThat(copy.attemptUnpackDockerCompatibility()).isFalse();
+    assertThat(copy.allowWildcard()).isFalse();
+    assertThat(copy.owner()).isEqualTo(Owner.parse("1:2"));
+    HttpOp http = (HttpOp) input(first, 1).op();
+    assertThat(http)
+        .isEqualTo(
+            new HttpOp(
+                "https://example.com/dl/tool.tar.gz?x=1",
+                "tool.tar.gz",
+                dev.kiln.oci.Digest.parse(sum)));
+    assertThat(((HttpOp) input(second, 1).op()).filename()).isEqualTo("__unnamed__");
+    assertThat(r.imageConfig().history().get(1).createdBy())
+        .isEqualTo("ADD https://example.com/dl/tool.tar.gz?x=1 /opt/ # buildkit");
   }
 
   @Test

@@ -33,8 +33,8 @@ class InstructionErrorsTest {
             "FROM x\nRUN --mount=type=weird,target=/x true",
             "Dockerfile:2: unsupported mount type \"weird\""),
         Arguments.of(
-            "FROM x\nRUN --mount=type=cache true",
-            "Dockerfile:2: mount type cache requires a target"),
+            "FROM x\nARG S=x\nRUN --mount=from=$S,target=/x true",
+            "Dockerfile:3: 'from' doesn't support variable expansion, define alias stage instead"),
         Arguments.of(
             "FROM x\nRUN --mount=target=/x,colour=red true",
             "Dockerfile:2: unexpected key 'colour'"),

@@ -152,7 +152,8 @@ class DockerfileParserTest {
     assertThat(run.heredocs()).containsExactly(new Heredoc("EOF", "echo $HOME\n", true, false, 0));
     assertThat(run.endLine()).isEqualTo(4);
     Node copy = r.nodes().get(2);
-    assertThat(copy.heredocs()).containsExactly(new Heredoc("EOT", "tabbed\n", true, true, 0));
+    assertThat(copy.heredocs()).containsExactly(new Heredoc("EOT", "\ttabbed\n", true, true, 0));
+    assertThat(copy.heredocs().get(0).data()).isEqualTo("tabbed\n");
     assertThat(copy.args()).containsExactly("<<-EOT", "/dest");
     Node multi = r.nodes().get(3);
     assertThat(multi.heredocs())
