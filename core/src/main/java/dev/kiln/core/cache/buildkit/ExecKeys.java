@@ -3,6 +3,7 @@ package dev.kiln.core.cache.buildkit;
 import dev.kiln.core.cache.CacheMap;
 import dev.kiln.core.cache.internal.GoPaths;
 import dev.kiln.core.graph.Edge;
+import dev.kiln.core.graph.ExecMeta;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.Mount;
@@ -46,7 +47,7 @@ final class ExecKeys {
       }
       env = hint.get();
     }
-    List<LlbMount> mounts = llbMounts(vertex, op);
+    List<LlbMount> mounts = llbMounts(vertex, op, f);
     int inputCount = 0;
     for (LlbMount m : mounts) {
       inputCount = Math.max(inputCount, m.input() + 1);
@@ -56,8 +57,14 @@ final class ExecKeys {
             .strings("args", op.meta().args())
             .strings("env", env)
             .str("cwd", op.meta().cwd())
-            .str("user", op.meta().user())
-            .bool("removeMountStubsRecursive", true);
+            .str("user", op.meta().user());
+    List<GoJsonObject> hosts = new ArrayList<>();
+    for (ExecMeta.HostIp h : op.meta().extraHosts()) {
+      hosts.add(f.json().str("Host", h.host())); // BuildKit blanks the IP
+    }
+    meta.objects("extraHosts", hosts)
+        .str("hostname", op.meta().hostname())
+        .bool("removeMountStubsRecursive", true);
     GoJsonObject exec = f.json().obj("meta", meta);
     // BuildKit drops the mounts of a plain RUN (one writable root bind) from the key.
     if (!(mounts.size() == 1 && mounts.get(0).mount().type() == Mount.Type.BIND)) {
@@ -68,6 +75,15 @@ final class ExecKeys {
       exec.objects("mounts", list);
     }
     exec.num("network", network(op));
+    List<GoJsonObject> secretEnv = new ArrayList<>();
+    for (Mount m : op.mounts()) {
+      if (m.type() == Mount.Type.SECRET && m.options().envName() != null) {
+        Mount.Options o = m.options();
+        secretEnv.add(
+            f.json().str("ID", o.id()).str("name", o.envName()).bool("optional", o.optional()));
+      }
+    }
+    exec.objects("secretenv", secretEnv);
     String[] p = normalise(op.platform());
     GoJsonObject wrapper =
         f.json()
@@ -95,11 +111,23 @@ final class ExecKeys {
     return x.equals(y);
   }
 
-  /** Mounts sorted by target, with BuildKit's input (deduplicated, scratch = -1) and output. */
-  private static List<LlbMount> llbMounts(Vertex vertex, ExecOp op) {
+  /**
+   * Mounts sorted by target, with BuildKit's input (deduplicated, scratch = -1) and output; then
+   * the secret mounts and the SSH sockets in the order written, as the LLB client appends them
+   * (input and output unset before v0.17, so 0; later input -1).
+   */
+  private static List<LlbMount> llbMounts(Vertex vertex, ExecOp op, Formulas f) {
     List<Mount> sorted = new ArrayList<>();
+    List<Mount> secrets = new ArrayList<>();
+    List<Mount> agents = new ArrayList<>();
     for (Mount m : op.mounts()) {
-      if (m.target() != null) { // an env-only secret is no mount in BuildKit's LLB
+      if (m.type() == Mount.Type.SECRET) {
+        if (m.target() != null) { // an env-only secret is no mount in BuildKit's LLB
+          secrets.add(m);
+        }
+      } else if (m.type() == Mount.Type.SSH) {
+        agents.add(m);
+      } else {
         sorted.add(m);
       }
     }
@@ -119,6 +147,10 @@ final class ExecKeys {
       int output = m.target().equals("/") ? 0 : -1;
       out.add(new LlbMount(m, input, output, edge));
     }
+    secrets.addAll(agents);
+    for (Mount m : secrets) {
+      out.add(new LlbMount(m, f.protoOmitEmpty() ? -1 : 0, 0, -1));
+    }
     return out;
   }
 
@@ -136,7 +168,9 @@ final class ExecKeys {
     } else {
       j.numAlways("output", lm.output());
     }
-    j.bool("readonly", m.readOnly());
+    // the LLB client never marks secret and ssh mounts read-only (kiln's graph does)
+    boolean owned = m.type() == Mount.Type.SECRET || m.type() == Mount.Type.SSH;
+    j.bool("readonly", m.readOnly() && !owned);
     switch (m.type()) {
       case BIND -> {}
       case CACHE -> {
@@ -149,8 +183,25 @@ final class ExecKeys {
         j.num("mountType", 3).obj("cacheOpt", f.json().str("ID", id).num("sharing", sharing));
       }
       case TMPFS -> j.num("mountType", 4).obj("TmpfsOpt", f.json());
+      case SECRET ->
+          j.num("mountType", 1).obj("secretOpt", ownedOpt(m.options(), m.options().id(), f));
+      case SSH -> {
+        // the frontend passes the id as written; kiln's graph names an unnamed agent "default"
+        String id = m.options().id().equals("default") ? "" : m.options().id();
+        j.num("mountType", 2).obj("SSHOpt", ownedOpt(m.options(), id, f));
+      }
     }
     return j;
+  }
+
+  /** {@code pb.SecretOpt} and {@code pb.SSHOpt}: the same fields. */
+  private static GoJsonObject ownedOpt(Mount.Options o, String id, Formulas f) {
+    return f.json()
+        .str("ID", id)
+        .num("uid", o.uid())
+        .num("gid", o.gid())
+        .num("mode", o.mode())
+        .bool("optional", o.optional());
   }
 
   /** BuildKit's {@code checkShouldClearCacheOpts} negated: a Dockerfile default cache mount. */
@@ -178,8 +229,8 @@ final class ExecKeys {
       boolean content = !f.perMountContentCache();
       int edge = -1;
       for (LlbMount lm : mounts) {
-        if (lm.input() != i) {
-          continue;
+        if (lm.input() != i || lm.edge() < 0) {
+          continue; // secrets and sockets of v0.11 count for input 0, with no selector
         }
         edge = lm.edge();
         Mount m = lm.mount();

@@ -284,6 +284,78 @@ class ExecKeysTest {
     assertThat(map(BuildkitKeys.V0_32, v).digest()).isEqualTo(Digests.sha256(json32).toString());
   }
 
+  @Test
+  void secretSshAndExtraHosts_appendedAfterSortedMounts_perVersion() {
+    ExecOp op =
+        new ExecOp(
+            new ExecMeta(
+                List.of("/bin/sh", "-c", "true"),
+                List.of(PATH),
+                "/",
+                "",
+                List.of("HTTP_PROXY=http://p:1"),
+                "",
+                List.of(new ExecMeta.HostIp("myhost", "10.1.2.3"))),
+            List.of(
+                Mount.root(),
+                new Mount(
+                    -1,
+                    "/run/buildkit/ssh_agent.0",
+                    "/",
+                    true,
+                    Mount.Type.SSH,
+                    null,
+                    null,
+                    Mount.Options.of("default", null, 0, 0, 0600, true)),
+                new Mount(
+                    -1,
+                    "/run/secrets/s",
+                    "/",
+                    true,
+                    Mount.Type.SECRET,
+                    null,
+                    null,
+                    Mount.Options.of("s", null, 1000, 0, 0400, false)),
+                new Mount(
+                    -1,
+                    null,
+                    "/",
+                    true,
+                    Mount.Type.SECRET,
+                    null,
+                    null,
+                    Mount.Options.of("tok", "TOKEN", 0, 0, 0400, true)),
+                Mount.tmpfs("/t")),
+            NetworkMode.SANDBOX,
+            AMD64);
+    Vertex v = Vertex.of(op, List.of(Recipe.base().output()));
+    String json11 =
+        "{\"Type\":\"buildkit.exec.v0\",\"Exec\":{\"meta\":{\"args\":[\"/bin/sh\",\"-c\",\"true\"],"
+            + "\"env\":[\""
+            + PATH
+            + "\"],\"cwd\":\"/\",\"extraHosts\":[{\"Host\":\"myhost\"}],"
+            + "\"removeMountStubsRecursive\":true},\"mounts\":["
+            + "{\"input\":0,\"dest\":\"/\",\"output\":0},"
+            + "{\"input\":-1,\"dest\":\"/t\",\"output\":-1,\"mountType\":4,\"TmpfsOpt\":{}},"
+            + "{\"input\":0,\"dest\":\"/run/secrets/s\",\"output\":0,\"mountType\":1,"
+            + "\"secretOpt\":{\"ID\":\"s\",\"uid\":1000,\"mode\":256}},"
+            + "{\"input\":0,\"dest\":\"/run/buildkit/ssh_agent.0\",\"output\":0,\"mountType\":2,"
+            + "\"SSHOpt\":{\"mode\":384,\"optional\":true}}],"
+            + "\"secretenv\":[{\"ID\":\"tok\",\"name\":\"TOKEN\",\"optional\":true}]},"
+            + "\"OS\":\"linux\",\"Arch\":\"amd64\"}";
+    String json32 =
+        json11
+            .replace("{\"input\":0,\"dest\":\"/\",\"output\":0}", "{\"dest\":\"/\"}")
+            .replace("{\"input\":0,\"dest\":\"/run/", "{\"input\":-1,\"dest\":\"/run/")
+            .replace("\",\"output\":0,\"mountType\"", "\",\"mountType\"");
+
+    CacheMap m11 = map(BuildkitKeys.V0_11, v);
+    assertThat(m11.digest()).isEqualTo(Digests.sha256(json11).toString());
+    assertThat(map(BuildkitKeys.V0_32, v).digest()).isEqualTo(Digests.sha256(json32).toString());
+    // secrets and sockets add no selector or content key to the root input
+    assertThat(m11.inputs()).containsExactly(CacheMap.Input.plain(0));
+  }
+
   /** Dockerfile A's final stage after SHELL ["/bin/sh", "-ec"] and the ENVs (cwd /w, root). */
   private static State dockerfileA() {
     return State.image(Recipe.BASE_REF, AMD64)

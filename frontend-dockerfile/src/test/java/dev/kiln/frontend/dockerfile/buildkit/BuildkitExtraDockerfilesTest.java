@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.cache.buildkit.ChecksumTree;
 import dev.kiln.core.cache.buildkit.MemoryTree;
+import dev.kiln.core.graph.ExecMeta;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileOp;
@@ -32,10 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
  * 8 to 16 hex digits) and against the caches a BuildKit v0.11.6 built from the v0.11.6 tag (as
  * ../shared/buildkit-peer.md describes) exported for A, C, D and the workload with the contexts
  * these tests create ({@code peer/*}/cache-config.json, mode=max): every record with its links, but
- * those named in each test (a here-document's 0664 document under v0.11, where kiln and BuildKit
- * since v0.12 write 0644; the builder's random output; for B, the steps whose BuildKit-form keys
- * kiln does not reproduce yet, though it runs them: secret mounts, cache mounts with uid,
- * --add-host).
+ * those named in each test. 76 of the 79: B 13/13 (secret mount, cache mount with uid and its
+ * helper mkdir, --add-host, from the recipe's digests; no peer cache), A 36/36, C 7/9, D 3/3, the
+ * workload 17/18. Not reproducible: C's here-document mkfile and its content key (v0.11 writes the
+ * document 0664 where kiln and BuildKit since v0.12 write 0644: a different result, so the keys
+ * must differ), and the workload builder's content key over its /dev/urandom output, whose bytes
+ * are not kept.
  */
 class BuildkitExtraDockerfilesTest {
 
@@ -223,8 +226,6 @@ class BuildkitExtraDockerfilesTest {
 
   @Test
   void dockerfileB_asRecorded_convertsWithSecretAndSeededCacheMounts() throws Exception {
-    // kiln runs these mounts now; their BuildKit-form keys are not reproduced (secret and ssh
-    // mounts are not encoded as pb.SecretOpt), so the record comparison below leaves them out
     List<dev.kiln.core.graph.Mount> mounts = new java.util.ArrayList<>();
     for (dev.kiln.core.graph.Vertex v :
         convert(dockerfileUnchecked("b"), List.of()).definition().vertices()) {
@@ -246,31 +247,48 @@ class BuildkitExtraDockerfilesTest {
   }
 
   @Test
-  void dockerfileB_withoutSecretAndCacheUid_6of13Records() throws Exception {
-    String text =
-        String.join(
-            "\n",
-            dockerfile("b")
-                .lines()
-                .filter(l -> !l.contains("type=secret") && !l.contains("uid=1000"))
-                .toList());
+  void dockerfileB_withSecretCacheUidAndAddHost_13of13Records() throws Exception {
+    // built with --opt add-hosts=myhost=10.1.2.3 --opt build-arg:WITHVALUE=y, no secret given
+    ConversionResult r =
+        DockerfileConverter.convert(
+            ConversionRequest.of(
+                    dockerfile("b"), Vectors.AMD64, Vectors.resolver(blob(CONFIG_HEX.toString())))
+                .withBuildArgs(Map.of("WITHVALUE", "y"))
+                .withExtraHosts(List.of(new ExecMeta.HostIp("myhost", "10.1.2.3"))));
     MemoryTree tools =
         new MemoryTree()
             .file("/opt/tools/t.txt", 0644, "tool\n")
             .file("/opt/tools/u.txt", 0644, "two\n");
+    MemoryTree cache = new MemoryTree().dir("/cache", 0755, 1000, 0);
     BuildkitRecords recs =
         records(
-            convert(text, List.of()),
+            r,
             Files.createDirectories(tmp.resolve("b")),
-            v -> cmd(v).startsWith("mkdir -p /opt/tools") ? tools : null);
+            v ->
+                cmd(v).startsWith("mkdir -p /opt/tools")
+                    ? tools
+                    : v.op() instanceof FileOp f
+                            && f.actions().get(0) instanceof FileAction.Mkdir m
+                            && m.path().equals("/cache")
+                        ? cache
+                        : null);
 
-    // WORKDIR /u (USER 1000:1000), COPY --from=tools /opt/tools/*.txt, its wildcard content key,
-    // the rw bind's content key, and the two image roots. The RUN records need --add-host, the
-    // secret and cache-uid RUNs their mounts in BuildKit's key form, which kiln's BuildKit keys do
-    // not encode yet; the cache helper's mkdir and its content key are checked in core
-    // (FileKeysTest, ContentHashTest).
     assertThat(recs.records).containsKeys(MANIFEST_KEY, CHAIN_KEY);
-    assertRecords(recs, List.of("901a2679", "cef47088", "f94713c6", "b376c600"));
+    assertRecords(
+        recs,
+        List.of(
+            "09a1851d", // tools RUN (extraHosts [{"Host":"myhost"}])
+            "901a2679", // WORKDIR /u as USER 1000:1000
+            "62cee5a8", // RUN --mount=type=secret (secretOpt, input 0 output 0)
+            "e38b9bac", // the cache mount's helper mkdir /cache (a root: scratch base)
+            "8d0eba75", // its content key
+            "178c1fa5", // RUN --mount=type=cache,id=mycache,sharing=locked,uid=1000
+            "b3f4c8cf", // RUN --mount=type=bind,...,rw
+            "b376c600", // the rw bind's content key
+            "6217bc03", // RUN with a tab, é and ü
+            "cef47088", // COPY --from=tools /opt/tools/*.txt
+            "f94713c6")); // its wildcard content key
+    assertThat(recs.records).hasSize(13);
   }
 
   @Test
