@@ -298,33 +298,9 @@ class ExecKeysTest {
                 List.of(new ExecMeta.HostIp("myhost", "10.1.2.3"))),
             List.of(
                 Mount.root(),
-                new Mount(
-                    -1,
-                    "/run/buildkit/ssh_agent.0",
-                    "/",
-                    true,
-                    Mount.Type.SSH,
-                    null,
-                    null,
-                    Mount.Options.of("default", null, 0, 0, 0600, true)),
-                new Mount(
-                    -1,
-                    "/run/secrets/s",
-                    "/",
-                    true,
-                    Mount.Type.SECRET,
-                    null,
-                    null,
-                    Mount.Options.of("s", null, 1000, 0, 0400, false)),
-                new Mount(
-                    -1,
-                    null,
-                    "/",
-                    true,
-                    Mount.Type.SECRET,
-                    null,
-                    null,
-                    Mount.Options.of("tok", "TOKEN", 0, 0, 0400, true)),
+                owned(Mount.Type.SSH, "/run/buildkit/ssh_agent.0", "default", null, 0, 0600, true),
+                owned(Mount.Type.SECRET, "/run/secrets/s", "s", null, 1000, 0400, false),
+                owned(Mount.Type.SECRET, null, "tok", "TOKEN", 0, 0400, true),
                 Mount.tmpfs("/t")),
             NetworkMode.SANDBOX,
             AMD64);
@@ -354,6 +330,13 @@ class ExecKeysTest {
     assertThat(map(BuildkitKeys.V0_32, v).digest()).isEqualTo(Digests.sha256(json32).toString());
     // secrets and sockets add no selector or content key to the root input
     assertThat(m11.inputs()).containsExactly(CacheMap.Input.plain(0));
+  }
+
+  /** A secret or ssh mount as kiln's frontend makes it (read-only, no input). */
+  private static Mount owned(
+      Mount.Type type, String target, String id, String env, long uid, int mode, boolean optional) {
+    return new Mount(
+        -1, target, "/", true, type, null, null, Mount.Options.of(id, env, uid, 0, mode, optional));
   }
 
   /** Dockerfile A's final stage after SHELL ["/bin/sh", "-ec"] and the ENVs (cwd /w, root). */
