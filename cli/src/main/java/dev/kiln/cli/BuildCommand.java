@@ -136,9 +136,9 @@ final class BuildCommand implements Callable<Integer> {
       names = "--cache-keys",
       paramLabel = "VERSION",
       description =
-          "Cache-key formulas: kiln (default), buildkit-v0.11 (share cache records with BuildKit"
-              + " v0.11-v0.12) or buildkit-v0.32 (BuildKit v0.26-v0.32).")
-  String cacheKeys = "kiln";
+          "Cache-key formulas: buildkit-v0.32 (default; share cache records with BuildKit"
+              + " v0.26-v0.32), buildkit-v0.11 (BuildKit v0.11-v0.12) or kiln (kiln's own).")
+  String cacheKeys = BuildRequest.DEFAULT_CACHE_KEYS;
 
   @Option(
       names = "--progress",

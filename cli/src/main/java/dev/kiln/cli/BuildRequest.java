@@ -40,8 +40,8 @@ import java.util.Objects;
  * @param secrets the {@code --secret} values and {@code --ssh} agent sockets
  * @param cacheTo the {@code --cache-to} entries
  * @param cacheFrom the {@code --cache-from} entries
- * @param cacheKeys {@code --cache-keys}: {@code kiln}, or a BuildKit key version such as {@code
- *     buildkit-v0.11}
+ * @param cacheKeys {@code --cache-keys}: a BuildKit key version ({@link #DEFAULT_CACHE_KEYS},
+ *     {@code buildkit-v0.11}) or {@code kiln}
  */
 public record BuildRequest(
     Path context,
@@ -70,6 +70,13 @@ public record BuildRequest(
     List<CacheSpec> cacheTo,
     List<CacheSpec> cacheFrom,
     String cacheKeys) {
+
+  /**
+   * The key formulas of a build without {@code --cache-keys}: BuildKit's newest that kiln
+   * reproduces, so a cache written by a current {@code docker buildx} builder and kiln's share hits
+   * (core/README.md, "BuildKit-compatible keys").
+   */
+  public static final String DEFAULT_CACHE_KEYS = "buildkit-v0.32";
 
   /** Checks required fields and copies collections. */
   public BuildRequest {

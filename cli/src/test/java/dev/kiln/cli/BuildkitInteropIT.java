@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * buildkit-v0.11}. The interop base image is pushed byte for byte to a real registry (skopeo
  * --preserve-digests), the workloads' Dockerfiles point at it. w1 hits every step BuildKit hit and
  * produces BuildKit's layers; w2 (late.txt changed) hits exactly the 8 steps BuildKit hit; with
- * kiln's own keys nothing but the base matches.
+ * kiln's own keys nothing but the base matches. A root kiln's own keys filled (the default before
+ * issue 12) gives the default keys no hit and no failure.
  */
 class BuildkitInteropIT {
 
@@ -223,6 +224,37 @@ class BuildkitInteropIT {
     java.util.Set<String> out = new java.util.TreeSet<>();
     records.forEach(rec -> out.add(rec.path("digest").asText()));
     return out;
+  }
+
+  @Test
+  void rootFilledWithKilnKeys_defaultKeysMissThenHit_kilnKeysStillHit() throws Exception {
+    Path ctx = context("w1");
+    Path root = tmp.resolve("mixed-root");
+    // a root a kiln build with the old default (kiln's keys) filled
+    Kiln.Run old = plainBuild(ctx, root, "--cache-keys", "kiln");
+    assertThat(old.dockerfileSteps().values()).as(old.err()).doesNotContain("CACHED");
+
+    // the default keys share no record with it: every step runs again, nothing fails
+    Kiln.Run first = plainBuild(ctx, root);
+    assertThat(first.dockerfileSteps()).as(first.err()).hasSize(10);
+    assertThat(first.dockerfileSteps().values()).as(first.err()).doesNotContain("CACHED");
+
+    // the default is buildkit-v0.32: naming it hits every step the default build recorded
+    Kiln.Run named = plainBuild(ctx, root, "--cache-keys", "buildkit-v0.32");
+    assertThat(named.dockerfileSteps().values()).as(named.err()).containsOnly("CACHED");
+    // and the old entries are intact
+    Kiln.Run back = plainBuild(ctx, root, "--cache-keys", "kiln");
+    assertThat(back.dockerfileSteps().values()).as(back.err()).containsOnly("CACHED");
+  }
+
+  private Kiln.Run plainBuild(Path ctx, Path root, String... extra) {
+    List<String> args =
+        new ArrayList<>(List.of("build", "--root", root.toString(), "--progress=plain"));
+    args.addAll(List.of(extra));
+    args.add(ctx.toString());
+    Kiln.Run r = Kiln.run(tmp, Map.of(), args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    return r;
   }
 
   @Test

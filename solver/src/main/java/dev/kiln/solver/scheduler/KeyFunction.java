@@ -17,8 +17,9 @@ import java.util.Optional;
  * The one seam through which the scheduler derives cache keys: a vertex's cache maps (op digests,
  * selectors, content selections), the key of each output from its map and its inputs' keys, and
  * content ("slow") keys from content checksums. The formulas come from core's {@link KeyFormulas},
- * versioned: {@link #KILN} is kiln's own ({@code kiln.cachekey.v1}, today's keys, unchanged);
- * {@link #of of}{@code (BuildkitKeys.V0_11)} gives BuildKit-compatible keys (issue 12). One key
+ * versioned: {@link #KILN} is kiln's own ({@code kiln.cachekey.v1}); {@link #of of}{@code
+ * (BuildkitKeys.V0_32)} (the CLI's default) or {@code V0_11} gives BuildKit-compatible keys (issue
+ * 12). One key
  * function is passed to the {@link Scheduler} of a build. Keys never carry {@code
  * SOURCE_DATE_EPOCH}: it changes how layers are written, not what a step computes.
  *
