@@ -19,8 +19,7 @@ import java.util.Optional;
  * content ("slow") keys from content checksums. The formulas come from core's {@link KeyFormulas},
  * versioned: {@link #KILN} is kiln's own ({@code kiln.cachekey.v1}); {@link #of of}{@code
  * (BuildkitKeys.V0_32)} (the CLI's default) or {@code V0_11} gives BuildKit-compatible keys (issue
- * 12). One key
- * function is passed to the {@link Scheduler} of a build. Keys never carry {@code
+ * 12). One key function is passed to the {@link Scheduler} of a build. Keys never carry {@code
  * SOURCE_DATE_EPOCH}: it changes how layers are written, not what a step computes.
  *
  * <p>Implementations must be thread-safe and deterministic: the same vertex and inputs give the
