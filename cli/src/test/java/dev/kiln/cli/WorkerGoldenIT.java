@@ -32,10 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * layout, RUN creating, deleting and replacing files and directories, COPY from the context and
  * from another stage, ADD of an archive, a here-document, WORKDIR on a missing and on an existing
  * directory, COPY --link, COPY --chown) built under {@code SOURCE_DATE_EPOCH} from a clean root
- * gives exactly the cache keys (the journal's result ids and links) and the exported diffIDs and
- * image digests recorded in {@code src/test/resources/golden/worker-<snapshotter>.txt} by the
- * worker before stacked snapshots and lazy blobs (issue 8). Outputs are written uncompressed so the
- * recorded digests depend only on the tar bytes, not on the gzip implementation.
+ * gives exactly the cache keys (the journal's result ids and links, under the default {@code
+ * --cache-keys buildkit-v0.32}, whose content keys hash the snapshots the worker keeps) and the
+ * exported diffIDs and image digests recorded in {@code
+ * src/test/resources/golden/worker-<snapshotter>.txt} by the worker before stacked snapshots and
+ * lazy blobs (issue 8). Outputs are written uncompressed so the recorded digests depend only on the
+ * tar bytes, not on the gzip implementation.
  *
  * <p>To re-record after a deliberate change of identities, run with {@code
  * -Dkiln.golden.update=true} and commit the new files with the reason.
