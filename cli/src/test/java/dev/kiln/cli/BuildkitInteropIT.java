@@ -232,19 +232,27 @@ class BuildkitInteropIT {
     Path root = tmp.resolve("mixed-root");
     // a root a kiln build with the old default (kiln's keys) filled
     Kiln.Run old = plainBuild(ctx, root, "--cache-keys", "kiln");
-    assertThat(old.dockerfileSteps().values()).as(old.err()).doesNotContain("CACHED");
+    assertThat(opSteps(old)).as(old.err()).hasSize(10).doesNotContain("CACHED");
 
-    // the default keys share no record with it: every step runs again, nothing fails
+    // the default keys share no op record with it (the image roots are the same in both): every
+    // step runs again, nothing fails
     Kiln.Run first = plainBuild(ctx, root);
-    assertThat(first.dockerfileSteps()).as(first.err()).hasSize(10);
-    assertThat(first.dockerfileSteps().values()).as(first.err()).doesNotContain("CACHED");
+    assertThat(opSteps(first)).as(first.err()).hasSize(10).doesNotContain("CACHED");
 
     // the default is buildkit-v0.32: naming it hits every step the default build recorded
     Kiln.Run named = plainBuild(ctx, root, "--cache-keys", "buildkit-v0.32");
-    assertThat(named.dockerfileSteps().values()).as(named.err()).containsOnly("CACHED");
+    assertThat(opSteps(named)).as(named.err()).hasSize(10).containsOnly("CACHED");
     // and the old entries are intact
     Kiln.Run back = plainBuild(ctx, root, "--cache-keys", "kiln");
-    assertThat(back.dockerfileSteps().values()).as(back.err()).containsOnly("CACHED");
+    assertThat(opSteps(back)).as(back.err()).hasSize(10).containsOnly("CACHED");
+  }
+
+  /** The states of the Dockerfile steps but FROM. */
+  private static List<String> opSteps(Kiln.Run r) {
+    return r.dockerfileSteps().entrySet().stream()
+        .filter(e -> !e.getKey().contains("] FROM "))
+        .map(Map.Entry::getValue)
+        .toList();
   }
 
   private Kiln.Run plainBuild(Path ctx, Path root, String... extra) {

@@ -1,9 +1,12 @@
 package dev.kiln.core.cache;
 
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Digest;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -37,4 +40,17 @@ public interface KeyFormulas {
 
   /** The session-bound cache map of a local source (never exported). */
   CacheMap forLocal(LocalOp op, String sessionId);
+
+  /**
+   * The cache map of an http source whose content is {@code content} (the downloaded body's sha256,
+   * or the op's checksum).
+   *
+   * @param lastModified the response's {@code Last-Modified} as parsed, or null (none, not a valid
+   *     HTTP date, or the op pins a checksum)
+   * @param lastModifiedHeader the same header as the server wrote it, or null
+   */
+  default CacheMap forHttp(
+      HttpOp op, Digest content, Instant lastModified, String lastModifiedHeader) {
+    return CacheMaps.forHttp(op, content, lastModified);
+  }
 }

@@ -2,7 +2,7 @@ package dev.kiln.solver.worker;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.cache.CacheMap;
-import dev.kiln.core.cache.CacheMaps;
+import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.oci.Digest;
@@ -76,13 +76,16 @@ final class HttpSource {
             .build();
   }
 
-  CacheMap cacheMap(Vertex vertex, HttpOp op) throws IOException, InterruptedException {
+  CacheMap cacheMap(Vertex vertex, HttpOp op, KeyFormulas keys)
+      throws IOException, InterruptedException {
     if (op.checksum() != null) {
-      return CacheMaps.forHttp(op, op.checksum(), null);
+      return keys.forHttp(op, op.checksum(), null, null);
     }
     Download d = resolve(op);
     resolved.put(vertex.digest(), d);
-    return CacheMaps.forHttp(op, Digest.parse(d.digest()), parseTime(d.lastModified()));
+    String header =
+        d.lastModified() == null || d.lastModified().isEmpty() ? null : d.lastModified();
+    return keys.forHttp(op, Digest.parse(d.digest()), parseTime(d.lastModified()), header);
   }
 
   CacheResult run(Vertex vertex, HttpOp op) throws IOException, InterruptedException {

@@ -142,7 +142,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
       return keys.forImage(image, r);
     }
     if (op instanceof HttpOp h) {
-      return List.of(http.cacheMap(vertex, h));
+      return List.of(http.cacheMap(vertex, h, keys));
     }
     if (op instanceof LocalOp local) {
       // Keyed by the selected content: an unchanged context keeps every key, a touched mtime too.

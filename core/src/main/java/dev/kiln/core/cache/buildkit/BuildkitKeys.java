@@ -6,14 +6,21 @@ import dev.kiln.core.cache.ImageKeys;
 import dev.kiln.core.cache.KeyFormulas;
 import dev.kiln.core.graph.ExecOp;
 import dev.kiln.core.graph.FileOp;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.LocalOp;
 import dev.kiln.core.graph.MergeOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.ResolvedImage;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -115,6 +122,41 @@ public final class BuildkitKeys implements KeyFormulas {
   public CacheMap forLocal(LocalOp op, String sessionId) {
     return CacheMaps.forLocal(op, sessionId);
   }
+
+  /**
+   * BuildKit's http source key ({@code source/http}'s {@code formatCacheKey}): {@code
+   * sha256("buildkit.source.v0:" + K)}, {@code K} the sha256 of Go JSON {@code {Filename, Perm,
+   * UID, GID, Checksum, LastModTime?}}; the Dockerfile frontend sets neither perm nor owner (0),
+   * v0.11 writes the header as the server sent it, later versions the parsed time in {@code
+   * http.TimeFormat}.
+   */
+  @Override
+  public CacheMap forHttp(
+      HttpOp op, Digest content, Instant lastModified, String lastModifiedHeader) {
+    String time;
+    if (formulas.protoOmitEmpty()) {
+      time = lastModified == null ? "" : HTTP_TIME.format(lastModified);
+    } else {
+      time = lastModifiedHeader == null ? "" : lastModifiedHeader;
+    }
+    byte[] k =
+        formulas
+            .json()
+            .strAlways("Filename", op.filename())
+            .numAlways("Perm", 0)
+            .numAlways("UID", 0)
+            .numAlways("GID", 0)
+            .strAlways("Checksum", content.toString())
+            .str("LastModTime", time)
+            .bytes();
+    Digest d = Digests.sha256("buildkit.source.v0:" + Digests.sha256(k));
+    return new CacheMap(d, false, List.of());
+  }
+
+  /** Go's {@code http.TimeFormat}. */
+  private static final DateTimeFormatter HTTP_TIME =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
 
   @Override
   public String toString() {

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.core.cache.CacheKey;
 import dev.kiln.core.cache.CacheMap;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.ImageOp;
 import dev.kiln.core.graph.State;
 import dev.kiln.core.graph.Vertex;
+import dev.kiln.oci.Digest;
+import dev.kiln.oci.Digests;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -54,5 +58,28 @@ class BuildkitKeysTest {
 
     assertThat(BuildkitKeys.V0_11.cacheMaps(scratch))
         .isEqualTo(dev.kiln.core.cache.CacheMaps.KEYS.cacheMaps(scratch));
+  }
+
+  @Test
+  void httpSource_formatCacheKey_perVersion() {
+    HttpOp op = new HttpOp("http://127.0.0.1:8080/dl/app.tar.gz", "app.tar.gz", null);
+    Digest body = Digests.sha256("hello");
+    String header = "Wed, 21 Oct 2015 07:28:00 GMT";
+    Instant time = Instant.parse("2015-10-21T07:28:00Z");
+    // sha256("buildkit.source.v0:" + sha256(
+    //
+    // {"Filename":"app.tar.gz","Perm":0,"UID":0,"GID":0,"Checksum":"sha256:2cf2…","LastModTime":"Wed, 21 Oct 2015 07:28:00 GMT"}))
+    String withTime = "sha256:80c9edd430694225e7c9499aa4d50356b633dcdba0e4192e9d227fe0cfcc1897";
+    // the same without LastModTime (a pinned --checksum)
+    String pinned = "sha256:ff8442ee14d36cc96e2fc0fece44c5d3f2d21408c4a0be0040a92812223166cb";
+
+    assertThat(BuildkitKeys.V0_11.forHttp(op, body, time, header).digest()).isEqualTo(withTime);
+    assertThat(BuildkitKeys.V0_32.forHttp(op, body, time, header).digest()).isEqualTo(withTime);
+    assertThat(BuildkitKeys.V0_11.forHttp(op, body, null, null).digest()).isEqualTo(pinned);
+    // v0.11 hashes the header as sent; later versions only a time Go's http.ParseTime read
+    assertThat(BuildkitKeys.V0_11.forHttp(op, body, null, "yesterday").digest())
+        .isNotEqualTo(pinned);
+    assertThat(BuildkitKeys.V0_32.forHttp(op, body, null, "yesterday").digest()).isEqualTo(pinned);
+    assertThat(BuildkitKeys.V0_32.forHttp(op, body, time, header).sessionBound()).isFalse();
   }
 }
