@@ -63,17 +63,27 @@ final class HttpSource {
 
   private final SnapshotStore snapshots;
   private final Path records;
-  private final HttpClient client;
   private final Map<Digest, Download> resolved = new ConcurrentHashMap<>();
+  private HttpClient client; // guarded by this
 
   HttpSource(SnapshotStore snapshots, Path records) {
     this.snapshots = snapshots;
     this.records = records;
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+  }
+
+  /**
+   * The HTTP client, made on first use: making one loads the JDK's trust store (~150 ms of a cached
+   * rebuild that has no {@code ADD <url>}).
+   */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
+    }
+    return client;
   }
 
   CacheMap cacheMap(Vertex vertex, HttpOp op, KeyFormulas keys)
@@ -133,7 +143,7 @@ final class HttpSource {
               .header("Accept-Encoding", "gzip")
               .build();
       try {
-        HttpResponse<Void> r = client.send(head, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r = client().send(head, HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200 || r.statusCode() == 304) {
           Download hit = matching(r, byEtag, onlyEtag);
           if (hit != null) {
@@ -179,7 +189,7 @@ final class HttpSource {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> r;
     try {
-      r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new IOException("fetching " + op.url() + ": " + describe(e), e);
     }
