@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.kiln.core.cache.CacheKey;
+import dev.kiln.core.cache.buildkit.BuildkitKeys;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.FileAction;
 import dev.kiln.core.graph.FileStep;
+import dev.kiln.core.graph.HttpOp;
 import dev.kiln.core.graph.State;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.solver.cache.LocalCacheManager;
+import dev.kiln.solver.scheduler.KeyFunction;
 import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
@@ -105,9 +109,14 @@ class HttpSourceTest {
   private record Solved(LocalWorker worker, SolveResult result) {}
 
   private Solved solve(Definition def) throws Exception {
+    return solve(def, KeyFunction.KILN);
+  }
+
+  private Solved solve(Definition def, KeyFunction keys) throws Exception {
     LocalWorker worker = LocalWorker.builder(tmp.resolve("worker"), store).build();
     try (LocalCacheManager cache = LocalCacheManager.open(tmp.resolve("cache"));
-        Scheduler scheduler = new Scheduler(worker, cache)) {
+        Scheduler scheduler =
+            new Scheduler(worker, cache, Runtime.getRuntime().availableProcessors(), keys)) {
       return new Solved(worker, scheduler.solve(def, SolveOptions.DEFAULT));
     }
   }
@@ -183,6 +192,38 @@ class HttpSourceTest {
     assertThat(requests).isEmpty();
     assertThat(second.result().executed()).isZero();
     assertThat(Files.readString(file(first, "out/f.txt"))).isEqualTo("version one\n");
+  }
+
+  @Test
+  void buildkitKeys_httpRootIsFormatCacheKeyOfTheDownload() throws Exception {
+    Definition def = add(url("/dl/tool.txt"), "tool.txt", null);
+    HttpOp op =
+        (HttpOp)
+            def.vertices().stream()
+                .filter(v -> v.op() instanceof HttpOp)
+                .findFirst()
+                .orElseThrow()
+                .op();
+    for (BuildkitKeys formulas : List.of(BuildkitKeys.V0_11, BuildkitKeys.V0_32)) {
+      Solved s = solve(def, KeyFunction.of(formulas));
+
+      CacheKey expected =
+          CacheKey.of(
+              formulas.forHttp(
+                  op,
+                  Digests.sha256(body),
+                  Instant.parse("2024-01-02T03:04:05Z"),
+                  "Tue, 02 Jan 2024 03:04:05 GMT"),
+              0,
+              List.of());
+      assertThat(
+              s.result().keys().entries().stream()
+                  .filter(e -> e.vertex().op() instanceof HttpOp)
+                  .flatMap(e -> e.alternatives().stream())
+                  .map(a -> a.key().digest()))
+          .as(formulas.version())
+          .containsExactly(expected.digest());
+    }
   }
 
   @Test
