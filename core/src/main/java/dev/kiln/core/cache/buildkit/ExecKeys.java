@@ -182,7 +182,8 @@ final class ExecKeys {
         }
         j.num("mountType", 3).obj("cacheOpt", f.json().str("ID", id).num("sharing", sharing));
       }
-      case TMPFS -> j.num("mountType", 4).obj("TmpfsOpt", f.json());
+      case TMPFS ->
+          j.num("mountType", 4).obj("TmpfsOpt", f.json().num("size", m.options().tmpfsSize()));
       case SECRET ->
           j.num("mountType", 1).obj("secretOpt", ownedOpt(m.options(), m.options().id(), f));
       case SSH -> {

@@ -285,7 +285,7 @@ class ExecKeysTest {
   }
 
   @Test
-  void secretSshAndExtraHosts_appendedAfterSortedMounts_perVersion() {
+  void secretSshExtraHostsAndTmpfsSize_appendedAfterSortedMounts_perVersion() {
     ExecOp op =
         new ExecOp(
             new ExecMeta(
@@ -301,7 +301,15 @@ class ExecKeysTest {
                 owned(Mount.Type.SSH, "/run/buildkit/ssh_agent.0", "default", null, 0, 0600, true),
                 owned(Mount.Type.SECRET, "/run/secrets/s", "s", null, 1000, 0400, false),
                 owned(Mount.Type.SECRET, null, "tok", "TOKEN", 0, 0400, true),
-                Mount.tmpfs("/t")),
+                new Mount(
+                    -1,
+                    "/t",
+                    "/",
+                    false,
+                    Mount.Type.TMPFS,
+                    null,
+                    null,
+                    Mount.Options.tmpfs(65536))),
             NetworkMode.SANDBOX,
             AMD64);
     Vertex v = Vertex.of(op, List.of(Recipe.base().output()));
@@ -312,7 +320,8 @@ class ExecKeysTest {
             + "\"],\"cwd\":\"/\",\"extraHosts\":[{\"Host\":\"myhost\"}],"
             + "\"removeMountStubsRecursive\":true},\"mounts\":["
             + "{\"input\":0,\"dest\":\"/\",\"output\":0},"
-            + "{\"input\":-1,\"dest\":\"/t\",\"output\":-1,\"mountType\":4,\"TmpfsOpt\":{}},"
+            + "{\"input\":-1,\"dest\":\"/t\",\"output\":-1,\"mountType\":4,"
+            + "\"TmpfsOpt\":{\"size\":65536}},"
             + "{\"input\":0,\"dest\":\"/run/secrets/s\",\"output\":0,\"mountType\":1,"
             + "\"secretOpt\":{\"ID\":\"s\",\"uid\":1000,\"mode\":256}},"
             + "{\"input\":0,\"dest\":\"/run/buildkit/ssh_agent.0\",\"output\":0,\"mountType\":2,"
