@@ -64,7 +64,7 @@ final class HttpSource {
   private final SnapshotStore snapshots;
   private final Path records;
   private final Map<Digest, Download> resolved = new ConcurrentHashMap<>();
-  private HttpClient client; // guarded by this
+  private HttpClient client;
 
   HttpSource(SnapshotStore snapshots, Path records) {
     this.snapshots = snapshots;
@@ -72,8 +72,8 @@ final class HttpSource {
   }
 
   /**
-   * The HTTP client, made on first use: making one loads the JDK's trust store (~150 ms of a cached
-   * rebuild that has no {@code ADD <url>}).
+   * The HTTP client, made on the first download: creating one loads the TLS stack and the trust
+   * store, which a build without {@code ADD URL} should not pay for.
    */
   private synchronized HttpClient client() {
     if (client == null) {
