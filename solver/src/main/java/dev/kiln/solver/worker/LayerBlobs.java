@@ -1,5 +1,6 @@
 package dev.kiln.solver.worker;
 
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
@@ -22,6 +23,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,6 +34,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * Layer blobs, made lazily: a layer snapshot's diff directory becomes tar → diffID → compressed
@@ -73,11 +77,17 @@ final class LayerBlobs implements LayerCompressor {
   private final ContentStore content;
   private final Path conversions;
   private final boolean privileged;
+  private final Predicate<Digest> imageLayer;
   private final Map<Digest, Made> made = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  LayerBlobs(SnapshotStore store, ContentStore content, boolean privileged) {
+  /**
+   * @param imageLayer whether a blob is a layer of a base image this build resolved
+   */
+  LayerBlobs(
+      SnapshotStore store, ContentStore content, boolean privileged, Predicate<Digest> imageLayer) {
     this.store = store;
+    this.imageLayer = imageLayer;
     this.content = content;
     this.conversions = store.root().resolve("conversions");
     this.privileged = privileged;
@@ -109,7 +119,7 @@ final class LayerBlobs implements LayerCompressor {
       }
       SnapshotMeta meta = store.meta(id);
       Descriptor d =
-          meta.kind() == SnapshotMeta.Kind.LAYER
+          meta.kind() == SnapshotMeta.Kind.LAYER && !needsClamp(meta.blob(), request)
               ? kept(meta.blob(), request, content)
               : recorded(id, v);
       if (d != null) {
@@ -126,6 +136,27 @@ final class LayerBlobs implements LayerCompressor {
       out.add(found.get(id));
     }
     return out;
+  }
+
+  /**
+   * Whether a layer that came as a blob must be made again from its snapshot to honour {@code
+   * request}'s epoch: an imported cache layer ({@code buildkit/createdat} set, not a base image
+   * layer) created after the epoch may hold later mtimes, as when a cache exported under one {@code
+   * SOURCE_DATE_EPOCH} serves a build under an earlier one. A layer created at or before the epoch
+   * holds none later, and is kept (downloaded only if an output outside its registry needs it);
+   * base image layers are always kept.
+   */
+  boolean needsClamp(Descriptor blob, LayerRequest request) {
+    Instant epoch = request.sourceDateEpoch();
+    String created = blob.annotation(CacheAnnotations.CREATED_AT);
+    if (epoch == null || created == null || imageLayer.test(blob.digest())) {
+      return false;
+    }
+    try {
+      return OffsetDateTime.parse(created).toInstant().isAfter(epoch);
+    } catch (DateTimeParseException e) {
+      return true; // unknown: clamping is always correct
+    }
   }
 
   /** The recorded variant of a layer whose blob is still stored, or null. */

@@ -2,6 +2,7 @@ package dev.kiln.solver.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.State;
@@ -9,6 +10,7 @@ import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.InMemoryContentStore;
 import dev.kiln.core.port.LayerRequest;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.MediaTypes;
@@ -148,6 +150,40 @@ class LayerVariantsTest {
     }
     Path version = worker.snapshot(out).resolve("app/version");
     assertThat(Files.getLastModifiedTime(version).toInstant()).isAfter(later);
+  }
+
+  @Test
+  void importedLayersMadeAfterTheEpoch_areMadeAgainClamped_earlierOnesAreKept() throws Exception {
+    Instant exported = Instant.parse("2011-01-01T00:00:00Z");
+    Instant earlier = Instant.parse("2001-01-01T00:00:00Z");
+    Instant later = Instant.parse("2021-01-01T00:00:00Z");
+    List<ExportLayer> cached =
+        worker.exportLayers(out, LayerRequest.DEFAULT.withSourceDateEpoch(exported));
+    // the result as an imported cache has it: layer descriptors with diffID and creation time
+    List<Descriptor> descriptors = new ArrayList<>();
+    for (ExportLayer l : cached) {
+      descriptors.add(
+          l.blob()
+              .withAnnotation(CacheAnnotations.UNCOMPRESSED, l.diffId().toString())
+              .withAnnotation(CacheAnnotations.CREATED_AT, exported.toString()));
+    }
+    CacheResult imported = new CacheResult("", descriptors);
+    Map<Digest, Integer> before = Map.copyOf(store.writes);
+
+    List<ExportLayer> kept =
+        worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(later));
+    assertThat(digests(kept)).isEqualTo(digests(cached));
+    assertThat(store.writes).isEqualTo(before);
+
+    List<ExportLayer> clamped =
+        worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(earlier));
+    assertThat(diffIds(clamped)).hasSize(3).doesNotContainAnyElementsOf(diffIds(cached));
+    for (ExportLayer l : clamped) {
+      assertThat(mtimes(l)).isNotEmpty().allMatch(t -> t.equals(earlier));
+    }
+    assertThat(worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(earlier)))
+        .isEqualTo(clamped);
+    assertThat(store.writes.values()).allMatch(n -> n == 1);
   }
 
   private List<Instant> mtimes(ExportLayer l) throws IOException {
