@@ -140,23 +140,34 @@ final class LayerBlobs implements LayerCompressor {
 
   /**
    * Whether a layer that came as a blob must be made again from its snapshot to honour {@code
-   * request}'s epoch: an imported cache layer ({@code buildkit/createdat} set, not a base image
-   * layer) created after the epoch may hold later mtimes, as when a cache exported under one {@code
-   * SOURCE_DATE_EPOCH} serves a build under an earlier one. A layer created at or before the epoch
-   * holds none later, and is kept (downloaded only if an output outside its registry needs it);
-   * base image layers are always kept.
+   * request}'s epoch: an imported cache layer (not a layer of a base image) that may hold mtimes
+   * later than the epoch, as when a cache exported under one {@code SOURCE_DATE_EPOCH} serves a
+   * build under an earlier one. Its {@code buildkit/rewritten-timestamp} says the epoch it was
+   * clamped to; without one, its {@code buildkit/createdat} bounds its mtimes. A layer whose bound
+   * is at or before the epoch is kept (downloaded only if an output outside its registry needs it);
+   * a layer with neither (a base image's) is always kept.
    */
   boolean needsClamp(Descriptor blob, LayerRequest request) {
     Instant epoch = request.sourceDateEpoch();
-    String created = blob.annotation(CacheAnnotations.CREATED_AT);
-    if (epoch == null || created == null || imageLayer.test(blob.digest())) {
+    if (epoch == null || imageLayer.test(blob.digest())) {
       return false;
     }
+    String rewritten = blob.annotation(CacheAnnotations.REWRITTEN_TIMESTAMP);
+    String created = blob.annotation(CacheAnnotations.CREATED_AT);
     try {
-      return OffsetDateTime.parse(created).toInstant().isAfter(epoch);
-    } catch (DateTimeParseException e) {
+      if (rewritten != null) {
+        return Long.parseLong(rewritten) > epoch.getEpochSecond();
+      }
+      return created != null && OffsetDateTime.parse(created).toInstant().isAfter(epoch);
+    } catch (NumberFormatException | DateTimeParseException e) {
       return true; // unknown: clamping is always correct
     }
+  }
+
+  /** The epoch {@code blob}'s mtimes were clamped to when this worker made it, or null. */
+  Instant clampedTo(Digest blob) {
+    Made m = made.get(blob);
+    return m == null ? null : m.variant().epoch();
   }
 
   /** The recorded variant of a layer whose blob is still stored, or null. */

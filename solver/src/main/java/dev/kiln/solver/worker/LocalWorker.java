@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -274,6 +275,14 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
       out.add(LayerBlobs.exported(d, null));
     }
     return out;
+  }
+
+  /**
+   * The {@code SOURCE_DATE_EPOCH} a blob returned by {@link #exportLayers} was clamped to, or null
+   * when it was not (made without an epoch, or a layer kept as it came).
+   */
+  public Instant clampedTo(Digest blob) {
+    return layerBlobs.clampedTo(blob);
   }
 
   /**
