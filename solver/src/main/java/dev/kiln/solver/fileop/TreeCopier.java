@@ -40,15 +40,23 @@ final class TreeCopier {
 
   /** Copies {@code src} (not followed if a symlink) to {@code target}. */
   void copy(Path src, Path target) throws IOException, FileOpException {
+    copy(src, target, false);
+  }
+
+  /**
+   * {@code nested}: {@code target} is below the copy's top-level target, where an existing
+   * directory takes the source directory's metadata (fsutil's overwriteTargetMetadata).
+   */
+  private void copy(Path src, Path target, boolean nested) throws IOException, FileOpException {
     Map<String, Object> a = Attrs.lstat(src);
     if ((Boolean) a.get("isDirectory")) {
-      copyDir(src, target, a);
+      copyDir(src, target, a, nested);
     } else {
       copyLeaf(src, target, a);
     }
   }
 
-  private void copyDir(Path src, Path target, Map<String, Object> a)
+  private void copyDir(Path src, Path target, Map<String, Object> a, boolean nested)
       throws IOException, FileOpException {
     var existing = RootedFs.lstat(target);
     boolean created = existing == null;
@@ -68,10 +76,11 @@ final class TreeCopier {
     }
     names.sort(null);
     for (String name : names) {
-      copy(src.resolve(name), target.resolve(name));
+      copy(src.resolve(name), target.resolve(name), true);
     }
-    if (created) {
-      // An existing directory keeps its own metadata (see FILEOP.md).
+    if (created || nested) {
+      // The existing top-level target keeps its own metadata; an existing directory inside the
+      // copied tree takes the source's, as fsutil's copy does (see FILEOP.md).
       metadata(src, target, a, false, true);
     }
   }

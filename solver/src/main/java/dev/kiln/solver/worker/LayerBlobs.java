@@ -24,9 +24,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -224,7 +226,14 @@ final class LayerBlobs implements LayerCompressor {
     Path dir = store.tmpDir().resolve("layer-" + UUID.randomUUID());
     try {
       List<Descriptor> out = new ArrayList<>();
+      // Layers of one batch with the same content (e.g. two WORKDIRs that change nothing) are one
+      // file named by its digest: stored once.
+      Set<Digest> stored = new HashSet<>();
       for (LayerBlob blob : new LayerWriter(options).writeAll(entries, dir)) {
+        if (!stored.add(blob.digest())) {
+          out.add(descriptor(blob));
+          continue;
+        }
         if (content instanceof LocalContentStore local) {
           // The writer hashed the blob while writing it: move it in instead of copying it.
           local.adopt(blob.path(), blob.digest());
@@ -233,9 +242,7 @@ final class LayerBlobs implements LayerCompressor {
             content.write(in, blob.digest());
           }
         }
-        out.add(
-            Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
-                .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString()));
+        out.add(descriptor(blob));
       }
       return out;
     } catch (LayerException e) {
@@ -243,6 +250,11 @@ final class LayerBlobs implements LayerCompressor {
     } finally {
       SnapshotStore.deleteTree(dir);
     }
+  }
+
+  private static Descriptor descriptor(LayerBlob blob) {
+    return Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
+        .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString());
   }
 
   /** A foreign blob in another compression or level, converted once and remembered. */
