@@ -6,6 +6,7 @@
 #   cold-cache  cold build, no output (kiln: cache only; docker: into dockerd's image store)
 #   cold-oci    cold build to an OCI tar (kiln only; compared with docker's cold build)
 #   rebuild     no-change rebuild (kiln: to an OCI tar; docker: into its store)
+#   rebuild-cache  no-change rebuild with no output (kiln only; compared with docker's rebuild)
 #   changed     the same after one context file (app.conf) changed
 # A cold kiln build starts from an empty --root; a cold docker build follows `docker builder prune
 # -af` and the removal of the previous image. Prints every sample, then the medians and kiln/docker
@@ -83,6 +84,7 @@ for r in $(seq 1 "$rounds"); do
   rm -rf "$work/kiln-root" "$work/out.tar"
   timed kiln-cold-oci kiln -o "type=oci,dest=$work/out.tar"
   timed kiln-rebuild kiln -o "type=oci,dest=$work/out.tar"
+  timed kiln-rebuild-cache kiln
   printf 'mode=benchmark\nrevision=%d\n' "$r" >"$ctx/app.conf"
   timed kiln-changed kiln -o "type=oci,dest=$work/out.tar"
 
@@ -106,5 +108,6 @@ row() { # label kiln-key docker-key target
 }
 row "cold, no output (cache only)" kiln-cold-cache docker-cold "<= 1.0x"
 row "cold, to an OCI tar" kiln-cold-oci docker-cold "<= 2.0x"
-row "no-change rebuild" kiln-rebuild docker-rebuild "kiln < 1200 ms"
+row "no-change rebuild, to an OCI tar" kiln-rebuild docker-rebuild "kiln < 1200 ms"
+row "no-change rebuild, no output" kiln-rebuild-cache docker-rebuild "kiln < 1200 ms"
 row "one changed context file" kiln-changed docker-changed "-"

@@ -63,17 +63,27 @@ final class HttpSource {
 
   private final SnapshotStore snapshots;
   private final Path records;
-  private final HttpClient client;
   private final Map<Digest, Download> resolved = new ConcurrentHashMap<>();
+  private HttpClient client;
 
   HttpSource(SnapshotStore snapshots, Path records) {
     this.snapshots = snapshots;
     this.records = records;
-    this.client =
-        HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+  }
+
+  /**
+   * The HTTP client, made on the first download: creating one loads the TLS stack and the trust
+   * store, which a build without {@code ADD URL} should not pay for.
+   */
+  private synchronized HttpClient client() {
+    if (client == null) {
+      client =
+          HttpClient.newBuilder()
+              .followRedirects(HttpClient.Redirect.NORMAL)
+              .connectTimeout(Duration.ofSeconds(30))
+              .build();
+    }
+    return client;
   }
 
   CacheMap cacheMap(Vertex vertex, HttpOp op) throws IOException, InterruptedException {
@@ -130,7 +140,7 @@ final class HttpSource {
               .header("Accept-Encoding", "gzip")
               .build();
       try {
-        HttpResponse<Void> r = client.send(head, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> r = client().send(head, HttpResponse.BodyHandlers.discarding());
         if (r.statusCode() == 200 || r.statusCode() == 304) {
           Download hit = matching(r, byEtag, onlyEtag);
           if (hit != null) {
@@ -176,7 +186,7 @@ final class HttpSource {
       throws IOException, InterruptedException {
     HttpResponse<InputStream> r;
     try {
-      r = client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+      r = client().send(req, HttpResponse.BodyHandlers.ofInputStream());
     } catch (IOException e) {
       throw new IOException("fetching " + op.url() + ": " + describe(e), e);
     }
