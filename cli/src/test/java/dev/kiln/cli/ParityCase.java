@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,6 +37,7 @@ import java.util.regex.Pattern;
  * -- context-dir/path --     an empty directory in the context (the section is empty)
  * -- context-tar/a.tar.gz/p -- file p inside the archive a.tar.gz of the context (.tar, .tar.gz,
  *                            .tgz, .tar.bz2, .tar.xz: made by tar, compressed by its suffix)
+ * -- context-tar-link/a.tar/p -- a symbolic link p in that archive; the first line is its target
  * -- context-mode --         lines "path mode" (octal), applied to context files or directories
  * -- dir/name/file --        a file outside the context, under the case's directory, which
  *                            {dir} in args names (e.g. args: --build-context base={dir}/base);
@@ -190,31 +194,51 @@ record ParityCase(
     return out.toString();
   }
 
-  /** Makes the {@code context-tar/} archives with tar, compressed by their suffix. */
+  /**
+   * Makes the {@code context-tar/} archives (with the {@code context-tar-link/} symbolic links)
+   * with tar, compressed by their suffix.
+   */
   private void writeArchives(Path caseDir, Path context) throws IOException {
-    Map<String, Map<String, String>> archives = new LinkedHashMap<>();
-    for (Map.Entry<String, String> f : withPrefix("context-tar/").entrySet()) {
-      Matcher m = ARCHIVE.matcher(f.getKey());
-      if (!m.matches()) {
-        throw new IOException(name + ": no archive name in context-tar/" + f.getKey());
+    Map<String, Map<String, String>> files = byArchive("context-tar/");
+    Map<String, Map<String, String>> links = byArchive("context-tar-link/");
+    Set<String> names = new LinkedHashSet<>(files.keySet());
+    names.addAll(links.keySet());
+    for (String archive : names) {
+      Path src = caseDir.resolve("archive-src").resolve(archive);
+      Map<String, String> content = files.getOrDefault(archive, Map.of());
+      Map<String, String> linked = links.getOrDefault(archive, Map.of());
+      write(src, content);
+      for (Map.Entry<String, String> l : linked.entrySet()) {
+        Path link = src.resolve(l.getKey());
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of(l.getValue().strip()));
       }
-      archives
-          .computeIfAbsent(m.group(1), k -> new LinkedHashMap<>())
-          .put(m.group(2), f.getValue());
-    }
-    for (Map.Entry<String, Map<String, String>> a : archives.entrySet()) {
-      Path src = caseDir.resolve("archive-src").resolve(a.getKey());
-      write(src, a.getValue());
-      Path dest = context.resolve(a.getKey());
+      Path dest = context.resolve(archive);
       Files.createDirectories(dest.getParent());
       List<String> cmd = new ArrayList<>(List.of("tar", "--auto-compress", "-cf", dest.toString()));
       cmd.addAll(List.of("--owner=0", "--group=0", "-C", src.toString()));
-      cmd.addAll(a.getValue().keySet().stream().map(k -> k.split("/")[0]).distinct().toList());
-      if (a.getKey().endsWith(".tgz")) {
+      Set<String> top = new TreeSet<>();
+      content.keySet().forEach(k -> top.add(k.split("/")[0]));
+      linked.keySet().forEach(k -> top.add(k.split("/")[0]));
+      cmd.addAll(top);
+      if (archive.endsWith(".tgz")) {
         cmd.set(1, "-z");
       }
       ProcessRunner.of(cmd).run().assertSuccess();
     }
+  }
+
+  /** The sections under {@code prefix} by archive name, then path inside it. */
+  private Map<String, Map<String, String>> byArchive(String prefix) throws IOException {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> f : withPrefix(prefix).entrySet()) {
+      Matcher m = ARCHIVE.matcher(f.getKey());
+      if (!m.matches()) {
+        throw new IOException(name + ": no archive name in " + prefix + f.getKey());
+      }
+      out.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(m.group(2), f.getValue());
+    }
+    return out;
   }
 
   private static final Pattern ARCHIVE =
