@@ -1,5 +1,6 @@
 package dev.kiln.solver.fileop;
 
+import dev.kiln.solver.layer.Coreutils;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -98,11 +99,24 @@ final class TreeCopier {
         metadata(src, target, a, false, false);
         return;
       }
+      if (isFifo(a)) {
+        // fsutil's copy makes FIFOs (mknod with the source's type); dockerd 20.10's skipped them
+        clear(target);
+        Coreutils.mkfifo(target);
+        Coreutils.metadata(
+            target,
+            privileged,
+            owner != null ? owner.uid() : Attrs.uid(a),
+            owner != null ? owner.gid() : Attrs.gid(a),
+            mode >= 0 ? mode : Attrs.mode(a),
+            ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond());
+        return;
+      }
       throw new FileOpException(
           action
               + " failed: "
               + src.getFileName()
-              + " is a FIFO or device node, which kiln's file op does not copy");
+              + " is a device node, which kiln's file op does not copy");
     }
     clear(target);
     if (symlink) {
@@ -155,6 +169,10 @@ final class TreeCopier {
       }
     }
     Attrs.setMtime(target, (FileTime) a.get("lastModifiedTime"), symlink);
+  }
+
+  private static boolean isFifo(Map<String, Object> a) {
+    return ((Integer) a.get("mode") & 0170000) == 0010000;
   }
 
   private static boolean isSocket(Map<String, Object> a) {
