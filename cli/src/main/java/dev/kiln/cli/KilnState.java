@@ -127,7 +127,9 @@ final class KilnState implements AutoCloseable {
         lock = channel.lock();
       }
       LocalContentStore local = LocalContentStore.at(root.resolve("content"));
-      ContentStore store = imported.isEmpty() ? local : new FetchingContentStore(local, imported);
+      // each download of an imported blob is a progress line of its own, with bytes
+      ContentStore store =
+          imported.isEmpty() ? local : new FetchingContentStore(local, imported, progress);
       dropEpochJournals(root);
       cache = LocalCacheManager.open(root.resolve("cache"));
       LocalWorker.Builder builder =

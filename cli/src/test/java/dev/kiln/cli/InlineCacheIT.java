@@ -205,6 +205,40 @@ class InlineCacheIT extends BusyboxRegistry.Fixture {
   }
 
   @Test
+  void inlineCacheFromALaterEpoch_hitsEveryStep_imageClampedToTheEarlierEpoch() throws Exception {
+    String image = ref("epoch");
+    ok(
+        RemoteCacheIT.buildUnder(
+            "1700000000",
+            context,
+            tmp.resolve("cold"),
+            "--cache-to",
+            "type=inline",
+            "--push",
+            "-t",
+            image));
+
+    Path layout = tmp.resolve("image");
+    Kiln.Run r =
+        ok(
+            RemoteCacheIT.buildUnder(
+                "1600000000",
+                context,
+                tmp.resolve("fresh"),
+                "--cache-from",
+                image,
+                "-o",
+                "type=oci,tar=false,dest=" + layout));
+
+    assertThat(steps(r))
+        .as(r.err())
+        .hasSize(5)
+        .allSatisfy((n, s) -> assertThat(s).isEqualTo("CACHED"));
+    assertThat(r.executed()).as(r.err()).noneMatch(n -> n.contains("RUN"));
+    RemoteCacheIT.assertAddedLayersClampedTo(layout, 5, 1600000000L);
+  }
+
+  @Test
   void lateChange_rerunsOnlyTheStepsThatDependOnIt() throws Exception {
     String image = ref("late");
     ok(build(tmp.resolve("cold"), "--cache-to", "type=inline", "--push", "-t", image));

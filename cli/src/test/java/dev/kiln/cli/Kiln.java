@@ -57,9 +57,13 @@ final class Kiln {
           .toList();
     }
 
-    /** The steps of a cache import or export (their names as buildx shows them). */
+    /**
+     * The steps of a cache import or export (their names as buildx shows them), and the download of
+     * an imported cache's blob.
+     */
     static boolean isCacheStep(String name) {
       return name.startsWith("importing cache manifest from ")
+          || name.startsWith("downloading sha256:")
           || name.startsWith("exporting cache to ")
           || name.equals("preparing build cache for export")
           || name.startsWith("writing layer sha256:")

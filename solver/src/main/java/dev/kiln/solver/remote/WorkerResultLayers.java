@@ -24,7 +24,9 @@ import java.util.function.Function;
  * imported layers) keep theirs unless {@code force-compression}. A layer's origin (where it already
  * lives, so an exporter can mount it) is what {@code origin} says (a base image's repository), else
  * the result's descriptor's first {@code containerd.io/distribution.source.<host>} annotation (an
- * imported layer); {@code buildkit/createdat} of the result's descriptors is kept. Thread-safe.
+ * imported layer); {@code buildkit/createdat} of the result's descriptors is kept, and a layer
+ * clamped to an epoch says which in {@code buildkit/rewritten-timestamp} (so that a build under
+ * another epoch knows whether it must clamp it again). Thread-safe.
  */
 public final class WorkerResultLayers implements ResultLayers {
 
@@ -67,6 +69,14 @@ public final class WorkerResultLayers implements ResultLayers {
       String created = stored == null ? null : stored.annotation(CacheAnnotations.CREATED_AT);
       if (created != null) {
         blob = blob.withAnnotation(CacheAnnotations.CREATED_AT, created);
+      }
+      Instant clamped = worker.clampedTo(blob.digest());
+      String rewritten =
+          clamped != null
+              ? Long.toString(clamped.getEpochSecond())
+              : stored == null ? null : stored.annotation(CacheAnnotations.REWRITTEN_TIMESTAMP);
+      if (rewritten != null) {
+        blob = blob.withAnnotation(CacheAnnotations.REWRITTEN_TIMESTAMP, rewritten);
       }
       out.add(new ExportLayer(blob, l.diffId(), from));
     }

@@ -53,6 +53,11 @@ final class BlobFetcher {
     }
   }
 
+  /** Whether {@code blob} is a layer of a base image resolved by this worker. */
+  boolean isImageLayer(Digest blob) {
+    return images.containsKey(blob);
+  }
+
   /** Asks {@code provider} for blobs that neither the store nor a base image has. */
   void addProvider(BlobProvider provider) {
     providers.add(provider);

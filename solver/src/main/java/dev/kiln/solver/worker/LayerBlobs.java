@@ -1,5 +1,6 @@
 package dev.kiln.solver.worker;
 
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
@@ -22,6 +23,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,6 +36,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 /**
  * Layer blobs, made lazily: a layer snapshot's diff directory becomes tar → diffID → compressed
@@ -75,11 +79,17 @@ final class LayerBlobs implements LayerCompressor {
   private final ContentStore content;
   private final Path conversions;
   private final boolean privileged;
+  private final Predicate<Digest> imageLayer;
   private final Map<Digest, Made> made = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  LayerBlobs(SnapshotStore store, ContentStore content, boolean privileged) {
+  /**
+   * @param imageLayer whether a blob is a layer of a base image this build resolved
+   */
+  LayerBlobs(
+      SnapshotStore store, ContentStore content, boolean privileged, Predicate<Digest> imageLayer) {
     this.store = store;
+    this.imageLayer = imageLayer;
     this.content = content;
     this.conversions = store.root().resolve("conversions");
     this.privileged = privileged;
@@ -111,7 +121,7 @@ final class LayerBlobs implements LayerCompressor {
       }
       SnapshotMeta meta = store.meta(id);
       Descriptor d =
-          meta.kind() == SnapshotMeta.Kind.LAYER
+          meta.kind() == SnapshotMeta.Kind.LAYER && !needsClamp(meta.blob(), request)
               ? kept(meta.blob(), request, content)
               : recorded(id, v);
       if (d != null) {
@@ -128,6 +138,38 @@ final class LayerBlobs implements LayerCompressor {
       out.add(found.get(id));
     }
     return out;
+  }
+
+  /**
+   * Whether a layer that came as a blob must be made again from its snapshot to honour {@code
+   * request}'s epoch: an imported cache layer (not a layer of a base image) that may hold mtimes
+   * later than the epoch, as when a cache exported under one {@code SOURCE_DATE_EPOCH} serves a
+   * build under an earlier one. Its {@code buildkit/rewritten-timestamp} says the epoch it was
+   * clamped to; without one, its {@code buildkit/createdat} bounds its mtimes. A layer whose bound
+   * is at or before the epoch is kept (downloaded only if an output outside its registry needs it);
+   * a layer with neither (a base image's) is always kept.
+   */
+  boolean needsClamp(Descriptor blob, LayerRequest request) {
+    Instant epoch = request.sourceDateEpoch();
+    if (epoch == null || imageLayer.test(blob.digest())) {
+      return false;
+    }
+    String rewritten = blob.annotation(CacheAnnotations.REWRITTEN_TIMESTAMP);
+    String created = blob.annotation(CacheAnnotations.CREATED_AT);
+    try {
+      if (rewritten != null) {
+        return Long.parseLong(rewritten) > epoch.getEpochSecond();
+      }
+      return created != null && OffsetDateTime.parse(created).toInstant().isAfter(epoch);
+    } catch (NumberFormatException | DateTimeParseException e) {
+      return true; // unknown: clamping is always correct
+    }
+  }
+
+  /** The epoch {@code blob}'s mtimes were clamped to when this worker made it, or null. */
+  Instant clampedTo(Digest blob) {
+    Made m = made.get(blob);
+    return m == null ? null : m.variant().epoch();
   }
 
   /** The recorded variant of a layer whose blob is still stored, or null. */

@@ -36,6 +36,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +88,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
     this.blobs = new BlobFetcher(b.store, b.progress);
     this.chains = new Chains(snapshots, blobs, applier, mode.format());
     this.views = new Views(snapshots, mode);
-    this.layerBlobs = new LayerBlobs(snapshots, b.store, b.privileged);
+    this.layerBlobs = new LayerBlobs(snapshots, b.store, b.privileged, blobs::isImageLayer);
     this.puller = new ImagePuller(b.images, blobs, chains);
     this.files =
         new FileRunner(
@@ -253,7 +254,10 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
   public List<ExportLayer> exportLayers(CacheResult result, LayerRequest request)
       throws IOException {
     List<Descriptor> made = new ArrayList<>();
-    if (result.snapshotId().isEmpty() || !snapshots.exists(result.snapshotId())) {
+    if (result.layers().stream().anyMatch(d -> layerBlobs.needsClamp(d, request))) {
+      // imported layers made after the epoch: unpacked, and made again clamped
+      made.addAll(layerBlobs.blobs(chains.of(result).layers(), request));
+    } else if (result.snapshotId().isEmpty() || !snapshots.exists(result.snapshotId())) {
       if (result.layers().isEmpty() && !result.snapshotId().isEmpty()) {
         chains.of(result); // fails naming what to do
       }
@@ -271,6 +275,14 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
       out.add(LayerBlobs.exported(d, null));
     }
     return out;
+  }
+
+  /**
+   * The {@code SOURCE_DATE_EPOCH} a blob returned by {@link #exportLayers} was clamped to, or null
+   * when it was not (made without an epoch, or a layer kept as it came).
+   */
+  public Instant clampedTo(Digest blob) {
+    return layerBlobs.clampedTo(blob);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.kiln.solver.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.graph.Definition;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.State;
@@ -9,6 +10,7 @@ import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.InMemoryContentStore;
 import dev.kiln.core.port.LayerRequest;
+import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import dev.kiln.oci.MediaTypes;
@@ -148,6 +150,69 @@ class LayerVariantsTest {
     }
     Path version = worker.snapshot(out).resolve("app/version");
     assertThat(Files.getLastModifiedTime(version).toInstant()).isAfter(later);
+  }
+
+  @Test
+  void importedLayersClampedAfterTheEpoch_areMadeAgainClamped_earlierOnesAreKept()
+      throws Exception {
+    Instant exported = Instant.parse("2011-01-01T00:00:00Z");
+    Instant earlier = Instant.parse("2001-01-01T00:00:00Z");
+    Instant later = Instant.parse("2021-01-01T00:00:00Z");
+    List<ExportLayer> cached =
+        worker.exportLayers(out, LayerRequest.DEFAULT.withSourceDateEpoch(exported));
+    assertThat(cached)
+        .allSatisfy(l -> assertThat(worker.clampedTo(l.blob().digest())).isEqualTo(exported));
+    // the result as an imported cache has it: diffID, creation time (the clock's), clamp epoch
+    CacheResult imported = imported(cached, Long.toString(exported.getEpochSecond()));
+    Map<Digest, Integer> before = Map.copyOf(store.writes);
+
+    List<ExportLayer> kept =
+        worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(later));
+    assertThat(digests(kept)).isEqualTo(digests(cached));
+    assertThat(store.writes).isEqualTo(before);
+
+    List<ExportLayer> clamped =
+        worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(earlier));
+    assertThat(diffIds(clamped)).hasSize(3).doesNotContainAnyElementsOf(diffIds(cached));
+    for (ExportLayer l : clamped) {
+      assertThat(mtimes(l)).isNotEmpty().allMatch(t -> t.equals(earlier));
+      assertThat(worker.clampedTo(l.blob().digest())).isEqualTo(earlier);
+    }
+    assertThat(worker.exportLayers(imported, LayerRequest.DEFAULT.withSourceDateEpoch(earlier)))
+        .isEqualTo(clamped);
+    assertThat(store.writes.values()).allMatch(n -> n == 1);
+
+    // without the clamp epoch (another machine), the creation time (after every epoch here)
+    // bounds the mtimes: made again under the later epoch, which rewrites the same tar
+    LocalWorker other = LocalWorker.builder(tmp.resolve("other"), store).build();
+    List<ExportLayer> unknown;
+    try {
+      unknown =
+          other.exportLayers(
+              imported(cached, null), LayerRequest.DEFAULT.withSourceDateEpoch(later));
+      for (ExportLayer l : unknown) {
+        assertThat(other.clampedTo(l.blob().digest())).isEqualTo(later);
+      }
+    } finally {
+      other.close();
+    }
+    assertThat(diffIds(unknown)).isEqualTo(diffIds(cached));
+  }
+
+  /** A descriptor-only result of {@code layers}, as a remote cache import gives it. */
+  private static CacheResult imported(List<ExportLayer> layers, String rewritten) {
+    List<Descriptor> descriptors = new ArrayList<>();
+    for (ExportLayer l : layers) {
+      Descriptor d =
+          l.blob()
+              .withAnnotation(CacheAnnotations.UNCOMPRESSED, l.diffId().toString())
+              .withAnnotation(CacheAnnotations.CREATED_AT, Instant.now().toString());
+      descriptors.add(
+          rewritten == null
+              ? d
+              : d.withAnnotation(CacheAnnotations.REWRITTEN_TIMESTAMP, rewritten));
+    }
+    return new CacheResult("", descriptors);
   }
 
   private List<Instant> mtimes(ExportLayer l) throws IOException {

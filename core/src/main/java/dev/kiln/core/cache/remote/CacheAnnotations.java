@@ -12,6 +12,12 @@ public final class CacheAnnotations {
   public static final String CREATED_AT = "buildkit/createdat";
 
   /**
+   * The {@code SOURCE_DATE_EPOCH} (decimal seconds) the layer's mtimes were clamped to when its tar
+   * was written (BuildKit's {@code rewrite-timestamp}); absent when none was.
+   */
+  public static final String REWRITTEN_TIMESTAMP = "buildkit/rewritten-timestamp";
+
+  /**
    * Prefix of {@code containerd.io/distribution.source.<registry-host>}: comma-separated
    * repositories of that registry the blob can be fetched or mounted from.
    */

@@ -183,7 +183,8 @@ public final class CacheChains {
     blob.annotations()
         .forEach(
             (k, v) -> {
-              if (k.startsWith(CacheAnnotations.DISTRIBUTION_SOURCE_PREFIX)) {
+              if (k.startsWith(CacheAnnotations.DISTRIBUTION_SOURCE_PREFIX)
+                  || k.equals(CacheAnnotations.REWRITTEN_TIMESTAMP)) {
                 annotations.put(k, v);
               }
             });
