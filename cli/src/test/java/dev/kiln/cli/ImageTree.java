@@ -142,12 +142,16 @@ record ImageTree(Map<String, String> entries, Map<String, byte[]> contents, Json
             what = "hardlink -> " + strip(e.getLinkName());
           } else if (e.isDirectory()) {
             what = "dir";
+          } else if (e.isFIFO()) {
+            what = "fifo";
+          } else if (e.isCharacterDevice() || e.isBlockDevice()) {
+            what = "special " + e.getDevMajor() + "," + e.getDevMinor();
           } else if (e.isFile()) {
             byte[] data = t.readAllBytes();
             contents.put(path, data);
             what = "file " + Digests.sha256(data).hex().substring(0, 16);
           } else {
-            what = "special " + e.getDevMajor() + "," + e.getDevMinor();
+            what = "other " + (char) e.getLinkFlag();
           }
           entries.put(
               path,

@@ -1,13 +1,20 @@
 package dev.kiln.cli;
 
+import dev.kiln.testsupport.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One case of the Dockerfile parity corpus, read from a txtar-style file ({@code
@@ -26,6 +33,12 @@ import java.util.Map;
  * ARG BASE
  * FROM ${BASE}
  * -- context/dir/file --     a file of the build context
+ * -- context-link/path --    a symbolic link in the context; the section's first line is its target
+ * -- context-dir/path --     an empty directory in the context (the section is empty)
+ * -- context-tar/a.tar.gz/p -- file p inside the archive a.tar.gz of the context (.tar, .tar.gz,
+ *                            .tgz, .tar.bz2, .tar.xz: made by tar, compressed by its suffix)
+ * -- context-tar-link/a.tar/p -- a symbolic link p in that archive; the first line is its target
+ * -- context-mode --         lines "path mode" (octal), applied to context files or directories
  * -- dir/name/file --        a file outside the context, under the case's directory, which
  *                            {dir} in args names (e.g. args: --build-context base={dir}/base);
  *                            {base} in args is the base image's reference
@@ -151,8 +164,85 @@ record ParityCase(
     Files.writeString(context.resolve("Dockerfile"), sections.get("Dockerfile"));
     write(context, withPrefix("context/"));
     write(caseDir, withPrefix("dir/"));
+    for (String dir : withPrefix("context-dir/").keySet()) {
+      Files.createDirectories(context.resolve(dir));
+    }
+    for (Map.Entry<String, String> l : withPrefix("context-link/").entrySet()) {
+      Path link = context.resolve(l.getKey());
+      Files.createDirectories(link.getParent());
+      Files.createSymbolicLink(link, Path.of(l.getValue().strip()));
+    }
+    writeArchives(caseDir, context);
+    for (String line : lines("context-mode")) {
+      String[] f = line.split(" ");
+      Files.setPosixFilePermissions(
+          context.resolve(f[0]), PosixFilePermissions.fromString(permissions(f[1])));
+    }
     return context;
   }
+
+  /** rwx letters of an octal mode such as 0750 (permission bits only). */
+  private static String permissions(String octal) {
+    int mode = Integer.parseInt(octal, 8);
+    StringBuilder out = new StringBuilder();
+    for (int shift = 6; shift >= 0; shift -= 3) {
+      int bits = (mode >> shift) & 7;
+      out.append((bits & 4) != 0 ? 'r' : '-')
+          .append((bits & 2) != 0 ? 'w' : '-')
+          .append((bits & 1) != 0 ? 'x' : '-');
+    }
+    return out.toString();
+  }
+
+  /**
+   * Makes the {@code context-tar/} archives (with the {@code context-tar-link/} symbolic links)
+   * with tar, compressed by their suffix.
+   */
+  private void writeArchives(Path caseDir, Path context) throws IOException {
+    Map<String, Map<String, String>> files = byArchive("context-tar/");
+    Map<String, Map<String, String>> links = byArchive("context-tar-link/");
+    Set<String> names = new LinkedHashSet<>(files.keySet());
+    names.addAll(links.keySet());
+    for (String archive : names) {
+      Path src = caseDir.resolve("archive-src").resolve(archive);
+      Map<String, String> content = files.getOrDefault(archive, Map.of());
+      Map<String, String> linked = links.getOrDefault(archive, Map.of());
+      write(src, content);
+      for (Map.Entry<String, String> l : linked.entrySet()) {
+        Path link = src.resolve(l.getKey());
+        Files.createDirectories(link.getParent());
+        Files.createSymbolicLink(link, Path.of(l.getValue().strip()));
+      }
+      Path dest = context.resolve(archive);
+      Files.createDirectories(dest.getParent());
+      List<String> cmd = new ArrayList<>(List.of("tar", "--auto-compress", "-cf", dest.toString()));
+      cmd.addAll(List.of("--owner=0", "--group=0", "-C", src.toString()));
+      Set<String> top = new TreeSet<>();
+      content.keySet().forEach(k -> top.add(k.split("/")[0]));
+      linked.keySet().forEach(k -> top.add(k.split("/")[0]));
+      cmd.addAll(top);
+      if (archive.endsWith(".tgz")) {
+        cmd.set(1, "-z");
+      }
+      ProcessRunner.of(cmd).run().assertSuccess();
+    }
+  }
+
+  /** The sections under {@code prefix} by archive name, then path inside it. */
+  private Map<String, Map<String, String>> byArchive(String prefix) throws IOException {
+    Map<String, Map<String, String>> out = new LinkedHashMap<>();
+    for (Map.Entry<String, String> f : withPrefix(prefix).entrySet()) {
+      Matcher m = ARCHIVE.matcher(f.getKey());
+      if (!m.matches()) {
+        throw new IOException(name + ": no archive name in " + prefix + f.getKey());
+      }
+      out.computeIfAbsent(m.group(1), k -> new LinkedHashMap<>()).put(m.group(2), f.getValue());
+    }
+    return out;
+  }
+
+  private static final Pattern ARCHIVE =
+      Pattern.compile("(.*?\\.(?:tar|tgz|tar\\.gz|tar\\.bz2|tar\\.xz))/(.+)");
 
   private static void write(Path base, Map<String, String> files) throws IOException {
     for (Map.Entry<String, String> f : files.entrySet()) {

@@ -50,7 +50,8 @@ class ParityCorpusIT extends BusyboxRegistry.Fixture {
           "Volumes",
           "StopSignal",
           "OnBuild",
-          "Shell");
+          "Shell",
+          "Healthcheck");
 
   static Path work;
 

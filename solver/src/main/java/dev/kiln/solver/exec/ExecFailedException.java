@@ -1,5 +1,6 @@
 package dev.kiln.solver.exec;
 
+import dev.kiln.core.graph.GoQuote;
 import java.util.List;
 
 /**
@@ -25,10 +26,15 @@ public class ExecFailedException extends ExecException {
     this.outputTail = List.copyOf(outputTail);
   }
 
+  /**
+   * BuildKit's wording: {@code process "sh -c x" did not complete successfully: exit code: 3}, the
+   * command joined by blanks and quoted as Go's {@code %q} (so a multi-line script stays on one
+   * line), then the last output lines.
+   */
   private static String message(List<String> command, int exitCode, List<String> tail) {
     StringBuilder sb = new StringBuilder();
-    sb.append("process ").append(command).append(" did not complete successfully: exit code ");
-    sb.append(exitCode);
+    sb.append("process ").append(GoQuote.quote(String.join(" ", command)));
+    sb.append(" did not complete successfully: exit code: ").append(exitCode);
     if (!tail.isEmpty()) {
       sb.append("; last output:");
       for (String line : tail) {

@@ -1,5 +1,6 @@
 package dev.kiln.solver.fileop;
 
+import dev.kiln.solver.layer.Coreutils;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -40,15 +41,23 @@ final class TreeCopier {
 
   /** Copies {@code src} (not followed if a symlink) to {@code target}. */
   void copy(Path src, Path target) throws IOException, FileOpException {
+    copy(src, target, false);
+  }
+
+  /**
+   * {@code nested}: {@code target} is below the copy's top-level target, where an existing
+   * directory takes the source directory's metadata (fsutil's overwriteTargetMetadata).
+   */
+  private void copy(Path src, Path target, boolean nested) throws IOException, FileOpException {
     Map<String, Object> a = Attrs.lstat(src);
     if ((Boolean) a.get("isDirectory")) {
-      copyDir(src, target, a);
+      copyDir(src, target, a, nested);
     } else {
       copyLeaf(src, target, a);
     }
   }
 
-  private void copyDir(Path src, Path target, Map<String, Object> a)
+  private void copyDir(Path src, Path target, Map<String, Object> a, boolean nested)
       throws IOException, FileOpException {
     var existing = RootedFs.lstat(target);
     boolean created = existing == null;
@@ -68,10 +77,11 @@ final class TreeCopier {
     }
     names.sort(null);
     for (String name : names) {
-      copy(src.resolve(name), target.resolve(name));
+      copy(src.resolve(name), target.resolve(name), true);
     }
-    if (created) {
-      // An existing directory keeps its own metadata (see FILEOP.md).
+    if (created || nested) {
+      // The existing top-level target keeps its own metadata; an existing directory inside the
+      // copied tree takes the source's, as fsutil's copy does (see FILEOP.md).
       metadata(src, target, a, false, true);
     }
   }
@@ -89,11 +99,24 @@ final class TreeCopier {
         metadata(src, target, a, false, false);
         return;
       }
+      if (isFifo(a)) {
+        // fsutil's copy makes FIFOs (mknod with the source's type); dockerd 20.10's skipped them
+        clear(target);
+        Coreutils.mkfifo(target);
+        Coreutils.metadata(
+            target,
+            privileged,
+            owner != null ? owner.uid() : Attrs.uid(a),
+            owner != null ? owner.gid() : Attrs.gid(a),
+            mode >= 0 ? mode : Attrs.mode(a),
+            ((FileTime) a.get("lastModifiedTime")).toInstant().getEpochSecond());
+        return;
+      }
       throw new FileOpException(
           action
               + " failed: "
               + src.getFileName()
-              + " is a FIFO or device node, which kiln's file op does not copy");
+              + " is a device node, which kiln's file op does not copy");
     }
     clear(target);
     if (symlink) {
@@ -146,6 +169,10 @@ final class TreeCopier {
       }
     }
     Attrs.setMtime(target, (FileTime) a.get("lastModifiedTime"), symlink);
+  }
+
+  private static boolean isFifo(Map<String, Object> a) {
+    return ((Integer) a.get("mode") & 0170000) == 0010000;
   }
 
   private static boolean isSocket(Map<String, Object> a) {

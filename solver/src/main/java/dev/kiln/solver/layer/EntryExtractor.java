@@ -119,7 +119,7 @@ final class EntryExtractor {
       if (!privileged) {
         return false;
       }
-      run(
+      Coreutils.run(
           "mknod",
           "-m",
           "0600",
@@ -131,7 +131,7 @@ final class EntryExtractor {
       specialMetadata(e, target);
       return true;
     } else if (e.isFIFO()) {
-      run("mkfifo", "-m", "0600", "--", target.toString());
+      Coreutils.mkfifo(target);
       specialMetadata(e, target);
       return true;
     } else if (isRegular(e)) {
@@ -185,28 +185,15 @@ final class EntryExtractor {
     }
   }
 
-  /**
-   * Metadata of FIFOs and device nodes through coreutils: Java's attribute views open the file to
-   * change mode or times, which blocks on a FIFO and may have side effects on a device.
-   */
+  /** Metadata of FIFOs and device nodes ({@link Coreutils}). */
   private void specialMetadata(TarArchiveEntry e, Path target) throws IOException {
-    if (privileged) {
-      run(
-          "chown",
-          "-h",
-          rules.uidOf(e.getLongUserId()) + ":" + rules.gidOf(e.getLongGroupId()),
-          "--",
-          target.toString());
-    }
-    run("chmod", Integer.toOctalString(e.getMode() & 07777), "--", target.toString());
-    run(
-        "touch",
-        "-h",
-        "-m",
-        "-d",
-        "@" + e.getLastModifiedTime().toInstant().getEpochSecond(),
-        "--",
-        target.toString());
+    Coreutils.metadata(
+        target,
+        privileged,
+        rules.uidOf(e.getLongUserId()),
+        rules.gidOf(e.getLongGroupId()),
+        e.getMode(),
+        e.getLastModifiedTime().toInstant().getEpochSecond());
   }
 
   private void writeXattrs(TarArchiveEntry e, Path target) throws IOException {
@@ -251,7 +238,7 @@ final class EntryExtractor {
         }
       }
       if (diff != null && diff.overlayForm()) {
-        run("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", "--", dir.toString());
+        Coreutils.run("setfattr", "-n", "trusted.overlay.opaque", "-v", "y", "--", dir.toString());
       } else if (diff != null) {
         marker(dir.resolve(base));
       }
@@ -315,19 +302,5 @@ final class EntryExtractor {
             return FileVisitResult.CONTINUE;
           }
         });
-  }
-
-  private void run(String... cmd) throws IOException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    try {
-      if (p.waitFor() != 0) {
-        throw new IOException(String.join(" ", cmd) + " failed: " + out);
-      }
-    } catch (InterruptedException ie) {
-      Thread.currentThread().interrupt();
-      p.destroy();
-      throw new java.io.InterruptedIOException(String.join(" ", cmd) + " was interrupted");
-    }
   }
 }

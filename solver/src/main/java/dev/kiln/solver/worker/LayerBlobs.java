@@ -27,9 +27,11 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -266,7 +268,14 @@ final class LayerBlobs implements LayerCompressor {
     Path dir = store.tmpDir().resolve("layer-" + UUID.randomUUID());
     try {
       List<Descriptor> out = new ArrayList<>();
+      // Layers of one batch with the same content (e.g. two WORKDIRs that change nothing) are one
+      // file named by its digest: stored once.
+      Set<Digest> stored = new HashSet<>();
       for (LayerBlob blob : new LayerWriter(options).writeAll(entries, dir)) {
+        if (!stored.add(blob.digest())) {
+          out.add(descriptor(blob));
+          continue;
+        }
         if (content instanceof LocalContentStore local) {
           // The writer hashed the blob while writing it: move it in instead of copying it.
           local.adopt(blob.path(), blob.digest());
@@ -275,9 +284,7 @@ final class LayerBlobs implements LayerCompressor {
             content.write(in, blob.digest());
           }
         }
-        out.add(
-            Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
-                .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString()));
+        out.add(descriptor(blob));
       }
       return out;
     } catch (LayerException e) {
@@ -285,6 +292,11 @@ final class LayerBlobs implements LayerCompressor {
     } finally {
       SnapshotStore.deleteTree(dir);
     }
+  }
+
+  private static Descriptor descriptor(LayerBlob blob) {
+    return Descriptor.of(blob.mediaType(), blob.digest(), blob.size())
+        .withAnnotation(SnapshotStore.UNCOMPRESSED, blob.diffId().toString());
   }
 
   /** A foreign blob in another compression or level, converted once and remembered. */

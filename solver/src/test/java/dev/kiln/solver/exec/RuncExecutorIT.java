@@ -86,7 +86,7 @@ class RuncExecutorIT {
               assertThat(e.exitCode()).isEqualTo(3);
               assertThat(e.command()).isEqualTo(req.args());
               assertThat(e.outputTail()).hasSize(RuncExecutor.TAIL_LINES).endsWith("line30");
-              assertThat(e.getMessage()).contains("exit code 3").contains("line30");
+              assertThat(e.getMessage()).contains("exit code: 3").contains("line30");
             });
   }
 

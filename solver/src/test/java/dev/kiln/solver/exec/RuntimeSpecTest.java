@@ -120,7 +120,13 @@ class RuntimeSpecTest {
     ExecFailedException e = new ExecFailedException(List.of("sh", "-c", "x"), 3, List.of("a", "b"));
     assertThat(e.getMessage())
         .isEqualTo(
-            "process [sh, -c, x] did not complete successfully: exit code 3; last output:\n"
+            "process \"sh -c x\" did not complete successfully: exit code: 3; last output:\n"
                 + "  a\n  b");
+    // BuildKit's %q: a here-document script stays on the error's first line
+    assertThat(
+            new ExecFailedException(List.of("sh", "-c", "echo \"a\"\nexit 3"), 3, List.of())
+                .getMessage())
+        .isEqualTo(
+            "process \"sh -c echo \\\"a\\\"\\nexit 3\" did not complete successfully: exit code: 3");
   }
 }

@@ -21,6 +21,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +188,26 @@ class FileOpExecutorCopyTest {
     assertThat(Files.isRegularFile(out, LinkOption.NOFOLLOW_LINKS)).isTrue();
     assertThat(Files.size(out)).isZero();
     assertThat(mode(out)).isEqualTo(0751);
+  }
+
+  @Test
+  void copy_fifoInSource_isMadeAsAFifoWithItsModeOrTheChmod() throws Exception {
+    // current fsutil's copyDevice (mknod with the source's type)
+    Files.createDirectories(ctx.resolve("f"));
+    new ProcessBuilder("mkfifo", "-m", "0640", ctx.resolve("f/pipe").toString())
+        .inheritIO()
+        .start()
+        .waitFor();
+
+    run(dockerCopy("/f", "/out/"), dockerCopy("/f", "/chm/").withMode(0600));
+
+    Map<String, Object> a =
+        Files.readAttributes(dest.resolve("out/pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    assertThat((Integer) a.get("mode") & 0170000).isEqualTo(0010000);
+    assertThat((Integer) a.get("mode") & 07777).isEqualTo(0640);
+    Map<String, Object> b =
+        Files.readAttributes(dest.resolve("chm/pipe"), "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    assertThat((Integer) b.get("mode") & 07777).isEqualTo(0600);
   }
 
   @Test

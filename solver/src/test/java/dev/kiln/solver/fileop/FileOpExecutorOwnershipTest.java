@@ -55,8 +55,9 @@ class FileOpExecutorOwnershipTest {
   }
 
   @Test
-  void copy_intoExistingDirs_keepsTheirOwnersChownsWhatIsNew() throws Exception {
-    // BuildKit's testCopyChownExistingDir
+  void copy_intoExistingDirs_keepsTheTargetsOwnerChownsWhatTheTreeHas() throws Exception {
+    // BuildKit's testCopyChownExistingDir, plus an existing directory the copied tree also has:
+    // fsutil gives it the copy's metadata (overwriteTargetMetadata below the top level)
     dir(dest, "existingdir/existingsubdir");
     file(dest, "existingdir/existingfile", "e", 0644);
     chown(dest.resolve("existingdir"), 500, 600);
@@ -75,7 +76,7 @@ class FileOpExecutorOwnershipTest {
     assertThat(owner("dir")).isEqualTo("0:0");
     assertThat(owner("dir/subdir")).isEqualTo("101:201");
     assertThat(owner("existingdir")).isEqualTo("500:600");
-    assertThat(owner("existingdir/existingsubdir")).isEqualTo("501:601");
+    assertThat(owner("existingdir/existingsubdir")).isEqualTo("300:400");
     assertThat(owner("existingdir/subdir")).isEqualTo("300:400");
     assertThat(owner("existingdir/subdir/nested")).isEqualTo("300:400");
     // an existing file is replaced, so it is the copy's

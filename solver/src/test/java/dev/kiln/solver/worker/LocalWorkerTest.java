@@ -311,6 +311,25 @@ class LocalWorkerTest {
         .isEqualTo("sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef");
   }
 
+  @Test
+  void solve_twoEqualLayersInOneExport_storedOnceBothListed() throws Exception {
+    // two WORKDIRs of an existing directory: equal empty layers, one blob file in one batch
+    Definition def =
+        State.scratch()
+            .file(FileStep.mkdir("/app", 0755))
+            .file(FileStep.mkdir("/app", 0755))
+            .file(FileStep.mkdir("/app", 0755))
+            .definition();
+
+    Solved run = solve(def);
+
+    List<Descriptor> layers = layers(run.worker, run.result.outputs().get(0));
+    assertThat(layers).hasSize(3);
+    assertThat(layers.get(2).digest()).isEqualTo(layers.get(1).digest());
+    assertThat(store.contains(layers.get(2).digest())).isTrue();
+    assertThat(blobCount()).isEqualTo(2);
+  }
+
   /** The result's layers made by the worker, as descriptors with their diffID annotation. */
   private static List<Descriptor> layers(LocalWorker worker, CacheResult out) throws IOException {
     return worker.exportLayers(out).stream()

@@ -93,7 +93,7 @@ class WorkerExecProcessIT {
             SolveException.class, e -> assertThat(e.step()).isEqualTo("RUN boom"))
         .hasMessageContaining("step 'RUN boom'")
         .hasMessageContaining("echo first; echo boom; exit 3")
-        .hasMessageContaining("exit code 3")
+        .hasMessageContaining("exit code: 3")
         .hasMessageContaining("\n  first\n  boom");
   }
 

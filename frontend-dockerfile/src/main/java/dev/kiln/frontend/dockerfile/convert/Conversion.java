@@ -72,6 +72,11 @@ final class Conversion {
     return runSettings;
   }
 
+  /** The stage named {@code name} (lower case), if any. */
+  Optional<Stage> stageByName(String name) {
+    return df.stageByName(name);
+  }
+
   /** Resolves a {@code --from} value: a stage name, an earlier stage's index, or null. */
   Optional<Stage> stageRef(String ref, Stage current, int line) throws DockerfileParseException {
     if (ref.matches("[0-9]+")) {

@@ -102,10 +102,13 @@ final class Dispatcher {
       ctx.argsEscaped = true;
       ctx.history("ENTRYPOINT " + GoFormat.quoteList(ctx.entrypoint), false);
     } else if (ins instanceof Instruction.Expose x) {
+      // the history names this instruction's ports only (BuildKit's dispatchExpose)
+      TreeSet<String> ports = new TreeSet<>();
       for (String p : x.ports()) {
-        ctx.ports.addAll(Ports.parse(p, line, conversion));
+        ports.addAll(Ports.parse(p, line, conversion));
       }
-      ctx.history("EXPOSE " + GoFormat.setAsMap(new TreeSet<>(ctx.ports)), false);
+      ctx.ports.addAll(ports);
+      ctx.history("EXPOSE " + GoFormat.setAsMap(ports), false);
     } else if (ins instanceof Instruction.User u) {
       ctx.user = u.user();
       ctx.history("USER " + u.user(), false);
@@ -113,13 +116,17 @@ final class Dispatcher {
       ctx.volumes.addAll(v.volumes());
       ctx.history("VOLUME " + GoFormat.list(v.volumes()), false);
     } else if (ins instanceof Instruction.StopSignal s) {
+      if (!Signals.valid(s.signal())) {
+        // BuildKit's dispatchStopSignal checks it with moby's signal.ParseSignal
+        throw conversion.error(line, "Invalid signal: " + s.signal());
+      }
       ctx.stopSignal = s.signal();
       ctx.history("STOPSIGNAL " + s.signal(), false);
     } else if (ins instanceof Instruction.Healthcheck h) {
       healthcheck(h);
     } else if (ins instanceof Instruction.Onbuild o) {
+      // no history entry (BuildKit's dispatchOnbuild)
       ctx.onBuild.add(o.expression());
-      ctx.history("ONBUILD " + o.expression(), false);
     } else if (ins instanceof Instruction.Shell s) {
       ctx.shell = s.shell();
       ctx.history("SHELL " + GoFormat.list(s.shell()), false);
@@ -142,12 +149,15 @@ final class Dispatcher {
 
   /** WORKDIR: relative to the previous one; creates the directory like BuildKit's mkdir. */
   private void workdir(Instruction.Workdir w, String name) {
-    String wd = Paths.resolve(ctx.cwd(), w.path());
+    // an absolute WORKDIR is kept as written (config, history, cwd), a relative one is joined and
+    // cleaned (BuildKit's system.NormalizeWorkdir)
+    String wd = w.path().startsWith("/") ? w.path() : Paths.resolve(ctx.cwd(), w.path());
     ctx.workdir = wd;
     boolean layer = false;
-    if (!wd.equals("/")) {
+    String dir = Paths.clean(wd);
+    if (!dir.equals("/")) {
       Owner owner = ctx.user == null || ctx.user.isEmpty() ? null : Owner.parse(ctx.user);
-      ctx.fs = ctx.fs.file(FileStep.of(new FileAction.Mkdir(wd, 0755, true, owner))).named(name);
+      ctx.fs = ctx.fs.file(FileStep.of(new FileAction.Mkdir(dir, 0755, true, owner))).named(name);
       layer = true;
     }
     ctx.history("WORKDIR " + wd, layer);
@@ -175,7 +185,27 @@ final class Dispatcher {
               nanos(h.startInterval()),
               h.retries());
     }
-    ctx.history("HEALTHCHECK " + GoFormat.quoteList(ctx.healthcheck.test()), false);
+    // BuildKit: "HEALTHCHECK %q" of its HealthcheckConfig, a struct pointer
+    ContainerConfig.HealthCheck hc = ctx.healthcheck;
+    ctx.history(
+        "HEALTHCHECK &{"
+            + GoFormat.quoteList(hc.test())
+            + " "
+            + GoFormat.quote(GoFormat.duration(orZero(hc.interval())))
+            + " "
+            + GoFormat.quote(GoFormat.duration(orZero(hc.timeout())))
+            + " "
+            + GoFormat.quote(GoFormat.duration(orZero(hc.startPeriod())))
+            + " "
+            + GoFormat.quote(GoFormat.duration(orZero(hc.startInterval())))
+            + " "
+            + GoFormat.quoteRune(hc.retries() == null ? 0 : hc.retries())
+            + "}",
+        false);
+  }
+
+  private static long orZero(Long nanos) {
+    return nanos == null ? 0 : nanos;
   }
 
   private static Long nanos(Duration d) {

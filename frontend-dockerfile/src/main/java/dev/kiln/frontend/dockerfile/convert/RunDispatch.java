@@ -141,12 +141,16 @@ final class RunDispatch {
     };
   }
 
-  /** The state a bind or cache mount reads: {@code from} (stage, context, image) or the context. */
+  /**
+   * The state a bind or cache mount reads: {@code from} (stage, context, image) or the context. A
+   * mount names a stage by name only: a number is an image name, not a stage index (BuildKit's
+   * detectRunMount looks stages up with findStateByName, unlike COPY --from).
+   */
   State mountSource(String from, int line) throws DockerfileParseException {
     if (from == null || from.isEmpty()) {
       return conversion.context();
     }
-    Optional<Stage> ref = conversion.stageRef(from.toLowerCase(Locale.ROOT), stage, line);
+    Optional<Stage> ref = conversion.stageByName(from.toLowerCase(Locale.ROOT));
     if (ref.isPresent()) {
       return conversion.stage(ref.get()).context().fs;
     }

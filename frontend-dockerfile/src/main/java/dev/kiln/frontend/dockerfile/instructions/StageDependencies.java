@@ -62,7 +62,8 @@ public final class StageDependencies {
       } else if (ins instanceof Instruction.Run r) {
         for (Mount m : r.mounts()) {
           if (m.from().isPresent()) {
-            resolve(df, stage, ins, m.from().get()).ifPresent(out::add);
+            // by name only: a number is an image here (BuildKit's detectRunMount)
+            df.stageByName(m.from().get()).ifPresent(out::add);
           }
         }
       }

@@ -219,7 +219,9 @@ public final class StageExpander {
           words(df, ins, lex, c.sources(), scope),
           word(df, ins, lex, c.dest(), scope),
           heredocs(df, ins, c.sourceContents(), scope),
-          opt(df, ins, lex, c.from(), scope),
+          // --from is not expanded: BuildKit's CopyCommand.Expand leaves it as written (an ARG
+          // there is an image name "$X", an invalid reference; moby/buildkit#2412)
+          c.from(),
           opt(df, ins, lex, c.chown(), scope),
           opt(df, ins, lex, c.chmod(), scope),
           c.link(),

@@ -2,6 +2,7 @@ package dev.kiln.frontend.dockerfile.convert;
 
 import static dev.kiln.frontend.dockerfile.convert.Fixtures.AMD64;
 import static dev.kiln.frontend.dockerfile.convert.Fixtures.convert;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.frontend.dockerfile.DockerfileParseException;
@@ -36,6 +37,32 @@ class ConversionErrorsTest {
     fails(
         "FROM busybox\nADD --checksum=md5:abc http://h/a /d\n",
         "Dockerfile:2: invalid --checksum md5:abc: expected sha256:<64 lower-case hex digits>");
+  }
+
+  @Test
+  void convert_stopSignal_checkedAsMobysParseSignal() throws Exception {
+    fails("FROM busybox\nSTOPSIGNAL SIGNOPE\n", "Dockerfile:2: Invalid signal: SIGNOPE");
+    fails("FROM busybox\nARG S=0\nSTOPSIGNAL $S\n", "Dockerfile:3: Invalid signal: 0");
+    for (String ok : new String[] {"SIGKILL", "kill", "sigusr1", "9", "RTMIN+3", "SIGRTMAX-1"}) {
+      convert("FROM busybox\nSTOPSIGNAL " + ok + "\n");
+    }
+  }
+
+  @Test
+  void convert_workdir_absoluteKeptAsWritten_relativeJoinedAndCleaned() throws Exception {
+    // BuildKit's system.NormalizeWorkdir
+    assertThat(
+            convert("FROM busybox\nWORKDIR /abs//double/\n")
+                .imageConfig()
+                .containerConfig()
+                .workingDir())
+        .isEqualTo("/abs//double/");
+    assertThat(
+            convert("FROM busybox\nWORKDIR /abs//double/\nWORKDIR ./x/\n")
+                .imageConfig()
+                .containerConfig()
+                .workingDir())
+        .isEqualTo("/abs/double/x");
   }
 
   @Test

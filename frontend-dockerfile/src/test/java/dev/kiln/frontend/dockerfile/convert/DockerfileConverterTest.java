@@ -164,6 +164,33 @@ class DockerfileConverterTest {
   }
 
   @Test
+  void convert_exposeHealthcheckOnbuild_historyAsBuildkitWritesIt() throws Exception {
+    // BuildKit's dispatchExpose (this instruction's ports), dispatchHealthcheck ("%q" of its
+    // HealthcheckConfig) and dispatchOnbuild (no history entry)
+    ConversionResult r =
+        convert(
+            "FROM scratch\n"
+                + "EXPOSE 80\n"
+                + "EXPOSE 53/udp 7000-7001\n"
+                + "ONBUILD RUN echo child\n"
+                + "HEALTHCHECK CMD [\"true\"]\n"
+                + "HEALTHCHECK --interval=5s --timeout=1m30s --start-period=1h"
+                + " --start-interval=500ms --retries=3 CMD wget -q localhost\n"
+                + "HEALTHCHECK NONE\n");
+    assertThat(r.imageConfig().containerConfig().exposedPorts())
+        .containsExactlyInAnyOrder("53/udp", "7000/tcp", "7001/tcp", "80/tcp");
+    assertThat(r.imageConfig().history())
+        .extracting(ImageConfig.History::createdBy)
+        .containsExactly(
+            "EXPOSE map[80/tcp:{}]",
+            "EXPOSE map[53/udp:{} 7000/tcp:{} 7001/tcp:{}]",
+            "HEALTHCHECK &{[\"CMD\" \"true\"] \"0s\" \"0s\" \"0s\" \"0s\" '\\x00'}",
+            "HEALTHCHECK &{[\"CMD-SHELL\" \"wget -q localhost\"] \"5s\" \"1m30s\" \"1h0m0s\""
+                + " \"500ms\" '\\x03'}",
+            "HEALTHCHECK &{[\"NONE\"] \"0s\" \"0s\" \"0s\" \"0s\" '\\x00'}");
+  }
+
+  @Test
   void convert_argAndEnvSubstitution_buildArgsGlobalAndStageScope() throws Exception {
     String dockerfile =
         "ARG TAG=1.36\n"

@@ -61,6 +61,22 @@ class RunMountsConversionTest {
   }
 
   @Test
+  void bind_fromNamesAStageByNameOnly_aNumberIsAnImage() throws Exception {
+    // BuildKit's detectRunMount: findStateByName, no index lookup as COPY --from has
+    Vertex v =
+        convert(
+                "FROM busybox AS build\nRUN echo > /f\nFROM busybox\n"
+                    + "RUN --mount=from=build,target=/m --mount=from=0,target=/n true\n")
+            .state()
+            .output()
+            .vertex();
+    List<Mount> m = mounts(v);
+    assertThat(input(v, m.get(0).input()).op()).isInstanceOf(ExecOp.class);
+    assertThat(input(v, m.get(1).input()).op())
+        .isEqualTo(new ImageOp("docker.io/library/0:latest", Fixtures.AMD64));
+  }
+
+  @Test
   void tmpfs_sizeInBinaryUnits() throws Exception {
     Vertex v = run("RUN --mount=type=tmpfs,target=/t,size=64m --mount=type=tmpfs,target=/u true\n");
     assertThat(mounts(v)).extracting(m -> m.options().tmpfsSize()).containsExactly(64L << 20, 0L);
