@@ -16,6 +16,7 @@
 # on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/benchmarks/scripts/lib.sh"
 rounds=${ROUNDS:-3}
 docker=/usr/bin/docker
 base=kiln-bench/busybox:1
@@ -35,14 +36,8 @@ trap cleanup EXIT INT TERM HUP
 
 # Base image: busybox-static with an applet symlink each, passwd/group, /tmp.
 bctx="$work/base"
-mkdir -p "$bctx/bin" "$bctx/etc" "$bctx/tmp" "$bctx/root" "$bctx/proc" "$bctx/sys" "$bctx/dev"
-cp "$(readlink -f "$(command -v busybox)")" "$bctx/bin/busybox"
-for a in $(busybox --list); do [[ $a == busybox ]] || ln -sf busybox "$bctx/bin/$a"; done
-chmod 1777 "$bctx/tmp"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$bctx/etc/passwd"
-printf 'root:x:0:\n' >"$bctx/etc/group"
-printf 'FROM scratch\nCOPY . /\nENV PATH=/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["sh"]\n' >"$work/base.Dockerfile"
-DOCKER_BUILDKIT=1 "$docker" build -q -f "$work/base.Dockerfile" -t "$base" "$bctx" >/dev/null
+busybox_context "$bctx"
+DOCKER_BUILDKIT=1 "$docker" build -q -t "$base" "$bctx" >/dev/null
 skopeo copy -q "docker-daemon:$base" "oci:$work/base-layout:1"
 kiln_base="oci-layout://$work/base-layout:1"
 

@@ -1,5 +1,5 @@
 # Shared by the memory-limit checks in this directory; sourced, not run.
-# Needs: ROOT (the repository root). Provides: ensure_jar, run_check.
+# Needs: ROOT (the repository root). Provides: ensure_jar, run_check, busybox_context.
 
 LIMIT_BYTES=$((256 * 1024 * 1024))
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
@@ -38,4 +38,17 @@ run_check() {
     return 1
   fi
   echo "PASS: peak heap $((peak / 1048576)) MiB <= 256 MiB"
+}
+
+# busybox_context DIR — writes a base-image build context to DIR: Debian's busybox-static with an
+# applet symlink each, passwd/group, /tmp, and a Dockerfile (FROM scratch, COPY . /, PATH, CMD sh).
+busybox_context() {
+  local dir=$1 a
+  mkdir -p "$dir/bin" "$dir/etc" "$dir/tmp" "$dir/root" "$dir/proc" "$dir/sys" "$dir/dev"
+  cp "$(readlink -f "$(command -v busybox)")" "$dir/bin/busybox"
+  for a in $(busybox --list); do [[ $a == busybox ]] || ln -sf busybox "$dir/bin/$a"; done
+  chmod 1777 "$dir/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' >"$dir/etc/passwd"
+  printf 'root:x:0:\n' >"$dir/etc/group"
+  printf 'FROM scratch\nCOPY . /\nENV PATH=/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["sh"]\n' >"$dir/Dockerfile"
 }

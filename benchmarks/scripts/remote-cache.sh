@@ -11,6 +11,7 @@
 # ${TMPDIR:-/var/tmp}, removed on exit.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+source "$ROOT/benchmarks/scripts/lib.sh"
 rounds=${ROUNDS:-1}
 for t in docker-registry runc busybox; do
   command -v "$t" >/dev/null || { echo "remote-cache: $t is missing" >&2; exit 2; }
@@ -47,13 +48,7 @@ for _ in $(seq 1 50); do curl -fs "http://$host/v2/" >/dev/null 2>&1 && break; s
 
 # Base image: busybox-static, pushed by kiln.
 bctx="$work/base"
-mkdir -p "$bctx/bin" "$bctx/etc" "$bctx/tmp" "$bctx/root" "$bctx/proc" "$bctx/sys" "$bctx/dev"
-cp "$(readlink -f "$(command -v busybox)")" "$bctx/bin/busybox"
-for a in $(busybox --list); do [[ $a == busybox ]] || ln -sf busybox "$bctx/bin/$a"; done
-chmod 1777 "$bctx/tmp"
-printf 'root:x:0:0:root:/root:/bin/sh\n' >"$bctx/etc/passwd"
-printf 'root:x:0:\n' >"$bctx/etc/group"
-printf 'FROM scratch\nCOPY . /\nENV PATH=/usr/sbin:/usr/bin:/sbin:/bin\nCMD ["sh"]\n' >"$bctx/Dockerfile"
+busybox_context "$bctx"
 (cd "$ROOT" && ./kiln build --root "$work/base-root" --progress=quiet -t "$host/bench/busybox:1" --push "$bctx")
 base="$host/bench/busybox:1"
 
