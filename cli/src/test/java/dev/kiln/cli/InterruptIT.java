@@ -115,7 +115,12 @@ class InterruptIT {
 
   private static Started startUntilRunning(Path root, Path context) throws Exception {
     Process kiln =
+        // `env --default-signal=INT` execs java (same pid) with SIGINT's default disposition: a
+        // shell running the test suite as a background job hands its children SIGINT ignored,
+        // and a JVM started so never sees Ctrl-C (it keeps an ignored SIGINT ignored).
         new ProcessBuilder(
+                "env",
+                "--default-signal=INT",
                 "java",
                 "-jar",
                 Path.of("target/kiln.jar").toAbsolutePath().toString(),
