@@ -21,6 +21,9 @@ import java.util.zip.Deflater;
  * deflate and the CRCs are combined in order. The header is the fixed one kiln has always written
  * (mtime 0, no name, OS byte 255, as Go writes).
  *
+ * <p>A block whose bytes look random ({@link #incompressible}: already compressed content) is
+ * written as stored deflate blocks instead of being searched for matches that are not there.
+ *
  * <p>The bytes depend only on the input and the level — never on the number of threads, the
  * executor or how the input was split into {@code write} calls — because block boundaries are fixed
  * offsets and each block's deflate sees exactly the same dictionary and data.
@@ -47,6 +50,7 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final ArrayDeque<byte[]> freeInputs = new ArrayDeque<>();
   private final ArrayDeque<byte[]> freeOutputs = new ArrayDeque<>();
   private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Deflater> storers = new ConcurrentLinkedQueue<>();
   private final long fullBlockShift = Crc32Combine.shift(BLOCK_SIZE);
 
   private byte[] current;
@@ -240,6 +244,38 @@ final class ParallelGzipOutputStream extends OutputStream {
     b[at + 3] = (byte) (v >>> 24);
   }
 
+  /**
+   * Bits per byte above which a block is stored instead of deflated. Random bytes of a full block
+   * measure about 7.9986; text and binaries stay far below. Data already compressed (archives,
+   * images, jars) is where this matters: deflate would search it for matches at its full cost only
+   * to emit stored blocks anyway (as zstd, which skips incompressible input the same way).
+   */
+  static final double STORED_ENTROPY = 7.995;
+
+  /**
+   * True when the block's byte histogram says deflate cannot shrink it: order-0 entropy at least
+   * {@link #STORED_ENTROPY}. Depends only on the block's bytes, so the stream stays the same for
+   * any thread count. (Repeats inside a block of otherwise random bytes would still compress; such
+   * blocks are stored a little larger than deflate would make them, never wrongly.)
+   */
+  static boolean incompressible(byte[] b, int length) {
+    if (length < BLOCK_SIZE / 2) {
+      return false; // too few bytes for the estimate to mean much
+    }
+    int[] counts = new int[256];
+    for (int i = 0; i < length; i++) {
+      counts[b[i] & 0xff]++;
+    }
+    double bits = 0;
+    for (int c : counts) {
+      if (c != 0) {
+        double p = (double) c / length;
+        bits -= p * Math.log(p);
+      }
+    }
+    return bits / Math.log(2) >= STORED_ENTROPY;
+  }
+
   /** One block: its input, the block before it (the dictionary), and its deflated bytes. */
   private final class Block {
     final byte[] input;
@@ -264,12 +300,14 @@ final class ParallelGzipOutputStream extends OutputStream {
       CRC32 c = new CRC32();
       c.update(input, 0, length);
       crc = c.getValue();
-      Deflater d = deflaters.poll();
+      boolean stored = incompressible(input, length);
+      ConcurrentLinkedQueue<Deflater> pool = stored ? storers : deflaters;
+      Deflater d = pool.poll();
       if (d == null) {
-        d = new Deflater(level, true);
+        d = new Deflater(stored ? Deflater.NO_COMPRESSION : level, true);
       }
       try {
-        if (dictionary != null) {
+        if (dictionary != null && !stored) {
           d.setDictionary(dictionary, BLOCK_SIZE - DICT_SIZE, DICT_SIZE);
         }
         d.setInput(input, 0, length);
@@ -291,7 +329,7 @@ final class ParallelGzipOutputStream extends OutputStream {
         outputLength = n;
       } finally {
         d.reset();
-        deflaters.add(d);
+        pool.add(d);
       }
     }
 

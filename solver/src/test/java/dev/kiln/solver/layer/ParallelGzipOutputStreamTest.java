@@ -87,6 +87,31 @@ class ParallelGzipOutputStreamTest {
   }
 
   @Test
+  void write_randomBlocksBetweenText_storedNotSearched_roundTripsAndSameBytesForAnyThreads()
+      throws Exception {
+    byte[] random = new byte[3 * BLOCK];
+    new java.util.Random(7).nextBytes(random);
+    byte[] text = "kiln layer text line, compressible\n".repeat(3 * BLOCK / 35).getBytes();
+    ByteArrayOutputStream mixed = new ByteArrayOutputStream();
+    mixed.write(text);
+    mixed.write(random);
+    mixed.write(text);
+    byte[] data = mixed.toByteArray();
+
+    byte[] reference = gzip(data, 6, one, 1 << 20);
+
+    assertThat(ParallelGzipOutputStream.incompressible(random, BLOCK)).isTrue();
+    assertThat(ParallelGzipOutputStream.incompressible(text, BLOCK)).isFalse();
+    assertThat(gunzip(reference)).isEqualTo(data);
+    assertThat(gzip(data, 6, four, 8191)).isEqualTo(reference);
+    // the random part costs its size plus a few bytes of stored-block headers per 64 KiB; the
+    // text around it still compresses
+    assertThat(reference.length).isBetween(random.length, random.length + 16 * 1024);
+    assertThat(gzip(random, 9, two, random.length).length)
+        .isBetween(random.length, random.length + 256);
+  }
+
+  @Test
   void write_oneByteAtATime_sameBytesAsLargeWrites() throws Exception {
     byte[] data = MixedBytes.of(BLOCK + 500, 3);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
