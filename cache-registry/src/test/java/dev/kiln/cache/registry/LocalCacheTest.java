@@ -13,6 +13,7 @@ import dev.kiln.core.port.CacheImporter;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.InMemoryContentStore;
 import dev.kiln.core.port.ProgressListener;
+import dev.kiln.core.port.RecordingProgress;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;

@@ -3,12 +3,10 @@ package dev.kiln.cache.registry;
 import dev.kiln.core.port.CacheBackendContract;
 import dev.kiln.core.port.CacheExporterFactory;
 import dev.kiln.core.port.CacheImporterFactory;
-import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.testsupport.RegistryContainer;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,18 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class RegistryCacheContractIT extends CacheBackendContract {
 
   static RegistryContainer registry;
-  static final Map<String, RegistryClient> CLIENTS = new ConcurrentHashMap<>();
-  static final RegistryClientProvider PROVIDER =
-      (host, insecure) ->
-          CLIENTS.computeIfAbsent(
-              host,
-              h -> {
-                try {
-                  return RegistryClient.builder(h).build();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+  static final TestClients PROVIDER = new TestClients();
 
   @TempDir Path tmp;
   private final String repository = "contract/" + UUID.randomUUID().toString().substring(0, 8);
@@ -41,7 +28,7 @@ class RegistryCacheContractIT extends CacheBackendContract {
 
   @AfterAll
   static void stop() {
-    CLIENTS.values().forEach(RegistryClient::close);
+    PROVIDER.close();
     if (registry != null) {
       registry.close();
     }

@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,18 +48,7 @@ class RegistryCacheIT {
 
   static RegistryContainer registry;
   static FaultProxy proxy;
-  static final Map<String, RegistryClient> CLIENTS = new ConcurrentHashMap<>();
-  static final RegistryClientProvider PROVIDER =
-      (host, insecure) ->
-          CLIENTS.computeIfAbsent(
-              host,
-              h -> {
-                try {
-                  return RegistryClient.builder(h).build();
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
+  static final TestClients PROVIDER = new TestClients();
 
   @TempDir Path tmp;
   private final InMemoryContentStore store = new InMemoryContentStore();
@@ -75,7 +63,7 @@ class RegistryCacheIT {
 
   @AfterAll
   static void stop() {
-    CLIENTS.values().forEach(RegistryClient::close);
+    PROVIDER.close();
     if (proxy != null) {
       proxy.close();
     }

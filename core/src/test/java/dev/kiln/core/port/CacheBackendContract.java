@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -180,11 +179,11 @@ public abstract class CacheBackendContract {
                     Descriptor.of(MediaTypes.OCI_LAYER_GZIP, neverStored, 10),
                     Digests.sha256("diff never stored"))),
             CREATED);
-    Recording progress = new Recording();
+    RecordingProgress progress = new RecordingProgress();
     assertThatThrownBy(() -> export("failing", Map.of(), broken, progress))
         .isInstanceOf(IOException.class)
         .hasMessageContaining(neverStored.toString());
-    assertThat(progress.starting("failed ")).isNotEmpty();
+    assertThat(progress.named("failed ")).isNotEmpty();
 
     ImportedCache cache = importCache("failing");
     assertThat(cache.nodes(ok.steps().get(0))).hasSize(1);
@@ -193,17 +192,17 @@ public abstract class CacheBackendContract {
 
   @Test
   void export_reportsBuildxsStepsAndASummary() throws Exception {
-    Recording progress = new Recording();
+    RecordingProgress progress = new RecordingProgress();
     CacheExporter e = exporters().create(exportTo("progress"));
     CacheExportSummary s = e.export(built("progress", 2).chains(), store, progress);
-    assertThat(progress.starting("started "))
+    assertThat(progress.named("started "))
         .contains(
             "started preparing build cache for export",
             "started writing manifest " + s.manifest().digest())
         .anyMatch(n -> n.startsWith("started exporting cache to "))
         .anyMatch(n -> n.startsWith("started writing layer sha256:"))
         .anyMatch(n -> n.startsWith("started writing config sha256:"));
-    assertThat(progress.starting("completed ")).hasSameSizeAs(progress.starting("started "));
+    assertThat(progress.named("completed ")).hasSameSizeAs(progress.named("started "));
     assertThat(progress.events).contains("log " + s.describe());
     assertThat(s.describe())
         .matches("3 layers: \\d+ uploaded \\(\\d+ bytes\\), \\d+ already present, \\d+ mounted");
@@ -261,34 +260,5 @@ public abstract class CacheBackendContract {
     assertThatThrownBy(() -> importers().create(in))
         .isInstanceOf(CacheAttributeException.class)
         .hasMessageContaining("colour");
-  }
-
-  /** Records progress events as lines ("started NAME", "completed NAME", "log TEXT", …). */
-  private static final class Recording implements ProgressListener {
-    final List<String> events = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void vertexStarted(Digest vertex, String name) {
-      events.add("started " + name);
-    }
-
-    @Override
-    public void vertexCompleted(Digest vertex, String name) {
-      events.add("completed " + name);
-    }
-
-    @Override
-    public void vertexFailed(Digest vertex, String name, String message) {
-      events.add("failed " + name + ": " + message);
-    }
-
-    @Override
-    public void log(Digest vertex, LogStream stream, String line) {
-      events.add("log " + line);
-    }
-
-    List<String> starting(String prefix) {
-      return events.stream().filter(e -> e.startsWith(prefix)).toList();
-    }
   }
 }

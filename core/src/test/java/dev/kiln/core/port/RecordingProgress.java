@@ -1,14 +1,16 @@
-package dev.kiln.cache.registry;
+package dev.kiln.core.port;
 
-import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Digest;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records progress events as lines ("started NAME", "completed NAME", "log TEXT", …). */
-final class RecordingProgress implements ProgressListener {
+/**
+ * Records progress events as lines ("started NAME", "completed NAME", "log TEXT", …); for the cache
+ * backends' tests.
+ */
+public final class RecordingProgress implements ProgressListener {
 
-  final List<String> events = new CopyOnWriteArrayList<>();
+  public final List<String> events = new CopyOnWriteArrayList<>();
 
   @Override
   public void vertexStarted(Digest vertex, String name) {
@@ -30,7 +32,8 @@ final class RecordingProgress implements ProgressListener {
     events.add("log " + line);
   }
 
-  List<String> named(String prefix) {
+  /** The recorded lines that start with {@code prefix}. */
+  public List<String> named(String prefix) {
     return events.stream().filter(e -> e.startsWith(prefix)).toList();
   }
 }
