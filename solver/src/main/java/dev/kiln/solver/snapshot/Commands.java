@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Runs the host tools the snapshotters use (mount, umount, cp). Stateless. */
-final class Commands {
+/** Runs the host tools the snapshotters and the worker use (mount, umount, cp). Stateless. */
+public final class Commands {
 
   private Commands() {}
 
@@ -17,7 +17,7 @@ final class Commands {
    * @return the combined output
    * @throws IOException when it cannot start or exits non-zero (the message holds its output)
    */
-  static String run(Path cwd, List<String> command) throws IOException {
+  public static String run(Path cwd, List<String> command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     if (cwd != null) {
       pb.directory(cwd.toFile());

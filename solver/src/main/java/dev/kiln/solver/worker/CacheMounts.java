@@ -2,6 +2,7 @@ package dev.kiln.solver.worker;
 
 import dev.kiln.core.graph.Mount;
 import dev.kiln.oci.Digests;
+import dev.kiln.solver.snapshot.Commands;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +90,7 @@ final class CacheMounts {
   }
 
   private Lease lease(String id, Path instance, Path seed, Semaphore users, int permits)
-      throws IOException, InterruptedException {
+      throws IOException {
     try {
       Path data = create(id, instance, seed);
       return new Lease() {
@@ -102,15 +104,14 @@ final class CacheMounts {
           users.release(permits);
         }
       };
-    } catch (IOException | InterruptedException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       users.release(permits);
       throw e;
     }
   }
 
   /** The instance's data directory, made (seeded) the first time; never replaced. */
-  private static Path create(String id, Path instance, Path seed)
-      throws IOException, InterruptedException {
+  private static Path create(String id, Path instance, Path seed) throws IOException {
     Path data = instance.resolve("data");
     synchronized (CacheMounts.class) {
       if (Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
@@ -134,7 +135,7 @@ final class CacheMounts {
         }
         Files.move(temp, data, StandardCopyOption.ATOMIC_MOVE);
         return data;
-      } catch (IOException | InterruptedException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         SnapshotStore.deleteTree(temp);
         throw e;
       }
@@ -160,21 +161,14 @@ final class CacheMounts {
   }
 
   /** Copies the tree under {@code from} into {@code to} with owners, modes and xattrs. */
-  private static void copyTree(Path from, Path to) throws IOException, InterruptedException {
-    Process p =
-        new ProcessBuilder("cp", "-a", "--reflink=auto", "--", from + "/.", to.toString())
-            .redirectErrorStream(true)
-            .start();
+  private static void copyTree(Path from, Path to) throws IOException {
     try {
-      p.getOutputStream().close();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      if (p.waitFor() != 0) {
-        int nl = out.indexOf('\n');
-        throw new IOException(
-            "seeding a cache mount from " + from + ": " + (nl < 0 ? out : out.substring(0, nl)));
-      }
-    } finally {
-      p.destroy();
+      Commands.run(null, List.of("cp", "-a", "--reflink=auto", "--", from + "/.", to.toString()));
+    } catch (IOException e) {
+      String out = e.getMessage();
+      int nl = out.indexOf('\n');
+      throw new IOException(
+          "seeding a cache mount from " + from + ": " + (nl < 0 ? out : out.substring(0, nl)), e);
     }
   }
 }
