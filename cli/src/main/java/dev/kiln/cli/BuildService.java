@@ -210,7 +210,12 @@ final class BuildService {
             ConversionRequest.DEFAULT_CONTEXT_NAME,
             request.network(),
             request.extraHosts(),
-            namedContexts());
+            namedContexts(),
+            // under BuildKit v0.11's keys, build what v0.11 builds, so a shared key is the same
+            // result
+            request.cacheKeys().equals("buildkit-v0.11")
+                ? ConversionRequest.INLINE_DOCUMENT_MODE_V0_11
+                : ConversionRequest.INLINE_DOCUMENT_MODE);
     try {
       return DockerfileConverter.convert(conversion);
     } catch (DockerfileParseException e) {

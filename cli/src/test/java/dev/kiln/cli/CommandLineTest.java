@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.oci.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,6 +141,34 @@ class CommandLineTest {
             ".");
     assertThat(r.exitCode()).as(r.err()).isZero();
     assertThat(tmp.resolve("out/who.txt")).hasContent("env-value");
+  }
+
+  @Test
+  void copyHeredoc_mode0644_and0664UnderBuildkitV011Keys() throws Exception {
+    Files.writeString(tmp.resolve("Dockerfile"), "FROM scratch\nCOPY <<EOF /doc.txt\nhi\nEOF\n");
+    for (String keys : List.of("buildkit-v0.32", "kiln", "buildkit-v0.11")) {
+      Path out = tmp.resolve("out-" + keys);
+      Kiln.Run r =
+          Kiln.run(
+              tmp,
+              Map.of(),
+              "build",
+              "--root",
+              tmp.resolve("r").toString(),
+              "--cache-keys",
+              keys,
+              "-o",
+              out.toString(),
+              ".");
+      assertThat(r.exitCode()).as(r.err()).isZero();
+      // v0.11's frontend made the document 0664; kiln builds what the keys' BuildKit builds
+      String mode = keys.equals("buildkit-v0.11") ? "rw-rw-r--" : "rw-r--r--";
+      assertThat(
+              java.nio.file.attribute.PosixFilePermissions.toString(
+                  Files.getPosixFilePermissions(out.resolve("doc.txt"))))
+          .as(keys)
+          .isEqualTo(mode);
+    }
   }
 
   @Test

@@ -27,6 +27,9 @@ import java.util.Objects;
  *     add-hosts} frontend option)
  * @param namedContexts the named build contexts ({@code --build-context}) by name as given; see
  *     {@link NamedContext}
+ * @param inlineDocumentMode the mode of a {@code COPY} here-document's file before {@code --chmod}:
+ *     {@link #INLINE_DOCUMENT_MODE}, or {@link #INLINE_DOCUMENT_MODE_V0_11} to build what BuildKit
+ *     v0.11 builds (and so share its cache keys)
  */
 public record ConversionRequest(
     String fileName,
@@ -39,7 +42,17 @@ public record ConversionRequest(
     String contextName,
     NetworkMode network,
     List<ExecMeta.HostIp> extraHosts,
-    Map<String, NamedContext> namedContexts) {
+    Map<String, NamedContext> namedContexts,
+    int inlineDocumentMode) {
+
+  /**
+   * The mode of the file a {@code COPY <<EOF} here-document makes before it is copied: {@code
+   * 0644}, as BuildKit's frontend since dockerfile 1.6.0 (BuildKit v0.12).
+   */
+  public static final int INLINE_DOCUMENT_MODE = 0644;
+
+  /** The same mode as BuildKit v0.11's frontend wrote it ({@code 0664}). */
+  public static final int INLINE_DOCUMENT_MODE_V0_11 = 0664;
 
   /** The default local source name of the build context, as in BuildKit. */
   public static final String DEFAULT_CONTEXT_NAME = "context";
@@ -58,6 +71,10 @@ public record ConversionRequest(
     network = network == null ? NetworkMode.SANDBOX : network;
     extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
     namedContexts = namedContexts == null ? Map.of() : Map.copyOf(namedContexts);
+    if ((inlineDocumentMode & ~07777) != 0) {
+      throw new IllegalArgumentException(
+          "inlineDocumentMode " + Integer.toOctalString(inlineDocumentMode) + " is not a mode");
+    }
   }
 
   /** The named context that {@code name} (a stage, image or {@code --from} name) stands for. */
@@ -88,7 +105,8 @@ public record ConversionRequest(
         DEFAULT_CONTEXT_NAME,
         NetworkMode.SANDBOX,
         List.of(),
-        Map.of());
+        Map.of(),
+        INLINE_DOCUMENT_MODE);
   }
 
   /** This request with {@code args} as build args. */
@@ -104,7 +122,8 @@ public record ConversionRequest(
         contextName,
         network,
         extraHosts,
-        namedContexts);
+        namedContexts,
+        inlineDocumentMode);
   }
 
   /** This request building stage {@code stage}. */
@@ -120,7 +139,8 @@ public record ConversionRequest(
         contextName,
         network,
         extraHosts,
-        namedContexts);
+        namedContexts,
+        inlineDocumentMode);
   }
 
   /** This request with {@code patterns} as the context's exclude patterns. */
@@ -136,7 +156,8 @@ public record ConversionRequest(
         contextName,
         network,
         extraHosts,
-        namedContexts);
+        namedContexts,
+        inlineDocumentMode);
   }
 
   /** This request with {@code mode} as the network of RUN steps without {@code --network}. */
@@ -152,7 +173,8 @@ public record ConversionRequest(
         contextName,
         mode,
         extraHosts,
-        namedContexts);
+        namedContexts,
+        inlineDocumentMode);
   }
 
   /** This request with {@code hosts} as the extra {@code /etc/hosts} entries of every RUN. */
@@ -168,7 +190,8 @@ public record ConversionRequest(
         contextName,
         network,
         hosts,
-        namedContexts);
+        namedContexts,
+        inlineDocumentMode);
   }
 
   /** This request with {@code contexts} as its named build contexts. */
@@ -184,6 +207,24 @@ public record ConversionRequest(
         contextName,
         network,
         extraHosts,
-        contexts);
+        contexts,
+        inlineDocumentMode);
+  }
+
+  /** This request with {@code mode} as the mode of a {@code COPY} here-document's file. */
+  public ConversionRequest withInlineDocumentMode(int mode) {
+    return new ConversionRequest(
+        fileName,
+        dockerfile,
+        buildArgs,
+        target,
+        excludes,
+        platform,
+        resolver,
+        contextName,
+        network,
+        extraHosts,
+        namedContexts,
+        mode);
   }
 }

@@ -118,15 +118,19 @@ final class CopyDispatch {
     }
     for (Heredoc h : contents) {
       msg.append(" <<").append(h.name());
-      // The file is made 0644 (BuildKit since dockerfile 1.6.0; v0.11's frontend made it 0664),
-      // then copied like any file: --chmod and --chown apply to the copy. BuildKit copies it
+      // The file is made 0644 (BuildKit since dockerfile 1.6.0; v0.11's frontend made it 0664,
+      // which the request may ask for), then copied like any file: --chmod and --chown apply to the
+      // copy. BuildKit copies it
       // without following symlinks, wildcards or directory-contents semantics.
       State file =
           State.scratch()
               .file(
                   FileStep.of(
                       new FileAction.Mkfile(
-                          "/" + h.name(), 0644, h.data().getBytes(StandardCharsets.UTF_8), null)))
+                          "/" + h.name(),
+                          conversion.request.inlineDocumentMode(),
+                          h.data().getBytes(StandardCharsets.UTF_8),
+                          null)))
               .named("[internal] preparing inline document");
       FileAction.Copy action =
           new FileAction.Copy(

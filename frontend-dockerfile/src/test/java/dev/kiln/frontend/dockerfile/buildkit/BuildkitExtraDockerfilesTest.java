@@ -33,12 +33,11 @@ import org.junit.jupiter.api.io.TempDir;
  * 8 to 16 hex digits) and against the caches a BuildKit v0.11.6 built from the v0.11.6 tag (as
  * ../shared/buildkit-peer.md describes) exported for A, C, D and the workload with the contexts
  * these tests create ({@code peer/*}/cache-config.json, mode=max): every record with its links, but
- * those named in each test. 76 of the 79: B 13/13 (secret mount, cache mount with uid and its
- * helper mkdir, --add-host, from the recipe's digests; no peer cache), A 36/36, C 7/9, D 3/3, the
- * workload 17/18. Not reproducible: C's here-document mkfile and its content key (v0.11 writes the
- * document 0664 where kiln and BuildKit since v0.12 write 0644: a different result, so the keys
- * must differ), and the workload builder's content key over its /dev/urandom output, whose bytes
- * are not kept.
+ * those named in each test. 78 of the 79: B 13/13 (secret mount, cache mount with uid and its
+ * helper mkdir, --add-host, from the recipe's digests; no peer cache), A 36/36, C 9/9 (its
+ * here-document made 0664 as v0.11 did, which kiln does under v0.11's keys), D 3/3, the workload
+ * 17/18. Not reproducible: the workload builder's content key over its /dev/urandom output, whose
+ * bytes are not kept (the recipe recomputed it from the peer's exported layers).
  */
 class BuildkitExtraDockerfilesTest {
 
@@ -292,28 +291,65 @@ class BuildkitExtraDockerfilesTest {
   }
 
   @Test
-  void dockerfileC_7of9Records_recipeAndPeer() throws Exception {
+  void dockerfileC_9of9Records_recipeAndPeer() throws Exception {
     // BuildKit's RUN output: the base layer, the command's files, and the /dev, /proc and /sys
     // mount points its executor leaves behind (0755 directories)
-    MemoryTree tools =
-        LayerTree.of(blob("0c9d76a61b0b821c07989bab740c6b8baeedfbf88384aac7ffc1de6ee7aa0538"))
-            .dir("/dev", 0755, 0, 0)
-            .dir("/proc", 0755, 0, 0)
-            .dir("/sys", 0755, 0, 0)
-            .file("/opt/tools/t.txt", 0644, "tool\n");
+    MemoryTree tools = cTools();
+    // v0.11's frontend made the here-document 0664 (0644 since v0.12): kiln builds the same under
+    // v0.11's keys
+    ConversionRequest request =
+        ConversionRequest.of(
+                dockerfile("c"), Vectors.AMD64, Vectors.resolver(blob(CONFIG_HEX.toString())))
+            .withInlineDocumentMode(ConversionRequest.INLINE_DOCUMENT_MODE_V0_11);
+    // the document's file as the mkfile writes it (named after the here-document's word): its
+    // content key is over this tree
+    MemoryTree document = new MemoryTree().file("/EOF", 0664, "inline document\n");
+    BuildkitRecords recs =
+        records(
+            DockerfileConverter.convert(request),
+            Files.createDirectories(tmp.resolve("c")),
+            v ->
+                cmd(v).startsWith("mkdir -p /opt/tools")
+                    ? tools
+                    : v.op() instanceof FileOp f && f.actions().get(0) instanceof FileAction.Mkfile
+                        ? document
+                        : null);
+
+    // tools RUN, RUN --mount bind (no source), the whole-root content key (base layer + RUN
+    // output, /tmp 1777), COPY --from=tools / (selector sha256("/")), the here-document's copy,
+    // the two roots. The recipe's mkfile and content-key digests for the document (390b2597,
+    // 16e1c66b) are not in the peer's export of this Dockerfile, which holds 1369e04c and
+    // 2b91b9ca: kiln reproduces the export.
+    assertThat(recs.records).containsKeys(MANIFEST_KEY, CHAIN_KEY).hasSize(9);
+    assertRecords(
+        recs,
+        List.of(
+            "471c715b", "d0a54a52", "3412d595", "7ce6c827", "b4bd4042", "1369e04c", "2b91b9ca"));
+    assertPeerRecords(recs, "c", 0);
+  }
+
+  @Test
+  void dockerfileC_currentHeredocMode_isAnotherResult() throws Exception {
+    // the default 0644 document is another file than v0.11's 0664 one: its mkfile and content key
+    // differ, the rest is the same
+    MemoryTree tools = cTools();
     BuildkitRecords recs =
         records(
             convert(dockerfile("c"), List.of()),
-            Files.createDirectories(tmp.resolve("c")),
+            Files.createDirectories(tmp.resolve("c0")),
             v -> cmd(v).startsWith("mkdir -p /opt/tools") ? tools : null);
-
-    // tools RUN, RUN --mount bind (no source), the whole-root content key (base layer + RUN
-    // output, /tmp 1777), COPY --from=tools / (selector sha256("/")), the here-document copy,
-    // the two roots. The here-document's mkfile and content key depend on its body, which the
-    // recipe does not give (and v0.11's 0664 mode, where kiln and current BuildKit write 0644).
-    assertThat(recs.records).containsKeys(MANIFEST_KEY, CHAIN_KEY);
     assertRecords(recs, List.of("471c715b", "d0a54a52", "3412d595", "7ce6c827", "b4bd4042"));
+    assertThat(recs.records.keySet())
+        .noneMatch(d -> d.startsWith("sha256:390b2597") || d.startsWith("sha256:16e1c66b"));
     assertPeerRecords(recs, "c", 2);
+  }
+
+  private static MemoryTree cTools() throws IOException {
+    return LayerTree.of(blob("0c9d76a61b0b821c07989bab740c6b8baeedfbf88384aac7ffc1de6ee7aa0538"))
+        .dir("/dev", 0755, 0, 0)
+        .dir("/proc", 0755, 0, 0)
+        .dir("/sys", 0755, 0, 0)
+        .file("/opt/tools/t.txt", 0644, "tool\n");
   }
 
   @Test
