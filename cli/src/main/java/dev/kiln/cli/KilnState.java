@@ -223,8 +223,9 @@ final class KilnState implements AutoCloseable {
   @Override
   public void close() throws CliException {
     scheduler.close();
-    worker.close();
     try {
+      // the snapshots reach the disk before the journal that names them
+      worker.close();
       cache.close();
     } catch (IOException e) {
       throw new CliException("saving the build cache in " + cache + ": " + e.getMessage(), e);

@@ -26,8 +26,11 @@ final class OverlayMount {
    * @param lowers bottom first (overlay wants them top first, which this reverses)
    * @param upper upperdir, or null for a read-only view of at least two lowers
    * @param work workdir, with upper
+   * @param volatileUpper add {@code volatile} (with an upper): unmounting then skips the sync of
+   *     the upper file system
    */
-  static Options options(List<Path> lowers, Path upper, Path work) throws SnapshotException {
+  static Options options(List<Path> lowers, Path upper, Path work, boolean volatileUpper)
+      throws SnapshotException {
     List<Path> all = new ArrayList<>(lowers);
     if (upper != null) {
       all.add(upper);
@@ -40,12 +43,12 @@ final class OverlayMount {
             "overlay cannot use directory " + s + ": its path contains , : or \\");
       }
     }
-    String absolute = format(lowers, upper, work, null);
+    String absolute = format(lowers, upper, work, null, volatileUpper);
     if (absolute.getBytes(StandardCharsets.UTF_8).length <= MAX_OPTIONS) {
       return new Options(absolute, null);
     }
     Path common = commonParent(all);
-    String relative = format(lowers, upper, work, common);
+    String relative = format(lowers, upper, work, common, volatileUpper);
     if (common != null && relative.getBytes(StandardCharsets.UTF_8).length <= MAX_OPTIONS) {
       return new Options(relative, common);
     }
@@ -57,7 +60,8 @@ final class OverlayMount {
             + "-byte limit even with relative paths: use --snapshotter=native");
   }
 
-  private static String format(List<Path> lowers, Path upper, Path work, Path base) {
+  private static String format(
+      List<Path> lowers, Path upper, Path work, Path base, boolean volatileUpper) {
     StringBuilder sb = new StringBuilder("lowerdir=");
     for (int i = lowers.size() - 1; i >= 0; i--) {
       sb.append(path(lowers.get(i), base));
@@ -80,6 +84,9 @@ final class OverlayMount {
     }
     if (upper != null && Files.exists(Path.of("/sys/module/overlay/parameters/metacopy"))) {
       sb.append(",metacopy=off");
+    }
+    if (upper != null && volatileUpper) {
+      sb.append(",volatile");
     }
     return sb.toString();
   }

@@ -24,7 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class OverlaySnapshotter implements Snapshotter {
 
+  /** The file in the snapshot root that remembers a successful probe (see {@link #probe}). */
+  public static final String PROBE_MARKER = OverlayProbe.MARKER;
+
   private final Path root;
+  private final boolean volatileUpper;
   private final Map<String, SnapshotHandle> snapshots = new ConcurrentHashMap<>();
   private final Set<Path> mounted = ConcurrentHashMap.newKeySet();
   private final Thread shutdownHook;
@@ -33,7 +37,20 @@ public final class OverlaySnapshotter implements Snapshotter {
    * @param root directory for the snapshots (created if missing); must not itself be on overlayfs
    */
   public OverlaySnapshotter(Path root) {
+    this(root, false);
+  }
+
+  /**
+   * @param root directory for the snapshots (created if missing); must not itself be on overlayfs
+   * @param volatileUpper mount prepared snapshots with {@code volatile} (Linux 5.10+; {@link
+   *     #probe} tells): their unmount then skips syncing the upper file system, which otherwise
+   *     writes every byte a step wrote to disk before the step ends. The snapshots are then as
+   *     durable as any file written without fsync; a worker syncs them once when it closes, before
+   *     its cache records them for good.
+   */
+  public OverlaySnapshotter(Path root, boolean volatileUpper) {
     this.root = root.toAbsolutePath();
+    this.volatileUpper = volatileUpper;
     this.shutdownHook = new Thread(this::detachAll, "kiln-overlay-shutdown");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -51,7 +68,7 @@ public final class OverlaySnapshotter implements Snapshotter {
       Path work = Files.createDirectory(dir.resolve("work"));
       Path merged = Files.createDirectory(dir.resolve("merged"));
       List<Path> lowers = lowerDirs.isEmpty() ? List.of(emptyLower(dir)) : lowerDirs;
-      mount(OverlayMount.options(lowers, upper, work), merged);
+      mount(OverlayMount.options(lowers, upper, work, volatileUpper), merged);
       return register(new SnapshotHandle(key, merged, lowerDirs, false));
     } catch (IOException | SnapshotException e) {
       discard(dir);
@@ -71,7 +88,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         rootfs = lowerDirs.get(0);
       } else {
         rootfs = Files.createDirectory(dir.resolve("merged"));
-        mount(OverlayMount.options(lowerDirs, null, null), rootfs);
+        mount(OverlayMount.options(lowerDirs, null, null, false), rootfs);
       }
       return register(new SnapshotHandle(key, rootfs, lowerDirs, true));
     } catch (IOException | SnapshotException e) {
@@ -183,8 +200,31 @@ public final class OverlaySnapshotter implements Snapshotter {
    * @return the reason, or empty when overlay works
    */
   public static Optional<String> unusableReason(Path root) {
-    return OverlayProbe.run(root.toAbsolutePath());
+    return OverlayProbe.run(root.toAbsolutePath()).unusable();
   }
+
+  /**
+   * An overlay snapshotter for {@code root} when a probe mount there works (remembered in {@link
+   * #PROBE_MARKER} for the same kernel and file system), with {@code volatile} upper mounts where
+   * the kernel takes them; else why not.
+   *
+   * @param root the snapshot root (created if missing)
+   * @return the snapshotter, or the reason overlay cannot be used
+   */
+  public static Probe probe(Path root) {
+    OverlayProbe.Result r = OverlayProbe.run(root.toAbsolutePath());
+    return r.unusable().isPresent()
+        ? new Probe(null, r.unusable().get())
+        : new Probe(new OverlaySnapshotter(root, r.volatileUpper()), null);
+  }
+
+  /**
+   * What {@link #probe} found: a snapshotter, or the reason overlay cannot be used.
+   *
+   * @param snapshotter the snapshotter, or null
+   * @param unusable the reason, or null
+   */
+  public record Probe(OverlaySnapshotter snapshotter, String unusable) {}
 
   private Path create(String key) throws SnapshotException {
     Trees.checkKey(key);

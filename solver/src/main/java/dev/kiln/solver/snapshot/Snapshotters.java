@@ -2,7 +2,6 @@ package dev.kiln.solver.snapshot;
 
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * Picks the snapshotter ({@code --snapshotter}): {@code auto} (the default) takes overlay when a
@@ -26,18 +25,21 @@ public final class Snapshotters {
     String n = name == null ? AUTO : name.toLowerCase(Locale.ROOT);
     switch (n) {
       case AUTO:
-        return OverlaySnapshotter.unusableReason(root).isEmpty()
-            ? new OverlaySnapshotter(root)
-            : new NativeSnapshotter(root);
-      case "overlay":
-        Optional<String> reason = OverlaySnapshotter.unusableReason(root);
-        if (reason.isPresent()) {
-          throw new SnapshotException(
-              "--snapshotter=overlay cannot be used: "
-                  + reason.get()
-                  + "; use --snapshotter=native");
+        {
+          OverlaySnapshotter.Probe p = OverlaySnapshotter.probe(root);
+          return p.snapshotter() != null ? p.snapshotter() : new NativeSnapshotter(root);
         }
-        return new OverlaySnapshotter(root);
+      case "overlay":
+        {
+          OverlaySnapshotter.Probe p = OverlaySnapshotter.probe(root);
+          if (p.snapshotter() == null) {
+            throw new SnapshotException(
+                "--snapshotter=overlay cannot be used: "
+                    + p.unusable()
+                    + "; use --snapshotter=native");
+          }
+          return p.snapshotter();
+        }
       case "native":
         return new NativeSnapshotter(root);
       default:

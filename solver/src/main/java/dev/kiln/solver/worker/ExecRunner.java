@@ -13,7 +13,6 @@ import dev.kiln.solver.exec.Mount;
 import dev.kiln.solver.exec.NetworkMode;
 import dev.kiln.solver.exec.OutputListener;
 import dev.kiln.solver.exec.RuncExecutor;
-import dev.kiln.solver.layer.LayerException;
 import dev.kiln.solver.layer.OpaqueProbe;
 import dev.kiln.solver.snapshot.OverlaySnapshotter;
 import dev.kiln.solver.snapshot.SnapshotChanges;
@@ -185,12 +184,17 @@ final class ExecRunner {
     }
   }
 
-  /** Drops from the upper directory what overlayfs copied up without a change. */
+  /**
+   * Drops from the upper directory what overlayfs copied up without a change. Only directories can
+   * be such copies: an upper without any (a step that wrote files at the top) needs no view of the
+   * base, and the opaque markers are read only if a directory could be dropped.
+   */
   private void prune(Path upper, Chain base) throws IOException {
+    if (!UpperPruner.hasDirectory(upper)) {
+      return;
+    }
     try (View v = views.open(base)) {
-      UpperPruner.prune(upper, v.root(), OpaqueProbe.scan(upper));
-    } catch (LayerException e) {
-      throw new IOException(e.getMessage(), e);
+      UpperPruner.prune(upper, v.root(), UpperPruner.lazy(() -> OpaqueProbe.scan(upper)));
     }
   }
 

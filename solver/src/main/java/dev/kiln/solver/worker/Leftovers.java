@@ -22,7 +22,8 @@ final class Leftovers {
 
   static void clean(Path root) throws IOException {
     Path runcState = root.resolve("exec").resolve("runc");
-    if (Files.isDirectory(runcState)) {
+    // runc keeps a directory per container there: none means nothing to list (and no process)
+    if (Files.isDirectory(runcState) && !isEmpty(runcState)) {
       for (String id : run(List.of("runc", "--root", runcState.toString(), "list", "-q"))) {
         run(List.of("runc", "--root", runcState.toString(), "kill", "--all", id, "KILL"));
         run(List.of("runc", "--root", runcState.toString(), "delete", "--force", id));
@@ -39,8 +40,18 @@ final class Leftovers {
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
       for (Path p : ds) {
-        SnapshotStore.deleteTree(p);
+        // the overlay probe's remembered outcome is a file, not a leftover of a step
+        if (!p.getFileName().toString().equals(OverlaySnapshotter.PROBE_MARKER)
+            || Files.isDirectory(p)) {
+          SnapshotStore.deleteTree(p);
+        }
       }
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      return !ds.iterator().hasNext();
     }
   }
 

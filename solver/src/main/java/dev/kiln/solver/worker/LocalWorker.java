@@ -324,10 +324,20 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
     blobs.addProvider(Objects.requireNonNull(provider, "provider"));
   }
 
-  /** Releases mounts still held by the snapshotter. Snapshots stay. */
+  /**
+   * Releases mounts still held by the snapshotter and writes the snapshots committed by this worker
+   * to disk (once, see {@link SnapshotStore#sync}), before the caller closes the cache that records
+   * them. Snapshots stay.
+   *
+   * @throws IOException if the snapshots cannot be synced
+   */
   @Override
-  public void close() {
-    mode.close();
+  public void close() throws IOException {
+    try {
+      mode.close();
+    } finally {
+      snapshots.sync();
+    }
   }
 
   private CacheResult local(LocalOp op) throws IOException {

@@ -50,6 +50,7 @@ final class SnapshotStore {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path root;
+  private volatile boolean unsynced;
   private final Path snapshots;
   private final Path tmp;
   private final Map<String, SnapshotMeta> metas = new ConcurrentHashMap<>();
@@ -68,6 +69,19 @@ final class SnapshotStore {
   }
 
   /** The worker's root directory. */
+  /**
+   * Writes what was committed since the last call to disk ({@code sync -f}: the whole file system
+   * of the root, once), so that snapshots are durable before the cache journal that names them is
+   * forced. Steps do not sync one by one: overlay snapshots are mounted {@code volatile} and file
+   * steps write without fsync.
+   */
+  void sync() throws IOException {
+    if (unsynced) {
+      unsynced = false;
+      dev.kiln.solver.snapshot.Commands.run(null, List.of("sync", "-f", root.toString()));
+    }
+  }
+
   Path root() {
     return root;
   }
@@ -199,6 +213,7 @@ final class SnapshotStore {
    * temp one is deleted and the existing one kept.
    */
   void commit(Path temp, String id, SnapshotMeta meta) throws IOException {
+    unsynced = true;
     Files.write(temp.resolve("meta.json"), JSON.writeValueAsBytes(meta));
     Path target = dir(id);
     if (!Files.exists(target)) {
@@ -221,6 +236,7 @@ final class SnapshotStore {
    * @return the path now holding it
    */
   Path attach(String id, String name, Path dir) throws IOException {
+    unsynced = true;
     Path target = dir(id).resolve(name);
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       try {

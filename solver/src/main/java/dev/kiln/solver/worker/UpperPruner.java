@@ -1,5 +1,6 @@
 package dev.kiln.solver.worker;
 
+import dev.kiln.solver.layer.LayerException;
 import dev.kiln.solver.layer.OpaqueProbe;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -53,6 +54,39 @@ final class UpperPruner {
       Files.getFileAttributeView(upper, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setTimes(mtime, null, null);
     }
+  }
+
+  /** Whether {@code upper} holds a directory (only those are ever pruned). */
+  static boolean hasDirectory(Path upper) throws IOException {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(upper)) {
+      for (Path child : children) {
+        if (Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A probe made by {@code scan} when it is first asked (one {@code getfattr -R}, or none). */
+  static OpaqueProbe lazy(Scan scan) {
+    OpaqueProbe[] made = new OpaqueProbe[1];
+    return dir -> {
+      if (made[0] == null) {
+        try {
+          made[0] = scan.run();
+        } catch (LayerException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
+      return made[0].isOpaque(dir);
+    };
+  }
+
+  /** Makes a probe. */
+  @FunctionalInterface
+  interface Scan {
+    OpaqueProbe run() throws LayerException;
   }
 
   private static boolean isEmpty(Path dir) throws IOException {

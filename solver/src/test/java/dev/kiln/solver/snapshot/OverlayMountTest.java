@@ -16,14 +16,30 @@ class OverlayMountTest {
         OverlayMount.options(
             List.of(Path.of("/l/base"), Path.of("/l/mid"), Path.of("/l/top")),
             Path.of("/s/u"),
-            Path.of("/s/w"));
+            Path.of("/s/w"),
+            false);
     assertThat(o.cwd()).isNull();
-    assertThat(o.options()).startsWith("lowerdir=/l/top:/l/mid:/l/base,upperdir=/s/u,workdir=/s/w");
+    assertThat(o.options())
+        .startsWith("lowerdir=/l/top:/l/mid:/l/base,upperdir=/s/u,workdir=/s/w")
+        .doesNotContain("volatile");
+  }
+
+  @Test
+  void options_volatile_onlyWithAnUpper() throws Exception {
+    assertThat(
+            OverlayMount.options(List.of(Path.of("/a")), Path.of("/u"), Path.of("/w"), true)
+                .options())
+        .endsWith(",volatile");
+    assertThat(
+            OverlayMount.options(List.of(Path.of("/a"), Path.of("/b")), null, null, true).options())
+        .doesNotContain("volatile");
   }
 
   @Test
   void options_viewWithoutUpper_onlyLowers() throws Exception {
-    assertThat(OverlayMount.options(List.of(Path.of("/a"), Path.of("/b")), null, null).options())
+    assertThat(
+            OverlayMount.options(List.of(Path.of("/a"), Path.of("/b")), null, null, false)
+                .options())
         .startsWith("lowerdir=/b:/a")
         .doesNotContain("upperdir");
   }
@@ -38,7 +54,8 @@ class OverlayMountTest {
         OverlayMount.options(
             lowers,
             Path.of("/var/lib/kiln/snapshots/x/upper"),
-            Path.of("/var/lib/kiln/snapshots/x/work"));
+            Path.of("/var/lib/kiln/snapshots/x/work"),
+            false);
     assertThat(o.cwd()).isEqualTo(Path.of("/var/lib/kiln/snapshots"));
     assertThat(o.options())
         .startsWith("lowerdir=layer199/fs:layer198/fs")
@@ -51,7 +68,7 @@ class OverlayMountTest {
     for (int i = 0; i < 300; i++) {
       lowers.add(Path.of("/k/" + "d".repeat(20) + i));
     }
-    assertThatThrownBy(() -> OverlayMount.options(lowers, Path.of("/k/u"), Path.of("/k/w")))
+    assertThatThrownBy(() -> OverlayMount.options(lowers, Path.of("/k/u"), Path.of("/k/w"), false))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("use --snapshotter=native");
   }
@@ -59,7 +76,8 @@ class OverlayMountTest {
   @Test
   void options_pathWithComma_rejected() {
     assertThatThrownBy(
-            () -> OverlayMount.options(List.of(Path.of("/a,b")), Path.of("/u"), Path.of("/w")))
+            () ->
+                OverlayMount.options(List.of(Path.of("/a,b")), Path.of("/u"), Path.of("/w"), false))
         .isInstanceOf(SnapshotException.class)
         .hasMessageContaining("/a,b");
   }

@@ -50,7 +50,7 @@ class OverlaySnapshotterIT extends AbstractSnapshotterIT {
     }
     assertThat(String.join(":", layers.stream().map(Path::toString).toList()))
         .hasSizeGreaterThan(OverlayMount.MAX_OPTIONS);
-    assertThat(OverlayMount.options(layers, tmp.resolve("u"), tmp.resolve("w")).cwd())
+    assertThat(OverlayMount.options(layers, tmp.resolve("u"), tmp.resolve("w"), false).cwd())
         .isEqualTo(tmp);
     SnapshotHandle h = snapshotter.prepare("long", layers);
     assertThat(h.rootfs().resolve("n")).hasContent("149");

@@ -49,4 +49,46 @@ class SnapshottersIT {
       o.close();
     }
   }
+
+  @Test
+  void probe_remembersSuccessPerKernelAndFileSystem_andMountsVolatile() throws Exception {
+    Path runs = tmp.resolve("runs");
+    OverlaySnapshotter.Probe first = OverlaySnapshotter.probe(runs);
+    assertThat(first.unusable()).isNull();
+    Path marker = runs.resolve(OverlaySnapshotter.PROBE_MARKER);
+    String kernel =
+        java.nio.file.Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim()
+            + " fs="
+            + java.nio.file.Files.getFileStore(runs).type();
+    // this kernel (5.10+) takes volatile
+    assertThat(marker).hasContent("kernel=" + kernel + "\nvolatile=true\n");
+    assertThat(mountOptions(first.snapshotter(), "v")).contains("volatile");
+
+    // a remembered outcome is used as it is: no second probe mount decides otherwise
+    java.nio.file.Files.writeString(marker, "kernel=" + kernel + "\nvolatile=false\n");
+    assertThat(mountOptions(OverlaySnapshotter.probe(runs).snapshotter(), "nv"))
+        .doesNotContain("volatile");
+
+    // another kernel's outcome is not: the probe runs again and rewrites it
+    java.nio.file.Files.writeString(marker, "kernel=0.0 fs=x\nvolatile=false\n");
+    assertThat(mountOptions(OverlaySnapshotter.probe(runs).snapshotter(), "again"))
+        .contains("volatile");
+    assertThat(marker).hasContent("kernel=" + kernel + "\nvolatile=true\n");
+  }
+
+  /** The super options of a prepared snapshot's mount, which is then removed. */
+  private static String mountOptions(OverlaySnapshotter o, String key) throws Exception {
+    try (o) {
+      SnapshotHandle h = o.prepare(key, java.util.List.of());
+      String point = h.rootfs().toString();
+      String options =
+          java.nio.file.Files.readAllLines(Path.of("/proc/self/mountinfo")).stream()
+              .filter(l -> l.split(" ")[4].equals(point))
+              .map(l -> l.substring(l.lastIndexOf(' ') + 1))
+              .findFirst()
+              .orElseThrow();
+      o.remove(key);
+      return options;
+    }
+  }
 }

@@ -72,7 +72,7 @@ class LayerVariantsTest {
   }
 
   @AfterEach
-  void close() {
+  void close() throws Exception {
     worker.close();
   }
 

@@ -376,8 +376,10 @@ class LocalWorkerTest {
   }
 
   @AfterEach
-  void closeWorkers() {
-    workers.forEach(LocalWorker::close);
+  void closeWorkers() throws Exception {
+    for (LocalWorker w : workers) {
+      w.close();
+    }
   }
 
   private Solved solve(Definition def, ImageSource images) throws Exception {
