@@ -1,6 +1,7 @@
 package dev.kiln.solver.exec;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -10,12 +11,17 @@ import java.util.Objects;
  * @param prepare time spent before runc started: resolving the user, creating cwd, writing the
  *     bundle
  * @param run time from starting runc until it exited and its output was drained
+ * @param stubParents the directories of the rootfs that only received mount-point stubs, which were
+ *     removed again, by path relative to the rootfs ({@code etc}), with their metadata from before
+ *     the run (see {@code MountStubs}): on overlay, copies that hold no change
  */
-public record ExecResult(int exitCode, Duration prepare, Duration run) {
+public record ExecResult(
+    int exitCode, Duration prepare, Duration run, Map<String, DirMetadata> stubParents) {
 
-  /** Validates the durations. */
+  /** Validates the durations; copies the map. */
   public ExecResult {
     Objects.requireNonNull(prepare, "prepare");
     Objects.requireNonNull(run, "run");
+    stubParents = Map.copyOf(stubParents);
   }
 }

@@ -38,6 +38,7 @@ final class MountStubs {
 
   /** Times of a directory that received stubs: before, right after, and at cleanup. */
   private static final class Parent {
+    DirMetadata before;
     FileTime mtimeBefore;
     FileTime atimeBefore;
     FileTime mtimeAfterStubs;
@@ -46,6 +47,8 @@ final class MountStubs {
 
   private final List<Stub> stubs;
   private final Map<Path, Parent> parents;
+
+  private final Map<Path, DirMetadata> untouched = new LinkedHashMap<>();
 
   private MountStubs(List<Stub> stubs, Map<Path, Parent> parents) {
     this.stubs = stubs;
@@ -85,6 +88,7 @@ final class MountStubs {
       if (!parents.containsKey(parent)) {
         BasicFileAttributes a = attributes(parent);
         Parent p = new Parent();
+        p.before = a == null ? null : DirMetadata.of(parent);
         p.mtimeBefore = a == null ? null : a.lastModifiedTime();
         p.atimeBefore = a == null ? null : a.lastAccessTime();
         parents.put(parent, p);
@@ -148,7 +152,9 @@ final class MountStubs {
       Parent p = e.getValue();
       FileTime now = atCleanup.get(e.getKey());
       if (p.allRemoved && p.mtimeBefore != null && now != null && now.equals(p.mtimeAfterStubs)) {
-        restoreTimes(e.getKey(), p.mtimeBefore, p.atimeBefore);
+        if (restoreTimes(e.getKey(), p.mtimeBefore, p.atimeBefore)) {
+          untouched.put(e.getKey(), p.before);
+        }
       }
     }
   }
@@ -179,12 +185,26 @@ final class MountStubs {
     }
   }
 
-  private static void restoreTimes(Path dir, FileTime mtime, FileTime atime) {
+  private static boolean restoreTimes(Path dir, FileTime mtime, FileTime atime) {
     try {
       Files.getFileAttributeView(dir, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
           .setTimes(mtime, atime, null);
+      return true;
     } catch (IOException e) {
       // A changed directory time is a cosmetic difference in the layer, not a failure.
+      return false;
     }
+  }
+
+  /**
+   * After {@link #clean}: the directories that only received stubs, by path in the rootfs, with
+   * their metadata from before (what the rootfs's lower layers hold). The process did not touch
+   * them: every stub was still there to remove and their mtime was still the one the stubs left.
+   * Such a directory cannot have been removed and made again either, since it held a mount point
+   * during the whole run; on overlay it is a copy-up, and an upper copy with this metadata and no
+   * entries is no change.
+   */
+  Map<Path, DirMetadata> untouchedParents() {
+    return Map.copyOf(untouched);
   }
 }

@@ -126,8 +126,15 @@ public final class RuncExecutor implements AutoCloseable {
       Files.write(bundle.resolve("config.json"), RuntimeSpec.toBytes(spec));
       long started = System.nanoTime();
       int exit = runContainer(id, bundle, request, output);
+      long ended = System.nanoTime();
+      MountStubs made = stubs;
+      stubs = null;
+      made.clean();
+      Map<String, DirMetadata> parents = new java.util.TreeMap<>();
+      made.untouchedParents()
+          .forEach((dir, meta) -> parents.put(request.rootfs().relativize(dir).toString(), meta));
       return new ExecResult(
-          exit, Duration.ofNanos(started - start), Duration.ofNanos(System.nanoTime() - started));
+          exit, Duration.ofNanos(started - start), Duration.ofNanos(ended - started), parents);
     } catch (IOException e) {
       throw new ExecException(
           "preparing container for " + request.args() + ": " + e.getMessage(), e);

@@ -7,8 +7,10 @@ import dev.kiln.core.port.ProgressListener;
 import dev.kiln.core.port.ProgressListener.LogStream;
 import dev.kiln.oci.Digest;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.exec.DirMetadata;
 import dev.kiln.solver.exec.ExecException;
 import dev.kiln.solver.exec.ExecRequest;
+import dev.kiln.solver.exec.ExecResult;
 import dev.kiln.solver.exec.Mount;
 import dev.kiln.solver.exec.NetworkMode;
 import dev.kiln.solver.exec.OutputListener;
@@ -23,9 +25,11 @@ import dev.kiln.solver.worker.Chains.Chain;
 import dev.kiln.solver.worker.Views.View;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -100,11 +104,11 @@ final class ExecRunner {
         env.addAll(extra.env()); // secrets as variables: in the process only, never in the graph
         req = req.withEnv(env);
       }
-      exec.run(req, output(vertex.digest()));
+      ExecResult ran = exec.run(req, output(vertex.digest()));
       SnapshotChanges changes = snap.commit(key);
       if (overlay) {
         temp = store.newTemp();
-        prune(changes.changes(), base);
+        prune(changes.changes(), base, ran.stubParents());
         Files.move(changes.changes(), temp.resolve("d"));
       } else {
         temp = files.commitNative(baseTree, changes.changes());
@@ -186,15 +190,46 @@ final class ExecRunner {
 
   /**
    * Drops from the upper directory what overlayfs copied up without a change. Only directories can
-   * be such copies: an upper without any (a step that wrote files at the top) needs no view of the
-   * base, and the opaque markers are read only if a directory could be dropped.
+   * be such copies. The directories that only received mount-point stubs are known from the run
+   * ({@code stubParents}, the usual copies: {@code /etc} of an image without {@code /etc/hosts}); a
+   * base view is mounted only for another directory, and opaque markers are read only if such a
+   * directory could go.
    */
-  private void prune(Path upper, Chain base) throws IOException {
+  private void prune(Path upper, Chain base, Map<String, DirMetadata> stubParents)
+      throws IOException {
     if (!UpperPruner.hasDirectory(upper)) {
       return;
     }
-    try (View v = views.open(base)) {
-      UpperPruner.prune(upper, v.root(), UpperPruner.lazy(() -> OpaqueProbe.scan(upper)));
+    View[] view = new View[1];
+    try {
+      UpperPruner.prune(
+          upper,
+          new UpperPruner.Lower() {
+            @Override
+            public DirMetadata directory(String path) throws IOException {
+              DirMetadata known = stubParents.get(path);
+              if (known != null) {
+                return known;
+              }
+              if (view[0] == null) {
+                view[0] = views.open(base);
+              }
+              Path below = view[0].root().resolve(path);
+              return Files.isDirectory(below, LinkOption.NOFOLLOW_LINKS)
+                  ? DirMetadata.of(below)
+                  : null;
+            }
+
+            @Override
+            public boolean knownCopyUp(String path) {
+              return stubParents.containsKey(path);
+            }
+          },
+          UpperPruner.lazy(() -> OpaqueProbe.scan(upper)));
+    } finally {
+      if (view[0] != null) {
+        view[0].close();
+      }
     }
   }
 

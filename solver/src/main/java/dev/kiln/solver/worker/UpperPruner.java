@@ -1,18 +1,15 @@
 package dev.kiln.solver.worker;
 
+import dev.kiln.solver.exec.DirMetadata;
 import dev.kiln.solver.layer.LayerException;
 import dev.kiln.solver.layer.OpaqueProbe;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.UserDefinedFileAttributeView;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Removes from an overlay upperdir the directories that overlayfs copied up but that hold no
@@ -21,17 +18,36 @@ import java.util.Map;
  * removed again (the executor's mount-point stub for {@code /etc/hosts} in an image without one); a
  * tree diff of the same run would not list such a directory, so neither must the layer, or the
  * overlay and native snapshotters would give different diffIDs. For an upperdir that is no longer
- * mounted (it is modified in place), against a view of its lower layers.
+ * mounted (it is modified in place), against its lower layers as {@link Lower} tells them.
  */
 final class UpperPruner {
 
   private UpperPruner() {}
 
+  /** The lower layers' directories, by path relative to the root ({@code etc/ssl}). */
+  interface Lower {
+    /** The lower's directory at {@code path}, or null if the lower has no directory there. */
+    DirMetadata directory(String path) throws IOException;
+
+    /**
+     * Whether a copy of {@code path} with the lower's metadata and no entries is known to be a
+     * plain copy-up (so its opaque marker need not be read).
+     */
+    default boolean knownCopyUp(String path) {
+      return false;
+    }
+  }
+
   /**
    * Prunes {@code upper} against {@code lower}. A directory that loses a child keeps the mtime the
    * step left it with (removing the child would change it).
    */
-  static void prune(Path upper, Path lower, OpaqueProbe probe) throws IOException {
+  static void prune(Path upper, Lower lower, OpaqueProbe probe) throws IOException {
+    prune(upper, "", lower, probe);
+  }
+
+  private static void prune(Path upper, String at, Lower lower, OpaqueProbe probe)
+      throws IOException {
     FileTime mtime = Files.getLastModifiedTime(upper, LinkOption.NOFOLLOW_LINKS);
     boolean pruned = false;
     try (DirectoryStream<Path> children = Files.newDirectoryStream(upper)) {
@@ -39,12 +55,16 @@ final class UpperPruner {
         if (!Files.isDirectory(child, LinkOption.NOFOLLOW_LINKS)) {
           continue;
         }
-        Path below = lower.resolve(child.getFileName().toString());
-        if (!Files.isDirectory(below, LinkOption.NOFOLLOW_LINKS)) {
+        String path =
+            at.isEmpty() ? child.getFileName().toString() : at + "/" + child.getFileName();
+        DirMetadata below = lower.directory(path);
+        if (below == null) {
           continue; // new, or replacing a non-directory: a real change
         }
-        prune(child, below, probe);
-        if (isEmpty(child) && sameMetadata(child, below) && !probe.isOpaque(child)) {
+        prune(child, path, lower, probe);
+        if (isEmpty(child)
+            && DirMetadata.of(child).equals(below)
+            && (lower.knownCopyUp(path) || !probe.isOpaque(child))) {
           Files.delete(child);
           pruned = true;
         }
@@ -93,34 +113,5 @@ final class UpperPruner {
     try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
       return !s.iterator().hasNext();
     }
-  }
-
-  private static boolean sameMetadata(Path a, Path b) throws IOException {
-    for (String attr : new String[] {"unix:mode", "unix:uid", "unix:gid", "lastModifiedTime"}) {
-      if (!Files.getAttribute(a, attr, LinkOption.NOFOLLOW_LINKS)
-          .equals(Files.getAttribute(b, attr, LinkOption.NOFOLLOW_LINKS))) {
-        return false;
-      }
-    }
-    return userXattrs(a).equals(userXattrs(b));
-  }
-
-  /** {@code user.*} xattrs, without overlayfs' own ({@code user.overlay.*} with userxattr). */
-  private static Map<String, ByteBuffer> userXattrs(Path p) throws IOException {
-    UserDefinedFileAttributeView view =
-        Files.getFileAttributeView(
-            p, UserDefinedFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    Map<String, ByteBuffer> out = new HashMap<>();
-    if (view == null) {
-      return out;
-    }
-    for (String name : view.list()) {
-      if (!name.startsWith("overlay.")) {
-        ByteBuffer buf = ByteBuffer.allocate(view.size(name));
-        view.read(name, buf);
-        out.put(name, buf.flip());
-      }
-    }
-    return out;
   }
 }

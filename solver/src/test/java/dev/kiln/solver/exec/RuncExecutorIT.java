@@ -206,6 +206,22 @@ class RuncExecutorIT {
   }
 
   @Test
+  void run_stubParents_onlyDirectoriesTheProcessLeftAlone_withTheirMetadataFromBefore()
+      throws Exception {
+    Path bare = BusyboxRootfs.create(Files.createDirectories(tmp.resolve("bare2")), false);
+    DirMetadata etc = DirMetadata.of(bare.resolve("etc"));
+    ExecResult quiet = executor.run(ExecRequest.of(bare, List.of("true")), (s, l) -> {});
+    assertThat(quiet.stubParents()).containsOnlyKeys("etc");
+    assertThat(quiet.stubParents().get("etc")).isEqualTo(etc);
+    assertThat(DirMetadata.of(bare.resolve("etc"))).isEqualTo(etc);
+
+    // a process that writes into /etc changes it: no longer a stub parent
+    ExecResult busy =
+        executor.run(ExecRequest.of(bare, List.of("sh", "-c", "echo x > /etc/new")), (s, l) -> {});
+    assertThat(busy.stubParents()).doesNotContainKey("etc");
+  }
+
+  @Test
   void run_interrupted_killsContainerAndCleansUp() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
     AtomicReference<Throwable> outcome = new AtomicReference<>();
