@@ -185,12 +185,34 @@ final class RemoteCaches {
     for (CacheExporter e : exporters) {
       try {
         CacheChains chains =
-            CacheExportWalker.chains(solved.keys(), e.options(), state.resultLayers());
+            CacheExportWalker.chains(solved.keys(), e.options(), offering(e, state));
         e.export(chains, state.store(), progress);
       } catch (IOException | RuntimeException ex) {
         failed(e.name(), e.options().ignoreError(), ex);
       }
     }
+  }
+
+  /**
+   * The state's result layers, each offered to {@code e} as soon as it is made, so that its upload
+   * overlaps the compression of the next ones.
+   */
+  private static ResultLayers offering(CacheExporter e, KilnState state) {
+    ResultLayers made = state.resultLayers();
+    return new ResultLayers() {
+      @Override
+      public List<ExportLayer> layers(CacheResult result, CacheExportOptions options)
+          throws IOException {
+        List<ExportLayer> layers = made.layers(result, options);
+        layers.forEach(l -> e.offer(l, state.store()));
+        return layers;
+      }
+
+      @Override
+      public List<String> identities(CacheResult result) throws IOException {
+        return made.identities(result);
+      }
+    };
   }
 
   /** A failed export: a warning with {@code ignore-error=true}, else the build's failure. */

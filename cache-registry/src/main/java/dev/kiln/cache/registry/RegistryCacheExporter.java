@@ -5,8 +5,10 @@ import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.CacheExportSummary;
 import dev.kiln.core.port.CacheExporter;
 import dev.kiln.core.port.ContentStore;
+import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Descriptor;
+import dev.kiln.oci.Digest;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.Reference;
 import dev.kiln.oci.registry.BlobOutcome;
@@ -14,6 +16,12 @@ import dev.kiln.oci.registry.BlobSource;
 import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.oci.registry.RegistryException;
 import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code --cache-to type=registry,ref=REF}: blobs are HEAD-checked (present ones are skipped),
@@ -29,6 +37,8 @@ final class RegistryCacheExporter implements CacheExporter {
   private final RegistryClientProvider clients;
   private final OriginFetcher origins;
   private final int parallelism;
+  private final Map<Digest, Future<BlobOutcome>> offered = new ConcurrentHashMap<>();
+  private ExecutorService early;
 
   RegistryCacheExporter(
       Reference ref,
@@ -64,8 +74,53 @@ final class RegistryCacheExporter implements CacheExporter {
   public CacheExportSummary export(
       CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
     RegistryClient client = clients.client(ref.registryApiHost(), insecure);
-    return CacheWriter.write(
-        name(), settings, new Target(client), chains, store, origins, progress, parallelism);
+    try {
+      return CacheWriter.write(
+          name(), settings, new Target(client), chains, store, origins, progress, parallelism);
+    } finally {
+      offered.values().forEach(f -> f.cancel(true));
+      offered.clear();
+      synchronized (this) {
+        if (early != null) {
+          early.shutdownNow();
+          early = null;
+        }
+      }
+    }
+  }
+
+  /**
+   * Starts storing the layer in the target repository on a background thread (at most {@code
+   * parallelism} at once), as {@link Target#putLayer} would: {@link #export} then waits for it
+   * instead of storing it again.
+   */
+  @Override
+  public void offer(ExportLayer layer, ContentStore store) {
+    offered.computeIfAbsent(
+        layer.blob().digest(),
+        d -> {
+          LayerBlobSource source = new LayerBlobSource(layer.blob(), layer, store, origins);
+          return pool()
+              .submit(
+                  () ->
+                      clients
+                          .client(ref.registryApiHost(), insecure)
+                          .pushBlob(ref.repository(), source, mountSource(source)));
+        });
+  }
+
+  private synchronized ExecutorService pool() {
+    if (early == null) {
+      early =
+          Executors.newFixedThreadPool(
+              Math.max(1, parallelism),
+              r -> {
+                Thread t = new Thread(r, "kiln-cache-upload-early");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return early;
   }
 
   private final class Target implements CacheWriter.Target {
@@ -83,9 +138,34 @@ final class RegistryCacheExporter implements CacheExporter {
     @Override
     public BlobOutcome putLayer(Descriptor layer, LayerBlobSource source) throws IOException {
       try {
+        Future<BlobOutcome> started = offered.remove(layer.digest());
+        if (started != null) {
+          return awaitOffered(started);
+        }
         return client.pushBlob(ref.repository(), source, mountSource(source));
       } catch (RegistryException e) {
         throw new IOException(RegistryMessages.explain(e, ref.registry()), e);
+      }
+    }
+
+    /** The outcome of an upload started by {@link #offer}, its failure as this layer's. */
+    private BlobOutcome awaitOffered(Future<BlobOutcome> started)
+        throws IOException, RegistryException {
+      try {
+        return started.get();
+      } catch (InterruptedException e) {
+        started.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("cache export interrupted");
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof RegistryException re) {
+          throw re;
+        }
+        if (cause instanceof IOException io) {
+          throw io;
+        }
+        throw new IOException(String.valueOf(cause.getMessage()), cause);
       }
     }
 

@@ -266,6 +266,43 @@ class RegistryCacheIT {
   }
 
   @Test
+  void offeredLayers_uploadedBeforeExport_onceAndCounted() throws Exception {
+    String ref = proxy.hostPort() + "/cache/early:1";
+    CacheChains c = TestCaches.chain(store, "early", 2);
+    ExportLayer first = TestCaches.layer(store, "early base", 3000, MediaTypes.OCI_LAYER_GZIP);
+    ExportLayer second = TestCaches.layer(store, "early step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
+    dev.kiln.core.port.CacheExporter e =
+        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    e.offer(first, store);
+    e.offer(second, store);
+    e.offer(first, store); // offered twice: one upload
+    CacheExportSummary s = e.export(c, store, ProgressListener.NONE);
+    assertThat(s.uploaded()).isEqualTo(3);
+    assertThat(s.bytesUploaded()).isEqualTo(3000 + 1000 + 1100);
+    long puts =
+        proxy.accessLog().stream()
+            .filter(x -> x.method().equals("PUT") && x.path().contains("/blobs/uploads/"))
+            .count();
+    assertThat(puts).isEqualTo(4); // three layers and the config
+    assertThat(importCache(ref).nodes(Digests.sha256("early step 1")).get(0).results()).hasSize(1);
+  }
+
+  @Test
+  void offeredLayer_failingUpload_failsTheExportNamingTheLayer() throws Exception {
+    String ref = proxy.hostPort() + "/cache/earlyfail:1";
+    proxy.addRule(
+        FaultRule.on("PUT", "/v2/cache/earlyfail/blobs/uploads/.*").always().respond(403));
+    CacheChains c = TestCaches.chain(store, "earlyfail", 1);
+    ExportLayer base = TestCaches.layer(store, "earlyfail base", 3000, MediaTypes.OCI_LAYER_GZIP);
+    dev.kiln.core.port.CacheExporter e =
+        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    e.offer(base, store);
+    assertThatThrownBy(() -> e.export(c, store, ProgressListener.NONE))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("writing layer " + base.blob().digest());
+  }
+
+  @Test
   void failedManifestWrite_leavesThePreviousCacheAtTheRef() throws Exception {
     String ref = proxy.hostPort() + "/cache/keep:1";
     CacheExportSummary first = export(Map.of("ref", ref), TestCaches.chain(store, "keep1", 1));

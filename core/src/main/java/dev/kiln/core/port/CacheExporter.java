@@ -34,4 +34,16 @@ public interface CacheExporter {
    */
   CacheExportSummary export(CacheChains chains, ContentStore store, ProgressListener progress)
       throws IOException;
+
+  /**
+   * A layer the coming {@link #export} will list, offered as soon as it exists (while the solver
+   * still makes the layers of other results), so that the exporter may start storing it and the
+   * upload overlaps that work. {@link #export} still lists and counts it, waiting for what was
+   * started here and reporting its failure as its own. The default does nothing.
+   *
+   * @param layer a layer of a result the chains will hold, its blob in {@code store} (or at its
+   *     origin)
+   * @param store where its blob is read from
+   */
+  default void offer(ExportLayer layer, ContentStore store) {}
 }

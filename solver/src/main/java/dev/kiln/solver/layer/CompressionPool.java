@@ -43,6 +43,7 @@ public final class CompressionPool implements AutoCloseable {
 
   private final int threads;
   private final ExecutorService executor;
+  private final GzipSegments segments = new GzipSegments();
 
   /**
    * A pool of {@code threads} daemon threads; {@link #close()} stops them.
@@ -60,6 +61,11 @@ public final class CompressionPool implements AutoCloseable {
   /** The JVM-wide pool, one thread per available processor; never closed. */
   public static CompressionPool shared() {
     return Shared.POOL;
+  }
+
+  /** The deflated contents its gzip streams keep for one another (see {@link GzipSegments}). */
+  GzipSegments segments() {
+    return segments;
   }
 
   /** How many threads (gzip) or workers (zstd) one stream uses. */
@@ -84,7 +90,7 @@ public final class CompressionPool implements AutoCloseable {
       throws IOException {
     return switch (compression) {
       case UNCOMPRESSED -> new NonClosing(out);
-      case GZIP -> new ParallelGzipOutputStream(out, level, executor, blocksInFlight());
+      case GZIP -> new ParallelGzipOutputStream(out, level, executor, blocksInFlight(), segments);
       case ZSTD -> new ZstdStream(out, level, threads);
     };
   }

@@ -182,7 +182,9 @@ public final class LayerWriter {
     CountingDigestOutputStream tarHash = new CountingDigestOutputStream(out, Digest.SHA256);
     DeterministicTarOutputStream tar =
         new DeterministicTarOutputStream(new CompressionPool.NonClosing(tarHash));
-    TarEntryEncoder encoder = new TarEntryEncoder(tar, options.sourceDateEpoch());
+    TarEntryEncoder encoder =
+        new TarEntryEncoder(
+            tar, options.sourceDateEpoch(), out instanceof SegmentedOutput seg ? seg : null);
     source.emit(encoder::write);
     tar.finish();
     tar.flush();

@@ -28,12 +28,21 @@ import java.util.zip.Deflater;
  * executor or how the input was split into {@code write} calls — because block boundaries are fixed
  * offsets and each block's deflate sees exactly the same dictionary and data.
  *
+ * <p>A large file's content can be made a segment ({@link #beginSegment}, {@link #endSegment}): the
+ * block before it is cut short, the segment's blocks start at its first byte, the first one without
+ * a dictionary, and the segment ends with a short block. Its deflated bytes then depend on nothing
+ * but its own bytes and the level, so they are kept in {@link GzipSegments} and replayed, not
+ * deflated again, when another layer holds the same content. Where segments begin is decided by the
+ * writer from the input (the tar's entries), so the stream is still a function of the input and the
+ * level alone; replaying gives the bytes deflating would have given. A block after a short one
+ * takes only that short block as its dictionary.
+ *
  * <p>Memory is bounded: at most {@code maxInFlight} blocks (input and output buffers, about 2 × 128
  * KiB each) are queued or running; a writer that gets ahead waits for the oldest block and writes
  * it out. Output is written to the target on the writing thread, in order. {@link #finish()} ends
  * the member without closing the target. Not thread-safe: one writer.
  */
-final class ParallelGzipOutputStream extends OutputStream {
+final class ParallelGzipOutputStream extends OutputStream implements SegmentedOutput {
   /** Input bytes per block (pigz's default); fixed, since the output depends on it. */
   static final int BLOCK_SIZE = 128 * 1024;
 
@@ -53,9 +62,14 @@ final class ParallelGzipOutputStream extends OutputStream {
   private final ConcurrentLinkedQueue<Deflater> storers = new ConcurrentLinkedQueue<>();
   private final long fullBlockShift = Crc32Combine.shift(BLOCK_SIZE);
 
+  private final GzipSegments segments;
+
   private byte[] current;
   private int filled;
   private byte[] previous;
+  private int previousLength;
+  private Recording recording;
+  private Replay replaying;
   private long crc;
   private long length;
   private boolean headerWritten;
@@ -68,6 +82,16 @@ final class ParallelGzipOutputStream extends OutputStream {
    * @param maxInFlight how many blocks may be queued or running at once (at least 1)
    */
   ParallelGzipOutputStream(OutputStream out, int level, Executor executor, int maxInFlight) {
+    this(out, level, executor, maxInFlight, null);
+  }
+
+  /**
+   * @param segments where deflated segments are kept and looked up, or null to keep none (the bytes
+   *     are the same either way)
+   */
+  ParallelGzipOutputStream(
+      OutputStream out, int level, Executor executor, int maxInFlight, GzipSegments segments) {
+    this.segments = segments;
     if (level < -1 || level > 9) {
       throw new IllegalArgumentException("gzip level must be -1..9, got " + level);
     }
@@ -91,6 +115,13 @@ final class ParallelGzipOutputStream extends OutputStream {
     if (finished) {
       throw new IOException("gzip stream already finished");
     }
+    if (replaying != null) {
+      replaying.consume(b, off, len);
+      return;
+    }
+    if (recording != null) {
+      recording.hash(b, off, len);
+    }
     while (len > 0) {
       if (current == null) {
         current = freeInputs.isEmpty() ? new byte[BLOCK_SIZE] : freeInputs.pop();
@@ -108,6 +139,176 @@ final class ParallelGzipOutputStream extends OutputStream {
     }
   }
 
+  @Override
+  public long received() {
+    return length + filled;
+  }
+
+  @Override
+  public boolean mayReplay(long contentLength) {
+    return segments != null && segments.mayHave(level, contentLength);
+  }
+
+  @Override
+  public void beginSegment(long contentLength, byte[] sha256) throws IOException {
+    if (finished || recording != null || replaying != null) {
+      throw new IOException("gzip segment begun inside another or after the end");
+    }
+    cut();
+    // the segment's first block takes no dictionary: its bytes depend on the segment alone
+    previous = null;
+    previousLength = 0;
+    GzipSegments.Segment kept =
+        sha256 == null || segments == null
+            ? null
+            : segments.get(new GzipSegments.Key(level, contentLength, sha256));
+    if (kept != null) {
+      while (!inFlight.isEmpty()) {
+        drainOldest();
+      }
+      replaying = new Replay(kept);
+    } else {
+      recording = new Recording(contentLength);
+    }
+  }
+
+  @Override
+  public void endSegment() throws IOException {
+    if (replaying != null) {
+      Replay r = replaying;
+      replaying = null;
+      if (r.count != r.segment.inputLength() || r.crc.getValue() != r.segment.crc()) {
+        throw new IOException(
+            "a kept gzip segment does not match the bytes it stands for ("
+                + r.count
+                + " bytes given, "
+                + r.segment.inputLength()
+                + " kept)");
+      }
+      writeHeaderOnce();
+      out.write(r.segment.deflated());
+      crc = Crc32Combine.combine(crc, r.segment.crc(), Crc32Combine.shift(r.segment.inputLength()));
+      length += r.segment.inputLength();
+      // the next block's dictionary: the segment's last block, as deflating it would have left it
+      if (current != null && filled > 0) {
+        previous = current;
+        previousLength = filled;
+        current = null;
+        filled = 0;
+      }
+      return;
+    }
+    if (recording == null) {
+      throw new IOException("gzip segment ended without beginning");
+    }
+    cut();
+    Recording r = recording;
+    recording = null;
+    r.close();
+  }
+
+  /** Sends the block being filled, however short, so that the next byte starts a new block. */
+  private void cut() throws IOException {
+    if (current != null && filled > 0) {
+      submit(false);
+    }
+  }
+
+  /** A segment being deflated: its content's digest as it comes, and its blocks as they drain. */
+  private final class Recording {
+    final long contentLength;
+    final java.security.MessageDigest sha;
+    long hashed;
+    int pending;
+    boolean closed;
+    java.io.ByteArrayOutputStream deflated;
+    long crc;
+    long inputLength;
+
+    /** Kept under the digest of the bytes that came (a digest taken before is only a lookup). */
+    Recording(long contentLength) {
+      this.contentLength = contentLength;
+      this.sha = segments != null ? dev.kiln.oci.Digests.newSha256() : null;
+      this.deflated = segments == null ? null : new java.io.ByteArrayOutputStream();
+    }
+
+    void hash(byte[] b, int off, int len) {
+      if (sha != null && hashed < contentLength) {
+        int n = (int) Math.min(len, contentLength - hashed);
+        sha.update(b, off, n);
+        hashed += n;
+      }
+    }
+
+    void add(Block b) {
+      pending--;
+      if (deflated != null) {
+        deflated.write(b.output, 0, b.outputLength);
+        crc = Crc32Combine.combine(crc, b.crc, Crc32Combine.shift(b.length));
+        inputLength += b.length;
+        if (deflated.size() > GzipSegments.MAX_SEGMENT
+            || (inputLength >= GzipSegments.MIN_CONTENT
+                && deflated.size() > inputLength * 9 / 10)) {
+          deflated = null; // too big to keep, or stored anyway: cheap to make again
+        }
+      }
+      publishIfDone();
+    }
+
+    void close() {
+      closed = true;
+      publishIfDone();
+    }
+
+    private void publishIfDone() {
+      if (!closed || pending > 0 || deflated == null || segments == null) {
+        return;
+      }
+      if (hashed != contentLength) {
+        deflated = null; // the content was not what its entry said: keep nothing
+        return;
+      }
+      byte[] digest = sha.digest();
+      segments.put(
+          new GzipSegments.Key(level, contentLength, digest),
+          new GzipSegments.Segment(deflated.toByteArray(), crc, inputLength));
+      deflated = null;
+    }
+  }
+
+  /** A kept segment standing in for the bytes that come: they are only counted and checked. */
+  private final class Replay {
+    final GzipSegments.Segment segment;
+    final CRC32 crc = new CRC32();
+    long count;
+
+    Replay(GzipSegments.Segment segment) {
+      this.segment = segment;
+    }
+
+    /**
+     * Takes input like {@link #write} would, keeping only the block being filled (for the
+     * dictionary of the block after the segment) and the CRC.
+     */
+    void consume(byte[] b, int off, int len) {
+      crc.update(b, off, len);
+      count += len;
+      while (len > 0) {
+        if (current == null) {
+          current = freeInputs.isEmpty() ? new byte[BLOCK_SIZE] : freeInputs.pop();
+          filled = 0;
+        } else if (filled == BLOCK_SIZE) {
+          filled = 0; // a full block nothing will reference: fill it again
+        }
+        int n = Math.min(len, BLOCK_SIZE - filled);
+        System.arraycopy(b, off, current, filled, n);
+        filled += n;
+        off += n;
+        len -= n;
+      }
+    }
+  }
+
   /**
    * Deflates what is left as the final block, writes every block in order and the trailer (CRC-32
    * and length mod 2^32, little-endian). Idempotent; the target stays open.
@@ -115,6 +316,9 @@ final class ParallelGzipOutputStream extends OutputStream {
   void finish() throws IOException {
     if (finished) {
       return;
+    }
+    if (recording != null || replaying != null) {
+      throw new IOException("gzip stream finished inside a segment");
     }
     if (current == null) {
       current = new byte[0];
@@ -182,8 +386,13 @@ final class ParallelGzipOutputStream extends OutputStream {
             current,
             filled,
             previous,
+            previousLength,
             last,
             freeOutputs.isEmpty() ? new byte[outputSize()] : freeOutputs.pop());
+    block.recording = recording;
+    if (recording != null) {
+      recording.pending++;
+    }
     if (last && inFlight.isEmpty()) {
       // Nothing to overlap with: a small layer is deflated here, sparing a thread hand-off.
       block.task.run();
@@ -193,6 +402,7 @@ final class ParallelGzipOutputStream extends OutputStream {
     inFlight.add(block);
     length += filled;
     previous = current;
+    previousLength = filled;
     current = null;
     filled = 0;
     while (!inFlight.isEmpty() && inFlight.peek().task.isDone() && !last) {
@@ -218,6 +428,9 @@ final class ParallelGzipOutputStream extends OutputStream {
         b.length == BLOCK_SIZE
             ? Crc32Combine.combine(crc, b.crc, fullBlockShift)
             : Crc32Combine.combine(crc, b.crc, Crc32Combine.shift(b.length));
+    if (b.recording != null) {
+      b.recording.add(b);
+    }
     // b's dictionary is the block before it, which nothing reads any more.
     if (b.dictionary != null) {
       freeInputs.push(b.dictionary);
@@ -281,16 +494,25 @@ final class ParallelGzipOutputStream extends OutputStream {
     final byte[] input;
     final int length;
     final byte[] dictionary;
+    final int dictionaryLength;
     final boolean last;
     final FutureTask<Void> task;
     byte[] output;
     int outputLength;
     long crc;
+    Recording recording;
 
-    Block(byte[] input, int length, byte[] dictionary, boolean last, byte[] output) {
+    Block(
+        byte[] input,
+        int length,
+        byte[] dictionary,
+        int dictionaryLength,
+        boolean last,
+        byte[] output) {
       this.input = input;
       this.length = length;
       this.dictionary = dictionary;
+      this.dictionaryLength = dictionary == null ? 0 : dictionaryLength;
       this.last = last;
       this.output = output;
       this.task = new FutureTask<>(this::deflate, null);
@@ -307,8 +529,9 @@ final class ParallelGzipOutputStream extends OutputStream {
         d = new Deflater(stored ? Deflater.NO_COMPRESSION : level, true);
       }
       try {
-        if (dictionary != null && !stored) {
-          d.setDictionary(dictionary, BLOCK_SIZE - DICT_SIZE, DICT_SIZE);
+        if (dictionaryLength > 0 && !stored) {
+          int n = Math.min(DICT_SIZE, dictionaryLength);
+          d.setDictionary(dictionary, dictionaryLength - n, n);
         }
         d.setInput(input, 0, length);
         int n = 0;

@@ -26,9 +26,21 @@ final class TarEntryEncoder {
   private final Map<LayerEntry.FileId, String> firstPathOfInode = new HashMap<>();
   private final byte[] buffer = new byte[64 * 1024];
 
+  private final SegmentedOutput segments;
+
   TarEntryEncoder(TarArchiveOutputStream tar, Instant clamp) {
+    this(tar, clamp, null);
+  }
+
+  /**
+   * @param segments the compressed stream under {@code tar} when it keeps large contents as
+   *     segments (then each content of at least {@link GzipSegments#MIN_CONTENT} bytes, with its
+   *     padding, is one), or null
+   */
+  TarEntryEncoder(TarArchiveOutputStream tar, Instant clamp, SegmentedOutput segments) {
     this.tar = tar;
     this.clamp = clamp;
+    this.segments = segments;
   }
 
   void write(LayerEntry e) throws IOException {
@@ -62,13 +74,43 @@ final class TarEntryEncoder {
     long size = type == EntryType.FILE ? e.size() : 0;
     t.setSize(size);
     tar.putArchiveEntry(t);
+    // The content starts a segment when every byte before it has reached the compressor (the tar
+    // writes whole 512-byte records, so it always has); its padding record ends it.
+    boolean segment =
+        segments != null
+            && size >= GzipSegments.MIN_CONTENT
+            && tar.getBytesWritten() == segments.received();
+    if (segment) {
+      segments.beginSegment(size, segments.mayReplay(size) ? sha256(e, size) : null);
+    }
     if (size > 0) {
       copy(e, size);
     }
     tar.closeArchiveEntry();
+    if (segment) {
+      segments.endSegment();
+    }
+  }
+
+  /** The SHA-256 of a file's content, read once before it is written (to look up its segment). */
+  private byte[] sha256(LayerEntry e, long size) throws IOException {
+    java.security.MessageDigest md = dev.kiln.oci.Digests.newSha256();
+    read(e, size, md::update);
+    return md.digest();
   }
 
   private void copy(LayerEntry e, long size) throws IOException {
+    read(e, size, tar::write);
+  }
+
+  /** Receives content chunks. */
+  @FunctionalInterface
+  private interface Chunks {
+    void accept(byte[] b, int off, int len) throws IOException;
+  }
+
+  /** Reads exactly {@code size} bytes of a file's content into {@code to}. */
+  private void read(LayerEntry e, long size, Chunks to) throws IOException {
     long left = size;
     try (InputStream in = e.content().open()) {
       while (left > 0) {
@@ -76,7 +118,7 @@ final class TarEntryEncoder {
         if (n < 0) {
           break;
         }
-        tar.write(buffer, 0, n);
+        to.accept(buffer, 0, n);
         left -= n;
       }
       if (left > 0 || in.read() >= 0) {

@@ -109,6 +109,49 @@ class LayerWriterTest {
   }
 
   @Test
+  void write_sameLargeFileInTwoLayers_deflatedOnce_blobsReadBack() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; sb.length() < 2_500_000; i++) {
+      sb.append(i).append('\n');
+    }
+    byte[] big = sb.toString().getBytes(StandardCharsets.US_ASCII);
+    try (CompressionPool pool = new CompressionPool(2)) {
+      LayerWriter w = new LayerWriter(LayerWriter.Options.defaults(), pool);
+      // a builder stage's output, and the final stage's COPY --from of it under another path
+      LayerBlob builder =
+          w.write(
+              EntrySource.of(
+                  List.of(
+                      LayerEntry.builder("src", EntryType.DIRECTORY).mode(0755).build(),
+                      LayerEntry.builder("src/seq", EntryType.FILE).content(big).build())),
+              tmp.resolve("a"));
+      List<LayerEntry> copy =
+          List.of(
+              LayerEntry.builder("data", EntryType.DIRECTORY).mode(0755).build(),
+              LayerEntry.builder("data/first", EntryType.FILE)
+                  .content("x".repeat(1000).getBytes(StandardCharsets.US_ASCII))
+                  .build(),
+              LayerEntry.builder("data/seq", EntryType.FILE).content(big).build());
+      LayerBlob copied = w.write(EntrySource.of(copy), tmp.resolve("b"));
+      assertThat(pool.segments().hits()).isEqualTo(1);
+      for (LayerBlob b : List.of(builder, copied)) {
+        byte[] tar;
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(b.path()))) {
+          tar = in.readAllBytes();
+        }
+        assertThat(Digest.sha256(Digests.newSha256().digest(tar))).isEqualTo(b.diffId());
+      }
+      // without the kept segment the second blob is the same
+      try (CompressionPool fresh = new CompressionPool(1)) {
+        LayerBlob again =
+            new LayerWriter(LayerWriter.Options.defaults(), fresh)
+                .write(EntrySource.of(copy), tmp.resolve("c"));
+        assertThat(again.digest()).isEqualTo(copied.digest());
+      }
+    }
+  }
+
+  @Test
   void writeTar_everyEntryKind_readBackWithAllMetadata() throws Exception {
     String longName = "d/" + "x".repeat(150) + "/fïlé-ü.txt";
     List<LayerEntry> entries =

@@ -1,0 +1,105 @@
+package dev.kiln.solver.layer;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The deflated bytes of large file contents, so that a file held by several layers of one process
+ * (a builder stage's output and the final stage's {@code COPY --from} of it, both in a {@code
+ * mode=max} cache; an image push and a cache export of the same build) is deflated once. {@link
+ * ParallelGzipOutputStream} deflates such a content as a segment that depends on nothing before it:
+ * its blocks start at the content's first byte, the first without a dictionary; so the same content
+ * at the same level deflates to the same bytes in any layer, and replaying them gives exactly the
+ * stream deflating would have given.
+ *
+ * <p>Keyed by level, content length and the content's SHA-256. Bounded: least recently used
+ * segments go beyond {@link #BUDGET} bytes, and a segment over {@link #MAX_SEGMENT} bytes or
+ * deflating to more than 90 % of its input (random or already compressed content, which is stored
+ * cheaply anyway) is not kept. Thread-safe.
+ */
+final class GzipSegments {
+
+  /** Contents shorter than this are deflated with the rest of the stream, never as segments. */
+  static final long MIN_CONTENT = 1 << 20;
+
+  /** Deflated bytes kept in all (about). */
+  static final long BUDGET = 64L << 20;
+
+  /** Deflated bytes of one segment at most. */
+  static final int MAX_SEGMENT = 24 << 20;
+
+  /**
+   * A key.
+   *
+   * @param level deflate level
+   * @param contentLength the content's length (the segment also holds the tar padding after it)
+   * @param sha256 the content's digest
+   */
+  record Key(int level, long contentLength, byte[] sha256) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k
+          && k.level == level
+          && k.contentLength == contentLength
+          && Arrays.equals(k.sha256, sha256);
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(sha256) * 31 + Long.hashCode(contentLength) * 7 + level;
+    }
+  }
+
+  /**
+   * A deflated segment.
+   *
+   * @param deflated its deflate blocks, ending byte-aligned (sync flush), none final
+   * @param crc the CRC-32 of its input
+   * @param inputLength its input bytes (content and padding)
+   */
+  record Segment(byte[] deflated, long crc, long inputLength) {}
+
+  private final LinkedHashMap<Key, Segment> segments = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<String, Integer> lengths = new HashMap<>();
+  private long bytes;
+  private final AtomicLong hits = new AtomicLong();
+
+  /** Whether a segment of a content of this length and level may be here (worth hashing for). */
+  synchronized boolean mayHave(int level, long contentLength) {
+    return lengths.containsKey(level + "/" + contentLength);
+  }
+
+  synchronized Segment get(Key key) {
+    Segment s = segments.get(key);
+    if (s != null) {
+      hits.incrementAndGet();
+    }
+    return s;
+  }
+
+  synchronized void put(Key key, Segment segment) {
+    if (segment.deflated().length > MAX_SEGMENT || segments.containsKey(key)) {
+      return;
+    }
+    segments.put(key, segment);
+    lengths.merge(key.level() + "/" + key.contentLength(), 1, Integer::sum);
+    bytes += segment.deflated().length;
+    Iterator<Map.Entry<Key, Segment>> eldest = segments.entrySet().iterator();
+    while (bytes > BUDGET && eldest.hasNext()) {
+      Map.Entry<Key, Segment> e = eldest.next();
+      eldest.remove();
+      bytes -= e.getValue().deflated().length;
+      lengths.computeIfPresent(
+          e.getKey().level() + "/" + e.getKey().contentLength(), (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** How many segments were replayed instead of deflated (for tests and benchmarks). */
+  long hits() {
+    return hits.get();
+  }
+}
