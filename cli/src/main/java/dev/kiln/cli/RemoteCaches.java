@@ -212,6 +212,12 @@ final class RemoteCaches {
       public List<String> identities(CacheResult result) throws IOException {
         return made.identities(result);
       }
+
+      @Override
+      public void prepare(List<CacheResult> results, CacheExportOptions options)
+          throws IOException {
+        made.prepare(results, options);
+      }
     };
   }
 

@@ -65,13 +65,49 @@ final class GzipSegments {
 
   private final LinkedHashMap<Key, Segment> segments = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<String, Integer> lengths = new HashMap<>();
+  private final Map<String, Integer> pending = new HashMap<>();
   private long bytes;
   private final AtomicLong hits = new AtomicLong();
 
-  /** Whether a segment of a content of this length and level may be here (worth hashing for). */
+  /**
+   * Whether a segment of a content of this length and level may be here, or is being deflated by
+   * another stream (worth hashing the content for).
+   */
   synchronized boolean mayHave(int level, long contentLength) {
-    return lengths.containsKey(level + "/" + contentLength);
+    String k = level + "/" + contentLength;
+    return lengths.containsKey(k) || pending.containsKey(k);
   }
+
+  /** A stream starts deflating a segment of this length and level (see {@link #awaitPending}). */
+  synchronized void started(int level, long contentLength) {
+    pending.merge(level + "/" + contentLength, 1, Integer::sum);
+  }
+
+  /** A segment {@link #started} is done: kept by {@link #put} before, or dropped. */
+  synchronized void ended(int level, long contentLength) {
+    pending.computeIfPresent(level + "/" + contentLength, (k, n) -> n == 1 ? null : n - 1);
+    notifyAll();
+  }
+
+  /**
+   * Waits until no other stream deflates a segment of this length and level, so that a layer
+   * compressed beside the one holding the same content replays it instead of deflating it too. A
+   * stream calls this only with no segment of its own in progress (it has written out all its
+   * blocks), so waits never form a cycle; the timeout is a backstop, after which it deflates.
+   */
+  synchronized void awaitPending(int level, long contentLength) throws InterruptedException {
+    String k = level + "/" + contentLength;
+    long until = System.nanoTime() + PENDING_WAIT_NANOS;
+    while (pending.containsKey(k)) {
+      long left = until - System.nanoTime();
+      if (left <= 0) {
+        return;
+      }
+      wait(Math.max(1, left / 1_000_000));
+    }
+  }
+
+  private static final long PENDING_WAIT_NANOS = 120_000_000_000L;
 
   synchronized Segment get(Key key) {
     Segment s = segments.get(key);

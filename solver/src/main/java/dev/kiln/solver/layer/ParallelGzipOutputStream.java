@@ -70,6 +70,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
   private int previousLength;
   private Recording recording;
   private Replay replaying;
+  private final java.util.List<Recording> unfinished = new java.util.ArrayList<>();
   private long crc;
   private long length;
   private boolean headerWritten;
@@ -158,10 +159,21 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     // the segment's first block takes no dictionary: its bytes depend on the segment alone
     previous = null;
     previousLength = 0;
-    GzipSegments.Segment kept =
-        sha256 == null || segments == null
-            ? null
-            : segments.get(new GzipSegments.Key(level, contentLength, sha256));
+    GzipSegments.Segment kept = null;
+    if (sha256 != null && segments != null) {
+      // write out every block first: a segment of this stream still in progress could be the one
+      // another stream waits for
+      while (!inFlight.isEmpty()) {
+        drainOldest();
+      }
+      try {
+        segments.awaitPending(level, contentLength);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for a gzip segment");
+      }
+      kept = segments.get(new GzipSegments.Key(level, contentLength, sha256));
+    }
     if (kept != null) {
       while (!inFlight.isEmpty()) {
         drainOldest();
@@ -230,10 +242,22 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       this.contentLength = contentLength;
       this.sha = segments != null ? dev.kiln.oci.Digests.newSha256() : null;
       this.deflated = segments == null ? null : new java.io.ByteArrayOutputStream();
+      if (segments != null) {
+        segments.started(level, contentLength);
+        unfinished.add(this);
+      }
+    }
+
+    /** Tells the segments this one is over, once (kept or not). */
+    void end() {
+      if (segments != null && unfinished.remove(this)) {
+        segments.ended(level, contentLength);
+      }
     }
 
     void hash(byte[] b, int off, int len) {
-      if (sha != null && hashed < contentLength) {
+      // nothing is kept once the segment proved too big or incompressible: stop hashing it too
+      if (sha != null && deflated != null && hashed < contentLength) {
         int n = (int) Math.min(len, contentLength - hashed);
         sha.update(b, off, n);
         hashed += n;
@@ -261,18 +285,17 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     }
 
     private void publishIfDone() {
-      if (!closed || pending > 0 || deflated == null || segments == null) {
+      if (!closed || pending > 0) {
         return;
       }
-      if (hashed != contentLength) {
-        deflated = null; // the content was not what its entry said: keep nothing
-        return;
+      if (deflated != null && segments != null && hashed == contentLength) {
+        segments.put(
+            new GzipSegments.Key(level, contentLength, sha.digest()),
+            new GzipSegments.Segment(deflated.toByteArray(), crc, inputLength));
       }
-      byte[] digest = sha.digest();
-      segments.put(
-          new GzipSegments.Key(level, contentLength, digest),
-          new GzipSegments.Segment(deflated.toByteArray(), crc, inputLength));
+      // else too big, incompressible, or not the content its entry said: nothing kept
       deflated = null;
+      end();
     }
   }
 
@@ -364,6 +387,9 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       }
     }
     inFlight.clear();
+    for (Recording r : java.util.List.copyOf(unfinished)) {
+      r.end();
+    }
     release();
     if (interrupted) {
       Thread.currentThread().interrupt();

@@ -12,15 +12,19 @@ interface SegmentedOutput {
   /** Input bytes received so far. */
   long received();
 
-  /** Whether a kept segment may hold a content of this length (so hashing it first may pay). */
+  /**
+   * Whether a kept segment, or one another stream is deflating now, may hold a content of this
+   * length (so hashing it first may pay).
+   */
   boolean mayReplay(long contentLength);
 
   /**
    * The next {@code contentLength} bytes and what follows up to {@link #endSegment} (the tar
    * padding) are a segment.
    *
-   * @param sha256 the content's SHA-256 when the writer hashed it first (a kept segment is then
-   *     replayed), or null (it is hashed as it comes)
+   * @param sha256 the content's SHA-256 when the writer hashed it first (a segment of that length
+   *     another stream is deflating is waited for, and a kept one is replayed), or null (it is
+   *     hashed as it comes)
    */
   void beginSegment(long contentLength, byte[] sha256) throws IOException;
 

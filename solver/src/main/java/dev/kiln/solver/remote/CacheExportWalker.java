@@ -97,6 +97,20 @@ public final class CacheExportWalker {
               chain.get(chain.size() - 1), r.createdAt(), (a, b) -> a.isBefore(b) ? a : b);
         }
       }
+      // The results whose layers the walk below asks for, made ahead together.
+      List<CacheResult> exported = new ArrayList<>();
+      Set<CacheResult> seen = new HashSet<>();
+      for (SolveKeys.Entry e : keys.entries()) {
+        CacheRecord r = e.record();
+        if (r != null
+            && e.alternatives().stream().anyMatch(a -> !a.sessionBound() && !a.key().isRoot())
+            && !identities(r.result()).isEmpty()
+            && wanted(r.result())
+            && seen.add(r.result())) {
+          exported.add(r.result());
+        }
+      }
+      layers.prepare(exported, options);
       // Entries are in topological order: every dependency's item exists before its dependents.
       for (SolveKeys.Entry e : keys.entries()) {
         for (SolveKeys.Alternative a : e.alternatives()) {

@@ -30,6 +30,15 @@ public interface ResultLayers {
   List<ExportLayer> layers(CacheResult result, CacheExportOptions options) throws IOException;
 
   /**
+   * Makes ahead, together, the layers that {@link #layers} will be asked for for {@code results},
+   * so that several are compressed at once; {@link #layers} then finds them made. The default does
+   * nothing (each is made when asked).
+   *
+   * @throws IOException if a layer cannot be made (the message names it)
+   */
+  default void prepare(List<CacheResult> results, CacheExportOptions options) throws IOException {}
+
+  /**
    * What identifies each layer of {@code result}, bottom first, without making any blob: two
    * results share a layer exactly when they share its identity at that position (so an exporter can
    * tell a prefix of another result's chain, or the top layer of a result, before asking for

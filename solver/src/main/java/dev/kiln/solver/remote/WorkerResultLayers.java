@@ -47,15 +47,22 @@ public final class WorkerResultLayers implements ResultLayers {
   }
 
   @Override
+  public void prepare(List<CacheResult> results, CacheExportOptions options) throws IOException {
+    worker.prepareLayers(results, request(options));
+  }
+
+  private LayerRequest request(CacheExportOptions options) {
+    return new LayerRequest(
+        options.compression(),
+        options.compressionLevel(),
+        options.forceCompression(),
+        sourceDateEpoch);
+  }
+
+  @Override
   public List<ExportLayer> layers(CacheResult result, CacheExportOptions options)
       throws IOException {
-    LayerRequest request =
-        new LayerRequest(
-            options.compression(),
-            options.compressionLevel(),
-            options.forceCompression(),
-            sourceDateEpoch);
-    List<ExportLayer> made = worker.exportLayers(result, request);
+    List<ExportLayer> made = worker.exportLayers(result, request(options));
     List<ExportLayer> out = new ArrayList<>(made.size());
     for (int i = 0; i < made.size(); i++) {
       ExportLayer l = made.get(i);

@@ -278,6 +278,30 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
   }
 
   /**
+   * Makes now, together, the blobs that {@link #exportLayers} will need for {@code results} in
+   * {@code request}'s variant: the layers of every result whose snapshots are here, each once,
+   * several compressed at once within the pool's memory bound (an export of many results, such as a
+   * {@code mode=max} cache, would otherwise compress one result's layers at a time). Results known
+   * only by descriptors, or whose imported layers must be clamped again, are left to {@link
+   * #exportLayers}.
+   *
+   * @throws IOException if a blob cannot be made
+   */
+  public void prepareLayers(List<CacheResult> results, LayerRequest request) throws IOException {
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    for (CacheResult r : results) {
+      if (!r.snapshotId().isEmpty()
+          && snapshots.exists(r.snapshotId())
+          && r.layers().stream().noneMatch(d -> layerBlobs.needsClamp(d, request))) {
+        ids.addAll(snapshots.layers(r.snapshotId()));
+      }
+    }
+    if (!ids.isEmpty()) {
+      layerBlobs.blobs(new ArrayList<>(ids), request);
+    }
+  }
+
+  /**
    * The {@code SOURCE_DATE_EPOCH} a blob returned by {@link #exportLayers} was clamped to, or null
    * when it was not (made without an epoch, or a layer kept as it came).
    */

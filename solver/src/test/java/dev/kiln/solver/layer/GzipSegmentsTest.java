@@ -121,6 +121,74 @@ class GzipSegmentsTest {
   }
 
   @Test
+  void twoStreamsAtOnce_sameContent_secondWaitsAndReplays_eachStreamAsAlone() throws Exception {
+    byte[] content = content();
+    GzipSegments kept = new GzipSegments();
+    ExecutorService writers = Executors.newFixedThreadPool(1);
+    java.util.concurrent.CountDownLatch begun = new java.util.concurrent.CountDownLatch(1);
+    try {
+      // the first stream is inside its segment when the second one reaches the same content
+      java.util.concurrent.Future<byte[]> a =
+          writers.submit(
+              () -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try (ParallelGzipOutputStream gz =
+                    new ParallelGzipOutputStream(out, 6, two, 4, kept)) {
+                  gz.write(bytes(5000, 7));
+                  gz.beginSegment(content.length, null);
+                  begun.countDown();
+                  for (int off = 0; off < content.length; off += 4096) {
+                    gz.write(content, off, Math.min(4096, content.length - off));
+                    Thread.sleep(off % (256 * 1024) == 0 ? 5 : 0);
+                  }
+                  gz.write(new byte[(512 - content.length % 512) % 512]);
+                  gz.endSegment();
+                  gz.write(new byte[700]);
+                }
+                return out.toByteArray();
+              });
+      begun.await();
+      assertThat(kept.mayHave(6, content.length)).isTrue();
+      byte[] second = stream(bytes(9000, 8), content, new byte[900], one, kept, true);
+      byte[] first = a.get();
+      assertThat(kept.hits()).isEqualTo(1);
+      assertThat(first).isEqualTo(stream(bytes(5000, 7), content, new byte[700], one, null, false));
+      assertThat(second)
+          .isEqualTo(stream(bytes(9000, 8), content, new byte[900], one, null, false));
+    } finally {
+      writers.shutdownNow();
+    }
+  }
+
+  @Test
+  void failedStream_releasesItsSegment_othersDoNotWait() throws Exception {
+    byte[] content = content();
+    GzipSegments kept = new GzipSegments();
+    ParallelGzipOutputStream broken =
+        new ParallelGzipOutputStream(
+            new java.io.OutputStream() {
+              @Override
+              public void write(int b) throws IOException {
+                throw new IOException("disk full");
+              }
+            },
+            6,
+            two,
+            4,
+            kept);
+    broken.beginSegment(content.length, null);
+    assertThat(kept.mayHave(6, content.length)).isTrue();
+    assertThatThrownBy(
+            () -> {
+              try (broken) {
+                broken.write(content);
+              }
+            })
+        .isInstanceOf(IOException.class);
+    assertThat(kept.mayHave(6, content.length)).isFalse();
+  }
+
+  @Test
   void keptSegment_otherBytes_failsInsteadOfWritingThem() throws Exception {
     byte[] content = content();
     GzipSegments kept = new GzipSegments();

@@ -112,6 +112,50 @@ class WorkerRemoteCacheTest {
   }
 
   @Test
+  void export_preparesTogetherExactlyTheResultsWhoseLayersItAsksFor() throws Exception {
+    Path ctx = context("prepare\n");
+    Root a = new Root("prep");
+    SolveResult r = a.solve(ctx);
+    for (CacheExportMode mode : CacheExportMode.values()) {
+      java.util.List<dev.kiln.solver.cache.CacheResult> prepared = new java.util.ArrayList<>();
+      java.util.Set<dev.kiln.solver.cache.CacheResult> asked = new java.util.HashSet<>();
+      ResultLayers worker = new WorkerResultLayers(a.worker, d -> null, null);
+      ResultLayers recording =
+          new ResultLayers() {
+            @Override
+            public List<dev.kiln.core.port.ExportLayer> layers(
+                dev.kiln.solver.cache.CacheResult result, CacheExportOptions options)
+                throws java.io.IOException {
+              assertThat(prepared).as("prepared before asked").contains(result);
+              asked.add(result);
+              return worker.layers(result, options);
+            }
+
+            @Override
+            public List<String> identities(dev.kiln.solver.cache.CacheResult result)
+                throws java.io.IOException {
+              return worker.identities(result);
+            }
+
+            @Override
+            public void prepare(
+                List<dev.kiln.solver.cache.CacheResult> results, CacheExportOptions options)
+                throws java.io.IOException {
+              prepared.addAll(results);
+              worker.prepare(results, options);
+            }
+          };
+      CacheExportWalker.chains(
+          r.keys(),
+          new CacheExportOptions(mode, MediaTypes.Compression.GZIP, null, false, false),
+          recording);
+      assertThat(asked).as(mode.toString()).isNotEmpty();
+      assertThat(prepared).as(mode.toString()).doesNotHaveDuplicates();
+      assertThat(new java.util.HashSet<>(prepared)).as(mode.toString()).isEqualTo(asked);
+    }
+  }
+
+  @Test
   void export_unchangedRebuild_sameConfigAndLayers() throws Exception {
     Path ctx = context("hello\n");
     Root a = new Root("a");
