@@ -50,13 +50,22 @@ final class SnapshotStore {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Path root;
-  private volatile boolean unsynced;
+  private final List<String> syncCommand;
+  private boolean unsynced;
+  private java.util.concurrent.CompletableFuture<Void> syncing =
+      java.util.concurrent.CompletableFuture.completedFuture(null);
   private final Path snapshots;
   private final Path tmp;
   private final Map<String, SnapshotMeta> metas = new ConcurrentHashMap<>();
   private final Map<String, List<String>> chains = new ConcurrentHashMap<>();
 
   SnapshotStore(Path root) throws IOException {
+    this(root, List.of("sync", "-f"));
+  }
+
+  /** With {@code syncCommand} (the root's path appended) in place of {@code sync -f}, for tests. */
+  SnapshotStore(Path root, List<String> syncCommand) throws IOException {
+    this.syncCommand = List.copyOf(syncCommand);
     this.root = root.toAbsolutePath();
     this.snapshots = Files.createDirectories(this.root.resolve("snapshots"));
     this.tmp = this.root.resolve("tmp");
@@ -70,17 +79,65 @@ final class SnapshotStore {
 
   /** The worker's root directory. */
   /**
-   * Writes what was committed since the last call to disk ({@code sync -f}: the whole file system
-   * of the root, once), so that snapshots are durable before the cache journal that names them is
-   * forced. Steps do not sync one by one: overlay snapshots are mounted {@code volatile} and file
-   * steps write without fsync.
+   * Writes what was committed to disk ({@code sync -f}: the whole file system of the root), so that
+   * snapshots are durable before the cache journal that names them is forced. Steps do not sync one
+   * by one (overlay snapshots are mounted {@code volatile}, file steps write without fsync): each
+   * commit starts a sync in the background, at most one at a time, so that writing back overlaps
+   * the next steps; this waits for it and syncs once more what was committed since it began.
    */
   void sync() throws IOException {
-    if (unsynced) {
+    java.util.concurrent.CompletableFuture<Void> running;
+    synchronized (this) {
+      running = syncing;
+    }
+    boolean failed = false;
+    try {
+      running.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      failed = true; // synced again below, which reports the failure if it persists
+    }
+    boolean again;
+    synchronized (this) {
+      again = unsynced || failed;
       unsynced = false;
-      dev.kiln.solver.snapshot.Commands.run(null, List.of("sync", "-f", root.toString()));
+    }
+    if (again) {
+      syncNow();
     }
   }
+
+  /** Marks a commit and starts a background sync unless one is running (it then runs later). */
+  private synchronized void committed() {
+    unsynced = true;
+    if (syncing.isDone()) {
+      unsynced = false;
+      syncing =
+          java.util.concurrent.CompletableFuture.runAsync(
+              () -> {
+                try {
+                  syncNow();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              SYNCER);
+    }
+  }
+
+  private void syncNow() throws IOException {
+    List<String> command = new java.util.ArrayList<>(syncCommand);
+    command.add(root.toString());
+    dev.kiln.solver.snapshot.Commands.run(null, command);
+  }
+
+  /** One daemon thread for background syncs (they only wait for the disk). */
+  private static final java.util.concurrent.ExecutorService SYNCER =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "kiln-snapshot-sync");
+            t.setDaemon(true);
+            return t;
+          });
 
   Path root() {
     return root;
@@ -213,13 +270,13 @@ final class SnapshotStore {
    * temp one is deleted and the existing one kept.
    */
   void commit(Path temp, String id, SnapshotMeta meta) throws IOException {
-    unsynced = true;
     Files.write(temp.resolve("meta.json"), JSON.writeValueAsBytes(meta));
     Path target = dir(id);
     if (!Files.exists(target)) {
       try {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
         metas.put(id, meta);
+        committed();
         return;
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
         // Another build committed the same content first; keep that one.
@@ -236,11 +293,11 @@ final class SnapshotStore {
    * @return the path now holding it
    */
   Path attach(String id, String name, Path dir) throws IOException {
-    unsynced = true;
     Path target = dir(id).resolve(name);
     if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
       try {
         Files.move(dir, target, StandardCopyOption.ATOMIC_MOVE);
+        committed();
         return target;
       } catch (FileAlreadyExistsException | DirectoryNotEmptyException raced) {
         // Someone else attached it first.
