@@ -52,8 +52,7 @@ final class SnapshotStore {
   private final Path root;
   private final List<String> syncCommand;
   private boolean unsynced;
-  private java.util.concurrent.CompletableFuture<Void> syncing =
-      java.util.concurrent.CompletableFuture.completedFuture(null);
+  private java.util.concurrent.Future<?> syncing;
   private final Path snapshots;
   private final Path tmp;
   private final Map<String, SnapshotMeta> metas = new ConcurrentHashMap<>();
@@ -81,20 +80,29 @@ final class SnapshotStore {
   /**
    * Writes what was committed to disk ({@code sync -f}: the whole file system of the root), so that
    * snapshots are durable before the cache journal that names them is forced. Steps do not sync one
-   * by one (overlay snapshots are mounted {@code volatile}, file steps write without fsync): each
-   * commit starts a sync in the background, at most one at a time, so that writing back overlaps
-   * the next steps; this waits for it and syncs once more what was committed since it began.
+   * by one (overlay snapshots are mounted {@code volatile}, file steps write without fsync): a
+   * commit schedules a sync in the background shortly after (not while the step is finishing), at
+   * most one at a time, so that writing back overlaps the next steps; this cancels one not begun,
+   * waits for one running, and syncs once more what came after.
    */
   void sync() throws IOException {
-    java.util.concurrent.CompletableFuture<Void> running;
+    java.util.concurrent.Future<?> pending;
     synchronized (this) {
-      running = syncing;
+      pending = syncing;
+      syncing = null;
     }
     boolean failed = false;
-    try {
-      running.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      failed = true; // synced again below, which reports the failure if it persists
+    if (pending != null && !pending.cancel(false)) {
+      try {
+        pending.get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        failed = true; // synced again below, which reports the failure if it persists
+      } catch (java.util.concurrent.CancellationException e) {
+        // cancelled before it began: what it would have synced is still unsynced
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while syncing snapshots");
+      }
     }
     boolean again;
     synchronized (this) {
@@ -106,23 +114,26 @@ final class SnapshotStore {
     }
   }
 
-  /** Marks a commit and starts a background sync unless one is running (it then runs later). */
+  /** Marks a commit and schedules a background sync unless one is scheduled or running. */
   private synchronized void committed() {
     unsynced = true;
-    if (syncing.isDone()) {
-      unsynced = false;
+    if (syncing == null || syncing.isDone()) {
       syncing =
-          java.util.concurrent.CompletableFuture.runAsync(
+          SYNCER.schedule(
               () -> {
-                try {
-                  syncNow();
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                synchronized (this) {
+                  unsynced = false;
                 }
+                syncNow();
+                return null;
               },
-              SYNCER);
+              SYNC_DELAY_MS,
+              java.util.concurrent.TimeUnit.MILLISECONDS);
     }
   }
+
+  /** How long after a commit its background sync begins (past the end of the step). */
+  private static final long SYNC_DELAY_MS = 50;
 
   private void syncNow() throws IOException {
     List<String> command = new java.util.ArrayList<>(syncCommand);
@@ -131,8 +142,8 @@ final class SnapshotStore {
   }
 
   /** One daemon thread for background syncs (they only wait for the disk). */
-  private static final java.util.concurrent.ExecutorService SYNCER =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  private static final java.util.concurrent.ScheduledExecutorService SYNCER =
+      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "kiln-snapshot-sync");
             t.setDaemon(true);
