@@ -1,9 +1,14 @@
 package dev.kiln.solver.layer;
 
+import dev.kiln.oci.Digests;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.security.MessageDigest;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -70,7 +75,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
   private int previousLength;
   private Recording recording;
   private Replay replaying;
-  private final java.util.List<Recording> unfinished = new java.util.ArrayList<>();
+  private final List<Recording> unfinished = new ArrayList<>();
   private long crc;
   private long length;
   private boolean headerWritten;
@@ -229,19 +234,19 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
   /** A segment being deflated: its content's digest as it comes, and its blocks as they drain. */
   private final class Recording {
     final long contentLength;
-    final java.security.MessageDigest sha;
+    final MessageDigest sha;
     long hashed;
     int pending;
     boolean closed;
-    java.io.ByteArrayOutputStream deflated;
+    ByteArrayOutputStream deflated;
     long crc;
     long inputLength;
 
     /** Kept under the digest of the bytes that came (a digest taken before is only a lookup). */
     Recording(long contentLength) {
       this.contentLength = contentLength;
-      this.sha = segments != null ? dev.kiln.oci.Digests.newSha256() : null;
-      this.deflated = segments == null ? null : new java.io.ByteArrayOutputStream();
+      this.sha = segments != null ? Digests.newSha256() : null;
+      this.deflated = segments == null ? null : new ByteArrayOutputStream();
       if (segments != null) {
         segments.started(level, contentLength);
         unfinished.add(this);
@@ -387,7 +392,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       }
     }
     inFlight.clear();
-    for (Recording r : java.util.List.copyOf(unfinished)) {
+    for (Recording r : List.copyOf(unfinished)) {
       r.end();
     }
     release();

@@ -1,5 +1,6 @@
 package dev.kiln.solver.layer;
 
+import dev.kiln.oci.Digests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -94,7 +96,7 @@ final class TarEntryEncoder {
 
   /** The SHA-256 of a file's content, read once before it is written (to look up its segment). */
   private byte[] sha256(LayerEntry e, long size) throws IOException {
-    java.security.MessageDigest md = dev.kiln.oci.Digests.newSha256();
+    MessageDigest md = Digests.newSha256();
     read(e, size, md::update);
     return md.digest();
   }

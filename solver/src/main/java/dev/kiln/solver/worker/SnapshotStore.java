@@ -5,6 +5,7 @@ import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -25,7 +26,13 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The worker's committed snapshots, stacked: {@code <root>/snapshots/<id>/} holds {@code meta.json}
@@ -52,7 +59,7 @@ final class SnapshotStore {
   private final Path root;
   private final List<String> syncCommand;
   private boolean unsynced;
-  private java.util.concurrent.Future<?> syncing;
+  private Future<?> syncing;
   private final Path snapshots;
   private final Path tmp;
   private final Map<String, SnapshotMeta> metas = new ConcurrentHashMap<>();
@@ -86,7 +93,7 @@ final class SnapshotStore {
    * waits for one running, and syncs once more what came after.
    */
   void sync() throws IOException {
-    java.util.concurrent.Future<?> pending;
+    Future<?> pending;
     synchronized (this) {
       pending = syncing;
       syncing = null;
@@ -95,13 +102,13 @@ final class SnapshotStore {
     if (pending != null && !pending.cancel(false)) {
       try {
         pending.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         failed = true; // synced again below, which reports the failure if it persists
-      } catch (java.util.concurrent.CancellationException e) {
+      } catch (CancellationException e) {
         // cancelled before it began: what it would have synced is still unsynced
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while syncing snapshots");
+        throw new InterruptedIOException("interrupted while syncing snapshots");
       }
     }
     boolean again;
@@ -128,7 +135,7 @@ final class SnapshotStore {
                 return null;
               },
               SYNC_DELAY_MS,
-              java.util.concurrent.TimeUnit.MILLISECONDS);
+              TimeUnit.MILLISECONDS);
     }
   }
 
@@ -136,14 +143,14 @@ final class SnapshotStore {
   private static final long SYNC_DELAY_MS = 50;
 
   private void syncNow() throws IOException {
-    List<String> command = new java.util.ArrayList<>(syncCommand);
+    List<String> command = new ArrayList<>(syncCommand);
     command.add(root.toString());
     dev.kiln.solver.snapshot.Commands.run(null, command);
   }
 
   /** One daemon thread for background syncs (they only wait for the disk). */
-  private static final java.util.concurrent.ScheduledExecutorService SYNCER =
-      java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+  private static final ScheduledExecutorService SYNCER =
+      Executors.newSingleThreadScheduledExecutor(
           r -> {
             Thread t = new Thread(r, "kiln-snapshot-sync");
             t.setDaemon(true);
