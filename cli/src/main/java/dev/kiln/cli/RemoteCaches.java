@@ -194,8 +194,8 @@ final class RemoteCaches {
   }
 
   /**
-   * The state's result layers, each offered to {@code e} as soon as it is made, so that its upload
-   * overlaps the compression of the next ones.
+   * The state's result layers, each offered to {@code e} as the walk asks for it (after {@link
+   * ResultLayers#prepare} made them), so that its upload starts before the export step.
    */
   private static ResultLayers offering(CacheExporter e, KilnState state) {
     ResultLayers made = state.resultLayers();

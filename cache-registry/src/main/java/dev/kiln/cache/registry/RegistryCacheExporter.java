@@ -16,6 +16,7 @@ import dev.kiln.oci.registry.BlobSource;
 import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.oci.registry.RegistryException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -156,7 +157,7 @@ final class RegistryCacheExporter implements CacheExporter {
       } catch (InterruptedException e) {
         started.cancel(true);
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("cache export interrupted");
+        throw new InterruptedIOException("cache export interrupted");
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof RegistryException re) {

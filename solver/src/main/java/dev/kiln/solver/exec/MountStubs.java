@@ -38,8 +38,7 @@ final class MountStubs {
 
   /** Times of a directory that received stubs: before, right after, and at cleanup. */
   private static final class Parent {
-    DirMetadata before;
-    FileTime mtimeBefore;
+    DirMetadata before; // its mtime is the one to restore
     FileTime atimeBefore;
     FileTime mtimeAfterStubs;
     boolean allRemoved = true;
@@ -89,7 +88,6 @@ final class MountStubs {
         BasicFileAttributes a = attributes(parent);
         Parent p = new Parent();
         p.before = a == null ? null : DirMetadata.of(parent);
-        p.mtimeBefore = a == null ? null : a.lastModifiedTime();
         p.atimeBefore = a == null ? null : a.lastAccessTime();
         parents.put(parent, p);
       }
@@ -151,8 +149,8 @@ final class MountStubs {
     for (Map.Entry<Path, Parent> e : parents.entrySet()) {
       Parent p = e.getValue();
       FileTime now = atCleanup.get(e.getKey());
-      if (p.allRemoved && p.mtimeBefore != null && now != null && now.equals(p.mtimeAfterStubs)) {
-        if (restoreTimes(e.getKey(), p.mtimeBefore, p.atimeBefore)) {
+      if (p.allRemoved && p.before != null && now != null && now.equals(p.mtimeAfterStubs)) {
+        if (restoreTimes(e.getKey(), p.before.mtime(), p.atimeBefore)) {
           untouched.put(e.getKey(), p.before);
         }
       }

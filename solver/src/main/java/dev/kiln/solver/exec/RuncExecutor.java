@@ -13,6 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -130,7 +131,7 @@ public final class RuncExecutor implements AutoCloseable {
       MountStubs made = stubs;
       stubs = null;
       made.clean();
-      Map<String, DirMetadata> parents = new java.util.TreeMap<>();
+      Map<String, DirMetadata> parents = new TreeMap<>();
       made.untouchedParents()
           .forEach((dir, meta) -> parents.put(request.rootfs().relativize(dir).toString(), meta));
       return new ExecResult(

@@ -63,9 +63,12 @@ final class GzipSegments {
    */
   record Segment(byte[] deflated, long crc, long inputLength) {}
 
+  /** A content length at a level: what {@link #mayHave} and the pending segments go by. */
+  private record Size(int level, long contentLength) {}
+
   private final LinkedHashMap<Key, Segment> segments = new LinkedHashMap<>(16, 0.75f, true);
-  private final Map<String, Integer> lengths = new HashMap<>();
-  private final Map<String, Integer> pending = new HashMap<>();
+  private final Map<Size, Integer> lengths = new HashMap<>();
+  private final Map<Size, Integer> pending = new HashMap<>();
   private long bytes;
   private final AtomicLong hits = new AtomicLong();
 
@@ -74,18 +77,18 @@ final class GzipSegments {
    * another stream (worth hashing the content for).
    */
   synchronized boolean mayHave(int level, long contentLength) {
-    String k = level + "/" + contentLength;
+    Size k = new Size(level, contentLength);
     return lengths.containsKey(k) || pending.containsKey(k);
   }
 
   /** A stream starts deflating a segment of this length and level (see {@link #awaitPending}). */
   synchronized void started(int level, long contentLength) {
-    pending.merge(level + "/" + contentLength, 1, Integer::sum);
+    pending.merge(new Size(level, contentLength), 1, Integer::sum);
   }
 
   /** A segment {@link #started} is done: kept by {@link #put} before, or dropped. */
   synchronized void ended(int level, long contentLength) {
-    pending.computeIfPresent(level + "/" + contentLength, (k, n) -> n == 1 ? null : n - 1);
+    pending.computeIfPresent(new Size(level, contentLength), (k, n) -> n == 1 ? null : n - 1);
     notifyAll();
   }
 
@@ -96,7 +99,7 @@ final class GzipSegments {
    * blocks), so waits never form a cycle; the timeout is a backstop, after which it deflates.
    */
   synchronized void awaitPending(int level, long contentLength) throws InterruptedException {
-    String k = level + "/" + contentLength;
+    Size k = new Size(level, contentLength);
     long until = System.nanoTime() + PENDING_WAIT_NANOS;
     while (pending.containsKey(k)) {
       long left = until - System.nanoTime();
@@ -122,7 +125,7 @@ final class GzipSegments {
       return;
     }
     segments.put(key, segment);
-    lengths.merge(key.level() + "/" + key.contentLength(), 1, Integer::sum);
+    lengths.merge(new Size(key.level(), key.contentLength()), 1, Integer::sum);
     bytes += segment.deflated().length;
     Iterator<Map.Entry<Key, Segment>> eldest = segments.entrySet().iterator();
     while (bytes > BUDGET && eldest.hasNext()) {
@@ -130,7 +133,8 @@ final class GzipSegments {
       eldest.remove();
       bytes -= e.getValue().deflated().length;
       lengths.computeIfPresent(
-          e.getKey().level() + "/" + e.getKey().contentLength(), (k, n) -> n == 1 ? null : n - 1);
+          new Size(e.getKey().level(), e.getKey().contentLength()),
+          (k, n) -> n == 1 ? null : n - 1);
     }
   }
 

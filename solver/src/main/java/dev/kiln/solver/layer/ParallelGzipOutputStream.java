@@ -180,10 +180,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       kept = segments.get(new GzipSegments.Key(level, contentLength, sha256));
     }
     if (kept != null) {
-      while (!inFlight.isEmpty()) {
-        drainOldest();
-      }
-      replaying = new Replay(kept);
+      replaying = new Replay(kept); // every block before it is written out (above)
     } else {
       recording = new Recording(contentLength);
     }
@@ -269,11 +266,12 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       }
     }
 
-    void add(Block b) {
+    /** Takes a block of this segment as it is written out ({@code shift}: its CRC shift). */
+    void add(Block b, long shift) {
       pending--;
       if (deflated != null) {
         deflated.write(b.output, 0, b.outputLength);
-        crc = Crc32Combine.combine(crc, b.crc, Crc32Combine.shift(b.length));
+        crc = Crc32Combine.combine(crc, b.crc, shift);
         inputLength += b.length;
         if (deflated.size() > GzipSegments.MAX_SEGMENT
             || (inputLength >= GzipSegments.MIN_CONTENT
@@ -455,12 +453,10 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     }
     writeHeaderOnce();
     out.write(b.output, 0, b.outputLength);
-    crc =
-        b.length == BLOCK_SIZE
-            ? Crc32Combine.combine(crc, b.crc, fullBlockShift)
-            : Crc32Combine.combine(crc, b.crc, Crc32Combine.shift(b.length));
+    long shift = b.length == BLOCK_SIZE ? fullBlockShift : Crc32Combine.shift(b.length);
+    crc = Crc32Combine.combine(crc, b.crc, shift);
     if (b.recording != null) {
-      b.recording.add(b);
+      b.recording.add(b, shift);
     }
     // b's dictionary is the block before it, which nothing reads any more.
     if (b.dictionary != null) {

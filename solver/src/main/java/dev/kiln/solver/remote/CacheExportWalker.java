@@ -102,10 +102,8 @@ public final class CacheExportWalker {
       Set<CacheResult> seen = new HashSet<>();
       for (SolveKeys.Entry e : keys.entries()) {
         CacheRecord r = e.record();
-        if (r != null
-            && e.alternatives().stream().anyMatch(a -> !a.sessionBound() && !a.key().isRoot())
-            && !identities(r.result()).isEmpty()
-            && wanted(r.result())
+        if (e.alternatives().stream().anyMatch(a -> !a.sessionBound() && !a.key().isRoot())
+            && exportsLayers(r)
             && seen.add(r.result())) {
           exported.add(r.result());
         }
@@ -139,7 +137,7 @@ public final class CacheExportWalker {
         }
       }
       CacheRecord r = e.record();
-      if (r != null && !identities(r.result()).isEmpty() && wanted(r.result())) {
+      if (exportsLayers(r)) {
         item.addResult(exportLayers(r.result()), r.createdAt());
       }
       return item;
@@ -170,6 +168,11 @@ public final class CacheExportWalker {
 
     private CacheChains.Item root(Digest digest) {
       return roots.computeIfAbsent(digest, d -> chains.add(d, 0));
+    }
+
+    /** Whether the record's result goes into the chains with its layers (under the mode). */
+    private boolean exportsLayers(CacheRecord r) throws IOException {
+      return r != null && !identities(r.result()).isEmpty() && wanted(r.result());
     }
 
     private boolean wanted(CacheResult result) throws IOException {

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Snapshotter on overlayfs: {@link #prepare} mounts {@code <root>/<key>/merged} with the chain as
  * {@code lowerdir} and a fresh {@code upper} and {@code work}, through the {@code mount} binary.
  * Nothing is copied, so preparing costs O(1) in the size of the base image; the changes of a RUN
- * are exactly the upperdir. Needs root and a kernel with overlay (see {@link #unusableReason}).
+ * are exactly the upperdir. Needs root and a kernel with overlay (see {@link #probe}).
  *
  * <p>Layout: {@code <root>/<key>/{upper,work,merged}} ({@code empty} as the lower of a scratch
  * snapshot). The kernel stacks at most 500 lowers and takes one page of options; long chains fall
@@ -45,8 +44,8 @@ public final class OverlaySnapshotter implements Snapshotter {
    * @param volatileUpper mount prepared snapshots with {@code volatile} (Linux 5.10+; {@link
    *     #probe} tells): their unmount then skips syncing the upper file system, which otherwise
    *     writes every byte a step wrote to disk before the step ends. The snapshots are then as
-   *     durable as any file written without fsync; a worker syncs them once when it closes, before
-   *     its cache records them for good.
+   *     durable as any file written without fsync until the worker's store syncs them (in the
+   *     background after each commit, and when it closes, before its cache records them for good).
    */
   public OverlaySnapshotter(Path root, boolean volatileUpper) {
     this.root = root.toAbsolutePath();
@@ -191,16 +190,6 @@ public final class OverlaySnapshotter implements Snapshotter {
         .replace("\\011", "\t")
         .replace("\\012", "\n")
         .replace("\\134", "\\");
-  }
-
-  /**
-   * Why overlay cannot be used with snapshots under {@code root}, found by mounting a probe.
-   *
-   * @param root the snapshot root (created if missing)
-   * @return the reason, or empty when overlay works
-   */
-  public static Optional<String> unusableReason(Path root) {
-    return OverlayProbe.run(root.toAbsolutePath()).unusable();
   }
 
   /**

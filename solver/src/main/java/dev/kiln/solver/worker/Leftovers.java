@@ -23,7 +23,7 @@ final class Leftovers {
   static void clean(Path root) throws IOException {
     Path runcState = root.resolve("exec").resolve("runc");
     // runc keeps a directory per container there: none means nothing to list (and no process)
-    if (Files.isDirectory(runcState) && !isEmpty(runcState)) {
+    if (Files.isDirectory(runcState) && !SnapshotStore.isEmptyDirectory(runcState)) {
       for (String id : run(List.of("runc", "--root", runcState.toString(), "list", "-q"))) {
         run(List.of("runc", "--root", runcState.toString(), "kill", "--all", id, "KILL"));
         run(List.of("runc", "--root", runcState.toString(), "delete", "--force", id));
@@ -46,12 +46,6 @@ final class Leftovers {
           SnapshotStore.deleteTree(p);
         }
       }
-    }
-  }
-
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-      return !ds.iterator().hasNext();
     }
   }
 

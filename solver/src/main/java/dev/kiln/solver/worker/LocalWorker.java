@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -288,7 +289,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
    * @throws IOException if a blob cannot be made
    */
   public void prepareLayers(List<CacheResult> results, LayerRequest request) throws IOException {
-    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    LinkedHashSet<String> ids = new LinkedHashSet<>();
     for (CacheResult r : results) {
       if (!r.snapshotId().isEmpty()
           && snapshots.exists(r.snapshotId())
@@ -350,8 +351,8 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
 
   /**
    * Releases mounts still held by the snapshotter and writes the snapshots committed by this worker
-   * to disk (once, see {@link SnapshotStore#sync}), before the caller closes the cache that records
-   * them. Snapshots stay.
+   * to disk ({@link SnapshotStore#sync}: what the background syncs have not covered yet), before
+   * the caller closes the cache that records them. Snapshots stay.
    *
    * @throws IOException if the snapshots cannot be synced
    */

@@ -361,6 +361,13 @@ final class SnapshotStore {
   }
 
   /** Deletes a tree without following symlinks, making directories writable first. */
+  /** Whether {@code dir} has no entries. */
+  static boolean isEmptyDirectory(Path dir) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      return !entries.iterator().hasNext();
+    }
+  }
+
   static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;

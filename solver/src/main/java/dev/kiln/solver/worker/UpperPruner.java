@@ -62,7 +62,7 @@ final class UpperPruner {
           continue; // new, or replacing a non-directory: a real change
         }
         prune(child, path, lower, probe);
-        if (isEmpty(child)
+        if (SnapshotStore.isEmptyDirectory(child)
             && DirMetadata.of(child).equals(below)
             && (lower.knownCopyUp(path) || !probe.isOpaque(child))) {
           Files.delete(child);
@@ -107,11 +107,5 @@ final class UpperPruner {
   @FunctionalInterface
   interface Scan {
     OpaqueProbe run() throws LayerException;
-  }
-
-  private static boolean isEmpty(Path dir) throws IOException {
-    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-      return !s.iterator().hasNext();
-    }
   }
 }

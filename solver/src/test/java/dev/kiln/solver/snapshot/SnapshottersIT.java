@@ -37,13 +37,14 @@ class SnapshottersIT {
   }
 
   @Test
-  void unusableReason_rootOnOverlayfs_explainsWhy() throws Exception {
+  void probe_rootOnOverlayfs_explainsWhy() throws Exception {
     // An overlay mount cannot serve as upperdir of another: the probe must catch it.
     OverlaySnapshotter o = new OverlaySnapshotter(tmp.resolve("outer"));
     try {
       SnapshotHandle h = o.prepare("outer", java.util.List.of());
-      assertThat(OverlaySnapshotter.unusableReason(h.rootfs().resolve("inner")))
-          .hasValueSatisfying(r -> assertThat(r).contains("overlay mount failed"));
+      OverlaySnapshotter.Probe p = OverlaySnapshotter.probe(h.rootfs().resolve("inner"));
+      assertThat(p.snapshotter()).isNull();
+      assertThat(p.unusable()).contains("overlay mount failed");
       o.remove("outer");
     } finally {
       o.close();
