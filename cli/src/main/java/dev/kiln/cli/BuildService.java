@@ -20,6 +20,8 @@ import dev.kiln.oci.Digests;
 import dev.kiln.oci.Platform;
 import dev.kiln.solver.cache.BlobUnavailableException;
 import dev.kiln.solver.cache.CacheResult;
+import dev.kiln.solver.remote.EagerExportLayers;
+import dev.kiln.solver.scheduler.ResultListener;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
@@ -112,9 +114,10 @@ final class BuildService {
       List<ImportedCache> imported = caches.importAll();
       long t1 = System.nanoTime();
       try (KilnState state =
-          KilnState.open(request, invocation, progress, images, imported, compressor)) {
+              KilnState.open(request, invocation, progress, images, imported, compressor);
+          EagerExportLayers eager = caches.eager(state)) {
         long t2 = System.nanoTime();
-        SolveResult solved = solve(state, converted);
+        SolveResult solved = solve(state, converted, eager);
         long t3 = System.nanoTime();
         ResultExporter exporter = new ResultExporter(request, invocation, progress, images);
         List<ExportResult> written;
@@ -141,9 +144,10 @@ final class BuildService {
               throw e;
             }
             forget(state, gone);
-            solved = solve(state, converted);
+            solved = solve(state, converted, eager);
           }
         }
+        eager.handOver();
         caches.exportAll(state, solved);
         if (request.debug()) {
           progress.notice(
@@ -292,7 +296,8 @@ final class BuildService {
     }
   }
 
-  private SolveResult solve(KilnState state, ConversionResult converted) throws CliException {
+  private SolveResult solve(KilnState state, ConversionResult converted, ResultListener results)
+      throws CliException {
     CompletableFuture<SolveResult> solving =
         state
             .scheduler()
@@ -300,7 +305,8 @@ final class BuildService {
                 converted.definition(),
                 SolveOptions.DEFAULT
                     .withNoCache(request.noCache())
-                    .withProgress(new HiddenSteps(progress, converted.definition())));
+                    .withProgress(new HiddenSteps(progress, converted.definition()))
+                    .withResults(results));
     // Ctrl-C (or SIGTERM): cancel the solve and wait for running steps to clean up (kill their
     // containers, unmount, delete temp dirs) before the JVM goes away.
     Thread onSignal =

@@ -15,6 +15,7 @@ import dev.kiln.image.export.ExportSpec;
 import dev.kiln.oci.Reference;
 import dev.kiln.solver.cache.CacheResult;
 import dev.kiln.solver.remote.CacheExportWalker;
+import dev.kiln.solver.remote.EagerExportLayers;
 import dev.kiln.solver.remote.ResultLayers;
 import dev.kiln.solver.scheduler.SolveResult;
 import java.io.IOException;
@@ -178,6 +179,14 @@ final class RemoteCaches {
       }
     }
     return fields;
+  }
+
+  /**
+   * What makes, while the build goes on, the layers the {@code mode=max} exports among {@code
+   * --cache-to} will take, and starts their uploads (nothing to do without such an export).
+   */
+  EagerExportLayers eager(KilnState state) {
+    return new EagerExportLayers(state.resultLayers(), exporters, state.store());
   }
 
   /** Writes every {@code --cache-to}. */

@@ -79,13 +79,18 @@ final class RegistryCacheExporter implements CacheExporter {
       return CacheWriter.write(
           name(), settings, new Target(client), chains, store, origins, progress, parallelism);
     } finally {
-      offered.values().forEach(f -> f.cancel(true));
-      offered.clear();
-      synchronized (this) {
-        if (early != null) {
-          early.shutdownNow();
-          early = null;
-        }
+      withdrawOffers();
+    }
+  }
+
+  @Override
+  public void withdrawOffers() {
+    offered.values().forEach(f -> f.cancel(true));
+    offered.clear();
+    synchronized (this) {
+      if (early != null) {
+        early.shutdownNow();
+        early = null;
       }
     }
   }

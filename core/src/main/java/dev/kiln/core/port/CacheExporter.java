@@ -46,4 +46,11 @@ public interface CacheExporter {
    * @param store where its blob is read from
    */
   default void offer(ExportLayer layer, ContentStore store) {}
+
+  /**
+   * Cancels what {@link #offer} started: the build failed and {@link #export} will not be called.
+   * Blobs already stored stay (a registry drops unreferenced blobs itself). The default does
+   * nothing.
+   */
+  default void withdrawOffers() {}
 }

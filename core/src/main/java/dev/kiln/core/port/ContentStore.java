@@ -42,6 +42,25 @@ public interface ContentStore {
   InputStream open(Digest digest) throws IOException;
 
   /**
+   * Opens the blob for a reader that checks its digest itself, such as a push to a registry (the
+   * registry refuses a blob whose bytes do not hash to the digest it is pushed as): the stream
+   * starts at {@code offset} and does not hash what it reads. Every other reader uses {@link
+   * #open}. The default opens a verified stream and skips to the offset.
+   *
+   * @throws ContentNotFoundException if it is not stored
+   */
+  default InputStream openUnverified(Digest digest, long offset) throws IOException {
+    InputStream in = open(digest);
+    try {
+      in.skipNBytes(offset);
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+    return in;
+  }
+
+  /**
    * Stores everything read from {@code content} (which the caller closes), hashing while it
    * streams.
    *

@@ -121,6 +121,25 @@ public abstract class ContentStoreContract {
   }
 
   @Test
+  void openUnverified_startsAtTheOffset_andMissingIsNotFound() throws IOException {
+    Digest d = store.write(bytes("0123456789"), null).digest();
+
+    try (InputStream in = store.openUnverified(d, 0)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("0123456789");
+    }
+    try (InputStream in = store.openUnverified(d, 4)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("456789");
+    }
+    try (InputStream in = store.openUnverified(d, 10)) {
+      assertThat(in.readAllBytes()).isEmpty();
+    }
+    assertThatThrownBy(() -> store.openUnverified(Digests.sha256("absent"), 0))
+        .isInstanceOf(ContentNotFoundException.class);
+    assertThatThrownBy(() -> store.openUnverified(d, 11).readAllBytes())
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
   void delete_present_removes() throws IOException {
     Digest d = store.write(bytes("gone"), null).digest();
 

@@ -81,6 +81,11 @@ public final class FetchingContentStore implements ContentStore {
     return fetched(digest, local::open);
   }
 
+  @Override
+  public InputStream openUnverified(Digest digest, long offset) throws IOException {
+    return fetched(digest, d -> local.openUnverified(d, offset));
+  }
+
   /** A local read of {@code digest}, fetching the blob first when it is not stored. */
   private <T> T fetched(Digest digest, LocalRead<T> read) throws IOException {
     try {
@@ -181,6 +186,11 @@ public final class FetchingContentStore implements ContentStore {
     @Override
     public InputStream open(Digest digest) throws IOException {
       return local.open(digest);
+    }
+
+    @Override
+    public InputStream openUnverified(Digest digest, long offset) throws IOException {
+      return local.openUnverified(digest, offset);
     }
 
     @Override

@@ -544,6 +544,7 @@ final class SolveRun {
           executed++;
         }
         progress.vertexCompleted(n.vertex.digest(), n.name);
+        options.results().made(n.vertex, records.stream().map(CacheRecord::result).toList());
         synchronized (this) {
           if (failure == null) {
             resultKnown(n, records, later);

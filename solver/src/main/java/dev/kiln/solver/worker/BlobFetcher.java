@@ -135,6 +135,15 @@ final class BlobFetcher {
       }
 
       @Override
+      public InputStream openUnverified(Digest digest, long offset) throws IOException {
+        Descriptor d = known.get(digest);
+        if (d != null) {
+          ensure(d);
+        }
+        return store.openUnverified(digest, offset);
+      }
+
+      @Override
       public Digests.Sized write(InputStream content, Digest expected) throws IOException {
         return store.write(content, expected);
       }

@@ -11,6 +11,7 @@ import dev.kiln.solver.cache.LocalCacheManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -104,6 +105,39 @@ class SchedulerTest {
     assertThat(runner.runs.keySet()).containsExactlyInAnyOrder(merge.digest(), c2.digest());
     assertThat(r.executed()).isEqualTo(2);
     assertThat(r.cached()).isEqualTo(changed.size() - 2);
+  }
+
+  @Test
+  void solve_resultListener_toldOfEachRunStepsResultsBeforeItsDependentsRun_notOfHits()
+      throws Exception {
+    Definition def = diamond("c").definition();
+    Vertex merge = def.outputs().get(0).vertex();
+    List<Vertex> told = Collections.synchronizedList(new ArrayList<>());
+    List<String> snapshots = Collections.synchronizedList(new ArrayList<>());
+    ToyRunner runner = new ToyRunner();
+    AtomicBoolean mergeRanAfterItsInputsWereTold = new AtomicBoolean();
+    ResultListener listener =
+        (vertex, results) -> {
+          told.add(vertex);
+          results.forEach(r -> snapshots.add(r.snapshotId()));
+        };
+    runner.hook(
+        merge,
+        (v, cancel) ->
+            mergeRanAfterItsInputsWereTold.set(
+                told.containsAll(merge.inputs().stream().map(i -> i.vertex()).toList())));
+
+    solve(runner, def, SolveOptions.DEFAULT.withResults(listener));
+
+    assertThat(told).containsExactlyInAnyOrderElementsOf(def.vertices());
+    assertThat(snapshots)
+        .containsExactlyInAnyOrderElementsOf(
+            def.vertices().stream().map(v -> v.digest().toString()).toList());
+    assertThat(mergeRanAfterItsInputsWereTold).isTrue();
+
+    told.clear();
+    solve(new ToyRunner(), def, SolveOptions.DEFAULT.withResults(listener));
+    assertThat(told).as("a warm solve runs nothing, so tells nothing").isEmpty();
   }
 
   @Test
