@@ -225,7 +225,7 @@ final class RemoteCaches {
       @Override
       public void prepare(List<CacheResult> results, CacheExportOptions options)
           throws IOException {
-        made.prepare(results, options);
+        made.prepare(results, options, e.tap());
       }
     };
   }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.ImageManifest;
 import dev.kiln.oci.layout.OciLayout;
+import dev.kiln.testsupport.AccessLogEntry;
 import dev.kiln.testsupport.CacheManifestJson;
 import dev.kiln.testsupport.FaultProxy;
 import dev.kiln.testsupport.FaultRule;
@@ -318,6 +319,70 @@ class RemoteCacheIT extends BusyboxRegistry.Fixture {
     assertThat(s[1]).as(second.err()).isZero();
     assertThat(s[2]).isZero();
     assertThat(s[3]).isEqualTo(s[0]);
+  }
+
+  @Test
+  void coldExport_sendsLayersWhileTheyAreWritten_andSendsThemAgainWhenTheStreamFails()
+      throws Exception {
+    String tag = UUID.randomUUID().toString().substring(0, 8);
+    String streamed = proxy.hostPort() + "/kiln-it/streamed:" + tag;
+    proxy.clearAccessLog();
+    Kiln.Run cold =
+        ok(build(tmp.resolve("cold"), "--cache-to", "type=registry,ref=" + streamed + ",mode=max"));
+    long uploaded = summary(cold)[1];
+    assertThat(uploaded).as(cold.err()).isPositive();
+    List<AccessLogEntry> patches =
+        proxy.accessLog().stream()
+            .filter(e -> e.method().equals("PATCH") && e.path().contains("/streamed/blobs/"))
+            .toList();
+    // every layer the build made is streamed (the base image's layer, which lives in another
+    // registry name, is sent whole)
+    assertThat(patches).isNotEmpty().hasSizeLessThanOrEqualTo((int) uploaded);
+    assertThat(patches).allSatisfy(e -> assertThat(e.status()).isEqualTo(202));
+    List<String> committed =
+        proxy.accessLog().stream()
+            .filter(e -> e.method().equals("PUT") && e.status() == 201)
+            .map(AccessLogEntry::path)
+            .toList();
+    assertThat(committed)
+        .as("each stream committed under its digest")
+        .containsAll(patches.stream().map(AccessLogEntry::path).toList());
+    // every streamed blob reads back from the cache whole: an image built from it alone
+    ok(
+        build(
+            tmp.resolve("fresh"),
+            "--cache-from",
+            streamed,
+            "-o",
+            "type=oci,dest=" + tmp.resolve("streamed.tar")));
+    assertThat(tmp.resolve("streamed.tar")).isNotEmptyFile();
+
+    // A registry (or proxy) that refuses stream uploads: each layer is sent again when finished.
+    String refused = proxy.hostPort() + "/kiln-it/refused:" + tag;
+    proxy.addRule(
+        FaultRule.on("PATCH", "/v2/kiln-it/refused/blobs/uploads/.*").always().respond(500));
+    proxy.clearAccessLog();
+    Kiln.Run again =
+        ok(build(tmp.resolve("cold2"), "--cache-to", "type=registry,ref=" + refused + ",mode=max"));
+    assertThat(summary(again)[1]).as(again.err()).isEqualTo(uploaded);
+    assertThat(
+            proxy.accessLog().stream()
+                .filter(
+                    e ->
+                        e.method().equals("PUT")
+                            && e.path().contains("/refused/blobs/uploads/")
+                            && e.status() == 201))
+        .as("each layer stored by a whole upload after its stream failed")
+        .hasSizeGreaterThanOrEqualTo((int) uploaded);
+    JsonNode m = CacheManifestJson.inspectRaw(refused.replace(proxy.hostPort(), host));
+    assertThat(m.path("layers").size()).isPositive();
+    ok(
+        build(
+            tmp.resolve("fresh2"),
+            "--cache-from",
+            refused,
+            "-o",
+            "type=oci,dest=" + tmp.resolve("refused.tar")));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.kiln.cache.registry;
 
 import dev.kiln.core.cache.remote.CacheChains;
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.CacheExportSummary;
 import dev.kiln.core.port.CacheExporter;
@@ -9,6 +10,7 @@ import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.OciJson;
 import dev.kiln.oci.Reference;
 import dev.kiln.oci.registry.BlobOutcome;
@@ -17,8 +19,10 @@ import dev.kiln.oci.registry.RegistryClient;
 import dev.kiln.oci.registry.RegistryException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,7 +43,12 @@ final class RegistryCacheExporter implements CacheExporter {
   private final OriginFetcher origins;
   private final int parallelism;
   private final Map<Digest, Future<BlobOutcome>> offered = new ConcurrentHashMap<>();
+  private final List<Streamed> streams = new CopyOnWriteArrayList<>();
   private ExecutorService early;
+  private ExecutorService streaming;
+
+  /** A blob sent while the worker writes it ({@link #tap}), and its upload. */
+  private record Streamed(GrowingBlob blob, Future<BlobOutcome> upload) {}
 
   RegistryCacheExporter(
       Reference ref,
@@ -87,10 +96,23 @@ final class RegistryCacheExporter implements CacheExporter {
   public void withdrawOffers() {
     offered.values().forEach(f -> f.cancel(true));
     offered.clear();
+    for (Streamed s : streams) {
+      s.upload().cancel(true);
+      try {
+        s.blob().close(); // an upload cancelled before it began never closes it
+      } catch (IOException ignored) {
+        // closing a read channel: nothing to recover
+      }
+    }
+    streams.clear();
     synchronized (this) {
       if (early != null) {
         early.shutdownNow();
         early = null;
+      }
+      if (streaming != null) {
+        streaming.shutdownNow();
+        streaming = null;
       }
     }
   }
@@ -102,6 +124,9 @@ final class RegistryCacheExporter implements CacheExporter {
    */
   @Override
   public void offer(ExportLayer layer, ContentStore store) {
+    if (streamed(layer.blob().digest(), false) != null) {
+      return; // already being sent while it was written
+    }
     offered.computeIfAbsent(
         layer.blob().digest(),
         d -> {
@@ -113,6 +138,49 @@ final class RegistryCacheExporter implements CacheExporter {
                           .client(ref.registryApiHost(), insecure)
                           .pushBlob(ref.repository(), source, mountSource(source)));
         });
+  }
+
+  /**
+   * Sends each blob the worker writes for this export while it is written (a stream upload, one
+   * thread per blob being written): the finished layer is then already stored, or nearly, when the
+   * export asks for it. {@link Target#putLayer} waits for it, and sends the finished blob again if
+   * the stream failed.
+   */
+  @Override
+  public BlobTap tap() {
+    return this::stream;
+  }
+
+  private synchronized void stream(GrowingBlob blob) {
+    if (streaming == null) {
+      streaming =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "kiln-cache-upload-stream");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    Future<BlobOutcome> upload =
+        streaming.submit(
+            () -> {
+              try (blob) {
+                return clients
+                    .client(ref.registryApiHost(), insecure)
+                    .pushGrowingBlob(ref.repository(), blob);
+              }
+            });
+    streams.add(new Streamed(blob, upload));
+  }
+
+  /** The stream upload of the finished blob {@code digest}, taken out of the list, or null. */
+  private Future<BlobOutcome> streamed(Digest digest, boolean take) {
+    for (Streamed s : streams) {
+      if (digest.equals(s.blob().digest()) && (!take || streams.remove(s))) {
+        return s.upload();
+      }
+    }
+    return null;
   }
 
   private synchronized ExecutorService pool() {
@@ -147,6 +215,18 @@ final class RegistryCacheExporter implements CacheExporter {
         Future<BlobOutcome> started = offered.remove(layer.digest());
         if (started != null) {
           return awaitOffered(started);
+        }
+        Future<BlobOutcome> sent = streamed(layer.digest(), true);
+        if (sent != null) {
+          try {
+            return awaitOffered(sent);
+          } catch (IOException | RegistryException e) {
+            if (Thread.currentThread().isInterrupted()) {
+              throw e;
+            }
+            // The stream failed (the registry refused a stream upload, the connection broke):
+            // the blob is complete now, so send it as any other.
+          }
         }
         return client.pushBlob(ref.repository(), source, mountSource(source));
       } catch (RegistryException e) {

@@ -48,9 +48,20 @@ public interface CacheExporter {
   default void offer(ExportLayer layer, ContentStore store) {}
 
   /**
-   * Cancels what {@link #offer} started: the build failed and {@link #export} will not be called.
-   * Blobs already stored stay (a registry drops unreferenced blobs itself). The default does
-   * nothing.
+   * Where the worker tells of each layer blob it begins to write for this export, so that the
+   * exporter may send it while it is written ({@link #export} then waits for that and counts it as
+   * uploaded, or sends the finished blob again when that failed); null when the exporter has no use
+   * for it. The default is null.
+   */
+  default BlobTap tap() {
+    return null;
+  }
+
+  /**
+   * Cancels what {@link #offer} and {@link #tap} started that {@link #export} did not wait for:
+   * everything when the build failed and there is no export, a layer offered after the export
+   * otherwise. Blobs already stored stay (a registry drops unreferenced blobs itself). The default
+   * does nothing.
    */
   default void withdrawOffers() {}
 }

@@ -1,6 +1,7 @@
 package dev.kiln.oci.registry;
 
 import dev.kiln.oci.Digest;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.registry.auth.Scope;
 import java.util.Set;
 import okhttp3.HttpUrl;
@@ -84,6 +85,45 @@ final class BlobPusher {
         }
         LOG.info("{}: the registry lost the upload session; starting over", context);
       }
+    }
+  }
+
+  /**
+   * Pushes a blob while it is being written: POST, one stream PATCH that sends the bytes as the
+   * writer reports them, and PUT {@code ?digest=} once it completed. No HEAD first (the digest is
+   * not known yet) and no restart (the bytes are sent once); a failure cancels the session.
+   */
+  BlobOutcome pushGrowing(String repository, GrowingBlob blob) throws RegistryException {
+    String context =
+        "pushing a blob being written to " + transport.registryHost() + "/" + repository;
+    HttpUrl location = null;
+    try {
+      location = uploader.start(repository, null, null, context).session().location();
+      location = uploader.stream(repository, location, blob, context);
+      Digest digest = blob.digest();
+      if (digest == null) {
+        throw new RegistryException(
+            context + ": the stream ended before the blob was complete", null);
+      }
+      uploader.commit(
+          repository,
+          location,
+          digest,
+          null,
+          new ProgressTracker(listener, digest),
+          "pushing blob "
+              + digest.shortForm()
+              + " to "
+              + transport.registryHost()
+              + "/"
+              + repository);
+      listener.blobPushed(digest, BlobOutcome.PUSHED);
+      return BlobOutcome.PUSHED;
+    } catch (RegistryException e) {
+      if (location != null) {
+        uploader.cancel(repository, location, context);
+      }
+      throw e;
     }
   }
 

@@ -1,13 +1,18 @@
 package dev.kiln.oci.registry;
 
 import dev.kiln.oci.Digest;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.registry.auth.Scope;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import okio.BufferedSink;
 
 /**
  * The upload-session requests: POST (optionally as a cross-repository mount), PATCH of one chunk,
@@ -82,6 +87,63 @@ final class BlobUploader {
     return transport.call(
         exchange,
         response -> response.header("Location") == null ? location : location(response, context));
+  }
+
+  /**
+   * PATCH the bytes of a blob being written, as they come, in one request of unknown length (a
+   * stream upload: no {@code Content-Range}); returns the next Location. Sent once: a failure is
+   * not retried, since the bytes already sent are gone.
+   */
+  HttpUrl stream(String repository, HttpUrl location, GrowingBlob blob, String context)
+      throws RegistryException {
+    Exchange exchange =
+        Exchange.of("PATCH", location, Set.of(Scope.push(repository)), context)
+            .withBody(new GrowingBody(blob), false)
+            .notFound(ErrorCode.BLOB_UPLOAD_UNKNOWN);
+    return transport.call(
+        exchange,
+        response -> response.header("Location") == null ? location : location(response, context));
+  }
+
+  /** The bytes of a blob being written, sent as the writer reports them. */
+  private static final class GrowingBody extends RequestBody {
+    private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+    private final GrowingBlob blob;
+
+    GrowingBody(GrowingBlob blob) {
+      this.blob = blob;
+    }
+
+    @Override
+    public MediaType contentType() {
+      return OCTET_STREAM;
+    }
+
+    @Override
+    public long contentLength() {
+      return -1;
+    }
+
+    @Override
+    public boolean isOneShot() {
+      return true;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+      long position = 0;
+      for (int n; (n = blob.read(position, buf)) >= 0; ) {
+        position += n;
+        if (!buf.hasRemaining()) {
+          buf.flip();
+          sink.write(buf);
+          buf.clear();
+        }
+      }
+      buf.flip();
+      sink.write(buf);
+    }
   }
 
   /**

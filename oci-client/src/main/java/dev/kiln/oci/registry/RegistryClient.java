@@ -2,6 +2,7 @@ package dev.kiln.oci.registry;
 
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.registry.auth.Scope;
 import java.io.Closeable;
 import java.io.IOException;
@@ -187,6 +188,18 @@ public final class RegistryClient implements Closeable {
       checkName(mountFrom);
     }
     return limited(() -> parts.blobPusher().push(repository, source, mountFrom));
+  }
+
+  /**
+   * Pushes a blob while it is being written (a stream upload; see {@link GrowingBlob}), and returns
+   * once the writer completed it and the registry stored it under its digest. The repository is not
+   * asked first whether it has the blob (its digest is not known when sending begins). The bytes
+   * are sent once: a failure (of the writer, the connection or the registry) is thrown and the
+   * session cancelled, and pushing the finished blob with {@link #pushBlob} is the way to retry.
+   */
+  public BlobOutcome pushGrowingBlob(String repository, GrowingBlob blob) throws RegistryException {
+    checkName(repository);
+    return limited(() -> parts.blobPusher().pushGrowing(repository, blob));
   }
 
   /** All tags of a repository, following pagination links, in the registry's order. */

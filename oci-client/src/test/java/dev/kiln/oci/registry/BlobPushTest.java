@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.registry.auth.Scope;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -229,6 +230,76 @@ class BlobPushTest extends MockRegistry {
     take();
     assertThat(take().getMethod()).isEqualTo("PUT");
     assertThat(take().getMethod()).isEqualTo("DELETE");
+  }
+
+  @Test
+  void pushGrowingBlob_sendsTheBytesAsWrittenInOneStreamPatch_thenPutsTheDigest() throws Exception {
+    enqueue(202, "Location", "/v2/app/blobs/uploads/u1?_state=a");
+    enqueue(202, "Location", "/v2/app/blobs/uploads/u1?_state=b");
+    enqueue(201, "Docker-Content-Digest", DIGEST.toString());
+    Path file = dir.resolve("growing");
+    Files.write(file, new byte[0]);
+    GrowingBlob blob = new GrowingBlob(file);
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < BLOB.length; i += 3) {
+                  int n = Math.min(3, BLOB.length - i);
+                  Files.write(
+                      file,
+                      java.util.Arrays.copyOfRange(BLOB, i, i + n),
+                      java.nio.file.StandardOpenOption.APPEND);
+                  blob.appended(i + n);
+                  Thread.sleep(20);
+                }
+                blob.completed(DIGEST, BLOB.length);
+              } catch (Exception e) {
+                blob.failed(new java.io.IOException(e));
+              }
+            });
+    writer.start();
+
+    assertThat(client().pushGrowingBlob("app", blob)).isEqualTo(BlobOutcome.PUSHED);
+    writer.join();
+
+    RecordedRequest post = take();
+    assertThat(post.getMethod()).isEqualTo("POST");
+    assertThat(post.getTarget()).isEqualTo("/v2/app/blobs/uploads/");
+    RecordedRequest patch = take();
+    assertThat(patch.getMethod()).isEqualTo("PATCH");
+    assertThat(patch.getTarget()).isEqualTo("/v2/app/blobs/uploads/u1?_state=a");
+    assertThat(patch.getHeaders().get("Content-Range")).isNull();
+    assertThat(patch.getHeaders().get("Transfer-Encoding")).isEqualTo("chunked");
+    assertThat(patch.getBody().toByteArray()).isEqualTo(BLOB);
+    RecordedRequest put = take();
+    assertThat(put.getMethod()).isEqualTo("PUT");
+    assertThat(put.getTarget())
+        .isEqualTo("/v2/app/blobs/uploads/u1?_state=b&digest=" + enc(DIGEST));
+    assertThat(put.getBody().size()).isZero();
+  }
+
+  @Test
+  void pushGrowingBlob_writerFails_failsNamingItAndCancelsTheSession() throws Exception {
+    enqueue(202, "Location", "/up/1");
+    enqueue(202, "Location", "/up/1");
+    enqueue(204);
+    Path file = dir.resolve("growing");
+    Files.write(file, BLOB);
+    GrowingBlob blob = new GrowingBlob(file);
+    blob.appended(4);
+    blob.failed(new java.io.IOException("disk full"));
+
+    assertThatThrownBy(() -> client().pushGrowingBlob("app", blob))
+        .isInstanceOf(RegistryException.class)
+        .hasMessageContaining("disk full");
+    assertThat(sleeps).as("sent once, never retried").isEmpty();
+    assertThat(take().getMethod()).isEqualTo("POST");
+    // the PATCH breaks off while its body is sent (the mock server may or may not record it)
+    RecordedRequest next = take();
+    RecordedRequest cancel = next.getMethod().equals("PATCH") ? take() : next;
+    assertThat(cancel.getMethod()).isEqualTo("DELETE");
+    assertThat(cancel.getTarget()).isEqualTo("/up/1");
   }
 
   @Test

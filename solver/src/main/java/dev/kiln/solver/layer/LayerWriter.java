@@ -1,10 +1,13 @@
 package dev.kiln.solver.layer;
 
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests.CountingDigestOutputStream;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.MediaTypes.Compression;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -79,6 +82,7 @@ public final class LayerWriter {
 
   private final Options options;
   private final CompressionPool pool;
+  private final BlobTap tap;
 
   /** A writer with the given options, compressing on {@link CompressionPool#shared()}. */
   public LayerWriter(Options options) {
@@ -87,8 +91,21 @@ public final class LayerWriter {
 
   /** A writer with the given options, compressing on {@code pool}. */
   public LayerWriter(Options options, CompressionPool pool) {
+    this(options, pool, null);
+  }
+
+  private LayerWriter(Options options, CompressionPool pool, BlobTap tap) {
     this.options = Objects.requireNonNull(options, "options");
     this.pool = Objects.requireNonNull(pool, "pool");
+    this.tap = tap;
+  }
+
+  /**
+   * This writer telling {@code tap} (null for none) of each blob as it begins to write it, and of
+   * the bytes as they reach the file, so that they can be sent while the blob is made.
+   */
+  public LayerWriter withTap(BlobTap tap) {
+    return new LayerWriter(options, pool, tap);
   }
 
   /** This writer's options. */
@@ -129,12 +146,19 @@ public final class LayerWriter {
    */
   public LayerBlob write(EntrySource source, Path targetDir) throws LayerException {
     Path tmp = null;
+    GrowingBlob growing = null;
     try {
       Files.createDirectories(targetDir);
       tmp = Files.createTempFile(targetDir, ".layer-", ".tmp");
+      growing = tap == null ? null : new GrowingBlob(tmp);
+      if (growing != null) {
+        tap.writing(growing);
+      }
       Digest diffId;
       CountingDigestOutputStream blobHash;
-      try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 18)) {
+      OutputStream raw = Files.newOutputStream(tmp);
+      try (OutputStream file =
+          new BufferedOutputStream(growing == null ? raw : new Reporting(raw, growing), 1 << 18)) {
         blobHash = new CountingDigestOutputStream(file, Digest.SHA256);
         try (OutputStream compressor =
             pool.open(blobHash, options.compression(), options.level())) {
@@ -142,6 +166,10 @@ public final class LayerWriter {
         }
       }
       Digest digest = blobHash.digest();
+      if (growing != null) {
+        growing.completed(digest, blobHash.count());
+        growing = null;
+      }
       Path target = targetDir.resolve(digest.algorithm()).resolve(digest.hex());
       Files.createDirectories(target.getParent());
       if (Files.exists(target)) {
@@ -162,7 +190,15 @@ public final class LayerWriter {
           options.compression(),
           target);
     } catch (IOException e) {
+      if (growing != null) {
+        growing.failed(e);
+      }
       throw new LayerException("writing a layer to " + targetDir + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      if (growing != null) {
+        growing.failed(new IOException(e.toString(), e));
+      }
+      throw e;
     } finally {
       if (tmp != null) {
         try {
@@ -189,5 +225,29 @@ public final class LayerWriter {
     tar.finish();
     tar.flush();
     return tarHash.digest();
+  }
+
+  /** Counts the bytes that reach the file and reports them to the blob being sent. */
+  private static final class Reporting extends FilterOutputStream {
+    private final GrowingBlob growing;
+    private long count;
+
+    Reporting(OutputStream out, GrowingBlob growing) {
+      super(out);
+      this.growing = growing;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      growing.appended(++count);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      count += len;
+      growing.appended(count);
+    }
   }
 }

@@ -502,12 +502,24 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     if (length < BLOCK_SIZE / 2) {
       return false; // too few bytes for the estimate to mean much
     }
-    int[] counts = new int[256];
-    for (int i = 0; i < length; i++) {
-      counts[b[i] & 0xff]++;
+    // four tables, so that runs of one byte value do not serialise on one counter
+    int[] c0 = new int[256];
+    int[] c1 = new int[256];
+    int[] c2 = new int[256];
+    int[] c3 = new int[256];
+    int i = 0;
+    for (; i + 3 < length; i += 4) {
+      c0[b[i] & 0xff]++;
+      c1[b[i + 1] & 0xff]++;
+      c2[b[i + 2] & 0xff]++;
+      c3[b[i + 3] & 0xff]++;
+    }
+    for (; i < length; i++) {
+      c0[b[i] & 0xff]++;
     }
     double bits = 0;
-    for (int c : counts) {
+    for (int v = 0; v < 256; v++) {
+      int c = c0[v] + c1[v] + c2[v] + c3[v];
       if (c != 0) {
         double p = (double) c / length;
         bits -= p * Math.log(p);

@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Nothing here is needed for correctness: the export makes and uploads what is missing, waiting
  * for a layer being made here ({@link ResultLayers} makes each variant once). A failure here is
  * dropped for the same reason; the export meets it again and reports it. {@link #handOver}, as the
- * export begins, lets the result being made finish and drops the rest; {@link #close} without it (a
- * failed build) also withdraws the uploads started.
+ * export begins, drops what is queued; {@link #close} waits for the result being made and withdraws
+ * the uploads no export waited for.
  */
 public final class EagerExportLayers implements ResultListener, AutoCloseable {
 
@@ -40,7 +40,6 @@ public final class EagerExportLayers implements ResultListener, AutoCloseable {
   private final ContentStore store;
   private final ExecutorService thread;
   private volatile boolean closed;
-  private volatile boolean handedOver;
 
   /**
    * @param layers makes the layers (the worker's)
@@ -88,8 +87,11 @@ public final class EagerExportLayers implements ResultListener, AutoCloseable {
           return;
         }
         try {
-          layers.prepare(List.of(r), options);
+          layers.prepare(List.of(r), options, e.tap());
           for (ExportLayer l : layers.layers(r, options)) {
+            if (closed) {
+              return; // the export has begun and uploads what it needs itself
+            }
             e.offer(l, store);
           }
         } catch (IOException | RuntimeException ex) {
@@ -100,36 +102,33 @@ public final class EagerExportLayers implements ResultListener, AutoCloseable {
   }
 
   /**
-   * The export begins: stops after the result being made (waiting for it) and drops what is queued;
-   * the uploads started go on, for the export to wait for.
+   * The export begins: nothing more is queued and what is queued is dropped; the result being made
+   * goes on beside the export (which waits for a layer being made rather than making it twice), and
+   * the uploads started go on for the export to wait for. Does not wait.
    */
   public void handOver() {
-    handedOver = true;
-    stop();
+    closed = true;
+    if (thread != null) {
+      thread.shutdown();
+    }
   }
 
   /**
-   * Stops as {@link #handOver} does; on a build that did not hand over (it failed, nothing will be
-   * exported) also withdraws the uploads started.
+   * Stops as {@link #handOver} does and waits for the result being made; then withdraws the uploads
+   * no export waited for: all of them on a build that failed, any offered after the export on one
+   * that did.
    */
   @Override
   public void close() {
-    stop();
-    if (!handedOver) {
-      exporters.forEach(CacheExporter::withdrawOffers);
-    }
-  }
-
-  private void stop() {
-    closed = true;
+    handOver();
     if (thread == null) {
       return;
     }
-    thread.shutdown();
     try {
       thread.awaitTermination(1, TimeUnit.MINUTES);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
     }
+    exporters.forEach(CacheExporter::withdrawOffers);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kiln.solver.remote;
 
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.oci.Descriptor;
@@ -37,6 +38,17 @@ public interface ResultLayers {
    * @throws IOException if a layer cannot be made (the message names it)
    */
   default void prepare(List<CacheResult> results, CacheExportOptions options) throws IOException {}
+
+  /**
+   * {@link #prepare(List, CacheExportOptions)}, telling {@code tap} (null for none) of each blob as
+   * its writing begins. The default ignores the tap.
+   *
+   * @throws IOException if a layer cannot be made (the message names it)
+   */
+  default void prepare(List<CacheResult> results, CacheExportOptions options, BlobTap tap)
+      throws IOException {
+    prepare(results, options);
+  }
 
   /**
    * What identifies each layer of {@code result}, bottom first, without making any blob: two

@@ -1,6 +1,7 @@
 package dev.kiln.solver.remote;
 
 import dev.kiln.core.cache.remote.CacheAnnotations;
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerRequest;
@@ -48,7 +49,13 @@ public final class WorkerResultLayers implements ResultLayers {
 
   @Override
   public void prepare(List<CacheResult> results, CacheExportOptions options) throws IOException {
-    worker.prepareLayers(results, request(options));
+    prepare(results, options, null);
+  }
+
+  @Override
+  public void prepare(List<CacheResult> results, CacheExportOptions options, BlobTap tap)
+      throws IOException {
+    worker.prepareLayers(results, request(options), tap);
   }
 
   private LayerRequest request(CacheExportOptions options) {

@@ -1,6 +1,7 @@
 package dev.kiln.solver.worker;
 
 import dev.kiln.core.cache.remote.CacheAnnotations;
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.LayerCompressor;
@@ -112,6 +113,14 @@ final class LayerBlobs implements LayerCompressor {
    * bound).
    */
   List<Descriptor> blobs(List<String> ids, LayerRequest request) throws IOException {
+    return blobs(ids, request, null);
+  }
+
+  /**
+   * {@link #blobs(List, LayerRequest)}, telling {@code tap} (null for none) of each blob made as
+   * its writing begins.
+   */
+  List<Descriptor> blobs(List<String> ids, LayerRequest request, BlobTap tap) throws IOException {
     Variant v = Variant.of(request.compression(), request.level(), request.sourceDateEpoch());
     Map<String, Descriptor> found = new HashMap<>();
     TreeSet<String> missing = new TreeSet<>();
@@ -131,7 +140,7 @@ final class LayerBlobs implements LayerCompressor {
       }
     }
     if (!missing.isEmpty()) {
-      found.putAll(make(missing, v));
+      found.putAll(make(missing, v, tap));
     }
     List<Descriptor> out = new ArrayList<>(ids.size());
     for (String id : ids) {
@@ -190,7 +199,8 @@ final class LayerBlobs implements LayerCompressor {
    * Makes variant {@code v} of the layers {@code ids} (sorted, so that concurrent exports lock in
    * one order), each under its lock, and records them.
    */
-  private Map<String, Descriptor> make(TreeSet<String> ids, Variant v) throws IOException {
+  private Map<String, Descriptor> make(TreeSet<String> ids, Variant v, BlobTap tap)
+      throws IOException {
     List<ReentrantLock> held = new ArrayList<>();
     try {
       for (String id : ids) {
@@ -210,7 +220,7 @@ final class LayerBlobs implements LayerCompressor {
           sources.add(source(id, store.meta(id)));
         }
       }
-      List<Descriptor> written = write(sources, v.options());
+      List<Descriptor> written = write(sources, v.options(), tap);
       for (int i = 0; i < todo.size(); i++) {
         Descriptor d = written.get(i);
         SnapshotStore.writeJson(record(todo.get(i), v), d);
@@ -237,7 +247,7 @@ final class LayerBlobs implements LayerCompressor {
 
   private Descriptor variant(String id, Variant v) throws IOException {
     Descriptor d = recorded(id, v);
-    return d != null ? d : make(new TreeSet<>(List.of(id)), v).get(id);
+    return d != null ? d : make(new TreeSet<>(List.of(id)), v, null).get(id);
   }
 
   /** The entries of a layer snapshot's tar. */
@@ -260,8 +270,8 @@ final class LayerBlobs implements LayerCompressor {
    * Writes layers into the content store, several at once; their descriptors carry the diffID
    * annotation.
    */
-  private List<Descriptor> write(List<EntrySource> entries, LayerWriter.Options options)
-      throws IOException {
+  private List<Descriptor> write(
+      List<EntrySource> entries, LayerWriter.Options options, BlobTap tap) throws IOException {
     if (entries.isEmpty()) {
       return List.of();
     }
@@ -271,7 +281,7 @@ final class LayerBlobs implements LayerCompressor {
       // Layers of one batch with the same content (e.g. two WORKDIRs that change nothing) are one
       // file named by its digest: stored once.
       Set<Digest> stored = new HashSet<>();
-      for (LayerBlob blob : new LayerWriter(options).writeAll(entries, dir)) {
+      for (LayerBlob blob : new LayerWriter(options).withTap(tap).writeAll(entries, dir)) {
         if (!stored.add(blob.digest())) {
           out.add(descriptor(blob));
           continue;

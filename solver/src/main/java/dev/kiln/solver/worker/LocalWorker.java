@@ -13,6 +13,7 @@ import dev.kiln.core.graph.Op;
 import dev.kiln.core.graph.ScratchOp;
 import dev.kiln.core.graph.Vertex;
 import dev.kiln.core.port.BlobProvider;
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.ContentSelection;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
@@ -289,6 +290,17 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
    * @throws IOException if a blob cannot be made
    */
   public void prepareLayers(List<CacheResult> results, LayerRequest request) throws IOException {
+    prepareLayers(results, request, null);
+  }
+
+  /**
+   * {@link #prepareLayers(List, LayerRequest)}, telling {@code tap} (null for none) of each blob as
+   * its writing begins, so that an exporter can send it while it is written.
+   *
+   * @throws IOException if a blob cannot be made
+   */
+  public void prepareLayers(List<CacheResult> results, LayerRequest request, BlobTap tap)
+      throws IOException {
     LinkedHashSet<String> ids = new LinkedHashSet<>();
     for (CacheResult r : results) {
       if (!r.snapshotId().isEmpty()
@@ -298,7 +310,7 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
       }
     }
     if (!ids.isEmpty()) {
-      layerBlobs.blobs(new ArrayList<>(ids), request);
+      layerBlobs.blobs(new ArrayList<>(ids), request, tap);
     }
   }
 

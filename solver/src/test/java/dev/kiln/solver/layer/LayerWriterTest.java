@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.MediaTypes.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,6 +86,76 @@ class LayerWriterTest {
     if (c == Compression.UNCOMPRESSED) {
       assertThat(blob.diffId()).isEqualTo(blob.digest());
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Compression.class)
+  void write_withTap_theBlobBeingWrittenReadsAsTheStoredBlob(Compression c) throws Exception {
+    List<GrowingBlob> tapped = new ArrayList<>();
+    List<byte[]> read = new ArrayList<>();
+    LayerWriter w =
+        new LayerWriter(LayerWriter.Options.defaults().withCompression(c))
+            .withTap(
+                blob -> {
+                  tapped.add(blob);
+                  // a reader on another thread, as a stream upload is
+                  Thread t =
+                      new Thread(
+                          () -> {
+                            ByteArrayOutputStream all = new ByteArrayOutputStream();
+                            ByteBuffer buf = ByteBuffer.allocate(8192);
+                            try (blob) {
+                              for (long at = 0; ; ) {
+                                int n = blob.read(at, buf);
+                                if (n < 0) {
+                                  break;
+                                }
+                                all.write(buf.array(), 0, n);
+                                buf.clear();
+                                at += n;
+                              }
+                            } catch (IOException e) {
+                              throw new IllegalStateException(e);
+                            }
+                            synchronized (read) {
+                              read.add(all.toByteArray());
+                              read.notifyAll();
+                            }
+                          });
+                  t.start();
+                });
+
+    LayerBlob blob = w.write(EntrySource.of(sample(Trees.T0)), tmp);
+
+    assertThat(tapped).hasSize(1);
+    synchronized (read) {
+      for (int i = 0; i < 600 && read.isEmpty(); i++) {
+        read.wait(100);
+      }
+    }
+    assertThat(read).hasSize(1);
+    assertThat(read.get(0)).isEqualTo(Files.readAllBytes(blob.path()));
+    assertThat(tapped.get(0).digest()).isEqualTo(blob.digest());
+    assertThat(tapped.get(0).size()).isEqualTo(blob.size());
+  }
+
+  @Test
+  void write_withTap_aFailingSourceFailsTheBlobBeingWritten() {
+    List<GrowingBlob> tapped = new ArrayList<>();
+    LayerWriter w = new LayerWriter(LayerWriter.Options.defaults()).withTap(tapped::add);
+    EntrySource failing =
+        sink -> {
+          for (LayerEntry e : sample(Trees.T0)) {
+            sink.accept(e);
+          }
+          throw new IOException("the snapshot vanished");
+        };
+
+    assertThatThrownBy(() -> w.write(failing, tmp)).isInstanceOf(LayerException.class);
+    assertThat(tapped).hasSize(1);
+    assertThatThrownBy(() -> tapped.get(0).read(0, ByteBuffer.allocate(16)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("the snapshot vanished");
   }
 
   @Test
