@@ -57,6 +57,11 @@ public final class GrowingBlob implements Closeable {
     }
   }
 
+  /** Whether the writer reported a failure ({@link #failed}). */
+  public synchronized boolean writerFailed() {
+    return failure != null;
+  }
+
   /** The digest once {@link #completed}, else null. */
   public synchronized Digest digest() {
     return digest;

@@ -58,6 +58,7 @@ class GrowingBlobTest {
       assertThat(blob.read(8, ByteBuffer.allocate(4))).isEqualTo(-1);
       assertThat(blob.digest()).isEqualTo(Digests.sha256("abcdefgh"));
       assertThat(blob.size()).isEqualTo(8);
+      assertThat(blob.writerFailed()).isFalse();
     }
   }
 
@@ -73,6 +74,7 @@ class GrowingBlobTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining("no space left on device");
       assertThat(blob.digest()).isNull();
+      assertThat(blob.writerFailed()).isTrue();
     }
   }
 

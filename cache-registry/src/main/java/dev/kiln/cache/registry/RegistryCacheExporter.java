@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * {@code --cache-to type=registry,ref=REF}: blobs are HEAD-checked (present ones are skipped),
@@ -46,6 +47,7 @@ final class RegistryCacheExporter implements CacheExporter {
   private final List<Streamed> streams = new CopyOnWriteArrayList<>();
   private ExecutorService early;
   private ExecutorService streaming;
+  private volatile boolean streamsRefused;
 
   /** A blob sent while the worker writes it ({@link #tap}), and its upload. */
   private record Streamed(GrowingBlob blob, Future<BlobOutcome> upload) {}
@@ -98,11 +100,7 @@ final class RegistryCacheExporter implements CacheExporter {
     offered.clear();
     for (Streamed s : streams) {
       s.upload().cancel(true);
-      try {
-        s.blob().close(); // an upload cancelled before it began never closes it
-      } catch (IOException ignored) {
-        // closing a read channel: nothing to recover
-      }
+      closeQuietly(s.blob()); // an upload cancelled before it began never closes it
     }
     streams.clear();
     synchronized (this) {
@@ -152,6 +150,10 @@ final class RegistryCacheExporter implements CacheExporter {
   }
 
   private synchronized void stream(GrowingBlob blob) {
+    if (streamsRefused) {
+      closeQuietly(blob); // the export sends the finished blob the usual way
+      return;
+    }
     if (streaming == null) {
       streaming =
           Executors.newCachedThreadPool(
@@ -161,16 +163,35 @@ final class RegistryCacheExporter implements CacheExporter {
                 return t;
               });
     }
-    Future<BlobOutcome> upload =
-        streaming.submit(
-            () -> {
-              try (blob) {
-                return clients
-                    .client(ref.registryApiHost(), insecure)
-                    .pushGrowingBlob(ref.repository(), blob);
-              }
-            });
-    streams.add(new Streamed(blob, upload));
+    try {
+      Future<BlobOutcome> upload =
+          streaming.submit(
+              () -> {
+                try (blob) {
+                  return clients
+                      .client(ref.registryApiHost(), insecure)
+                      .pushGrowingBlob(ref.repository(), blob);
+                } catch (RegistryException | RuntimeException e) {
+                  if (!blob.writerFailed()) {
+                    // the registry (or the way to it) does not take stream uploads: the other
+                    // blobs of this export are sent once finished, not streamed and sent again
+                    streamsRefused = true;
+                  }
+                  throw e;
+                }
+              });
+      streams.add(new Streamed(blob, upload));
+    } catch (RejectedExecutionException e) {
+      closeQuietly(blob);
+    }
+  }
+
+  private static void closeQuietly(GrowingBlob blob) {
+    try {
+      blob.close();
+    } catch (IOException ignored) {
+      // closing a read channel: nothing to recover
+    }
   }
 
   /** The stream upload of the finished blob {@code digest}, taken out of the list, or null. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.core.cache.remote.CacheAnnotations;
 import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.cache.remote.ImportedCache;
+import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportSummary;
 import dev.kiln.core.port.CacheImportException;
 import dev.kiln.core.port.ExportLayer;
@@ -15,6 +16,7 @@ import dev.kiln.core.port.InMemoryContentStore;
 import dev.kiln.core.port.ProgressListener;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digests;
+import dev.kiln.oci.GrowingBlob;
 import dev.kiln.oci.ImageIndex;
 import dev.kiln.oci.MediaTypes;
 import dev.kiln.oci.OciJson;
@@ -285,6 +287,90 @@ class RegistryCacheIT {
             .count();
     assertThat(puts).isEqualTo(4); // three layers and the config
     assertThat(importCache(ref).nodes(Digests.sha256("early step 1")).get(0).results()).hasSize(1);
+  }
+
+  /** Hands {@code layer}'s bytes to {@code tap} as a worker writing it would, in two parts. */
+  private GrowingBlob writeThroughTap(BlobTap tap, ExportLayer layer, String name)
+      throws Exception {
+    byte[] bytes;
+    try (java.io.InputStream in = store.open(layer.blob().digest())) {
+      bytes = in.readAllBytes();
+    }
+    Path file = tmp.resolve(name);
+    java.nio.file.Files.write(file, new byte[0]);
+    GrowingBlob blob = new GrowingBlob(file);
+    tap.writing(blob);
+    int half = bytes.length / 2;
+    java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, half));
+    blob.appended(half);
+    java.nio.file.Files.write(file, bytes);
+    blob.completed(layer.blob().digest(), bytes.length);
+    return blob;
+  }
+
+  /** Waits (bounded) until the access log has an entry {@code e}. */
+  private static void awaitLogged(java.util.function.Predicate<AccessLogEntry> e)
+      throws InterruptedException {
+    for (int i = 0; i < 600 && proxy.accessLog().stream().noneMatch(e); i++) {
+      Thread.sleep(100);
+    }
+  }
+
+  @Test
+  void tappedBlobs_sentWhileWritten_countedOnce_notSentAgain() throws Exception {
+    String ref = proxy.hostPort() + "/cache/tapped:1";
+    CacheChains c = TestCaches.chain(store, "tapped", 1);
+    ExportLayer base = TestCaches.layer(store, "tapped base", 3000, MediaTypes.OCI_LAYER_GZIP);
+    ExportLayer step = TestCaches.layer(store, "tapped step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
+    dev.kiln.core.port.CacheExporter e =
+        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    writeThroughTap(e.tap(), base, "base.blob");
+    writeThroughTap(e.tap(), step, "step.blob");
+    e.offer(base, store); // already streamed: no second upload
+
+    CacheExportSummary s = e.export(c, store, ProgressListener.NONE);
+
+    assertThat(s.uploaded()).isEqualTo(2);
+    List<AccessLogEntry> log = proxy.accessLog();
+    assertThat(log.stream().filter(x -> x.method().equals("PATCH")))
+        .hasSize(2)
+        .allSatisfy(x -> assertThat(x.status()).isEqualTo(202));
+    assertThat(
+            log.stream()
+                .filter(x -> x.method().equals("PUT") && x.path().contains("/blobs/uploads/")))
+        .hasSize(3); // the two streams' commits and the config
+    InMemoryContentStore fresh = new InMemoryContentStore();
+    ImportedCache cache = importCache(ref);
+    ImportedCache.Result top = cache.nodes(Digests.sha256("tapped step 0")).get(0).results().get(0);
+    cache.fetch(top.chain().get(1).digest(), fresh);
+    assertThat(fresh.contains(step.blob().digest())).isTrue();
+  }
+
+  @Test
+  void tappedBlob_streamRefused_sentWhenFinished_andLaterBlobsAreNotStreamed() throws Exception {
+    String ref = proxy.hostPort() + "/cache/tapfail:1";
+    proxy.addRule(
+        FaultRule.on("PATCH", "/v2/cache/tapfail/blobs/uploads/.*").always().respond(500));
+    CacheChains c = TestCaches.chain(store, "tapfail", 1);
+    ExportLayer base = TestCaches.layer(store, "tapfail base", 3000, MediaTypes.OCI_LAYER_GZIP);
+    ExportLayer step = TestCaches.layer(store, "tapfail step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
+    dev.kiln.core.port.CacheExporter e =
+        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    writeThroughTap(e.tap(), base, "base.blob");
+    // the refusal has come back (the session is cancelled after it) before the next blob begins
+    awaitLogged(x -> x.method().equals("DELETE"));
+    GrowingBlob later = writeThroughTap(e.tap(), step, "step.blob");
+
+    CacheExportSummary s = e.export(c, store, ProgressListener.NONE);
+
+    assertThat(s.uploaded()).isEqualTo(2);
+    assertThat(proxy.accessLog().stream().filter(x -> x.method().equals("PATCH")))
+        .as("only the first blob was streamed")
+        .hasSize(1);
+    assertThatThrownBy(() -> later.read(0, java.nio.ByteBuffer.allocate(1)))
+        .as("a blob not streamed is closed at once")
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(CacheManifestJson.layers(CacheManifestJson.inspectRaw(ref))).hasSize(2);
   }
 
   @Test
