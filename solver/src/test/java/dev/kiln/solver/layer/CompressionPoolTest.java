@@ -60,6 +60,9 @@ class CompressionPoolTest {
     assertThat(compress(two, c, level, 1 << 20)).isEqualTo(reference);
     assertThat(compress(four, c, level, 1 << 20)).isEqualTo(reference);
     assertThat(compress(four, c, level, 10_240)).isEqualTo(reference);
+    // tar records, and writes around the size zstd's input is gathered to
+    assertThat(compress(two, c, level, 512)).isEqualTo(reference);
+    assertThat(compress(two, c, level, 300_000)).isEqualTo(reference);
   }
 
   @Test
