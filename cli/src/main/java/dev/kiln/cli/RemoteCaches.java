@@ -193,9 +193,11 @@ final class RemoteCaches {
   void exportAll(KilnState state, SolveResult solved) throws CliException {
     for (CacheExporter e : exporters) {
       try {
-        CacheChains chains =
-            CacheExportWalker.chains(solved.keys(), e.options(), offering(e, state));
-        e.export(chains, state.store(), progress);
+        // the walk makes the layers still missing: inside the exporter's preparing step
+        e.export(
+            () -> CacheExportWalker.chains(solved.keys(), e.options(), offering(e, state)),
+            state.store(),
+            progress);
       } catch (IOException | RuntimeException ex) {
         failed(e.name(), e.options().ignoreError(), ex);
       }

@@ -1,9 +1,9 @@
 package dev.kiln.cache.registry;
 
-import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.cache.remote.CacheConfigCodec;
 import dev.kiln.core.cache.remote.MarshalledCache;
 import dev.kiln.core.port.CacheExportSummary;
+import dev.kiln.core.port.CacheExporter;
 import dev.kiln.core.port.ContentStore;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.ProgressListener;
@@ -55,7 +55,7 @@ final class CacheWriter {
       String name,
       ExportSettings settings,
       Target target,
-      CacheChains chains,
+      CacheExporter.ChainsBuilder chains,
       ContentStore store,
       OriginFetcher origins,
       ProgressListener progress,
@@ -65,7 +65,7 @@ final class CacheWriter {
     Steps.Step export = steps.start(target.stepName());
     try {
       Steps.Step prepare = steps.start("preparing build cache for export");
-      MarshalledCache marshalled = chains.marshal();
+      MarshalledCache marshalled = chains.build().marshal();
       if (marshalled.isEmpty()) {
         progress.log(
             prepare.vertex(),

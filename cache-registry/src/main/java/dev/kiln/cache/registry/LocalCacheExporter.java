@@ -51,16 +51,25 @@ final class LocalCacheExporter implements CacheExporter {
   @Override
   public CacheExportSummary export(
       CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
-    OciLayout layout = OciLayout.create(dest);
-    return CacheWriter.write(
-        name(), settings, new Target(layout), chains, store, origins, progress, parallelism);
+    return export(() -> chains, store, progress);
   }
 
-  private final class Target implements CacheWriter.Target {
-    private final OciLayout layout;
+  @Override
+  public CacheExportSummary export(
+      ChainsBuilder chains, ContentStore store, ProgressListener progress) throws IOException {
+    return CacheWriter.write(
+        name(), settings, new Target(), chains, store, origins, progress, parallelism);
+  }
 
-    Target(OciLayout layout) {
-      this.layout = layout;
+  /** Writes into {@code dest}, made an OCI layout at the first write (not for a failed walk). */
+  private final class Target implements CacheWriter.Target {
+    private OciLayout layout;
+
+    private synchronized OciLayout layout() throws IOException {
+      if (layout == null) {
+        layout = OciLayout.create(dest);
+      }
+      return layout;
     }
 
     @Override
@@ -70,24 +79,24 @@ final class LocalCacheExporter implements CacheExporter {
 
     @Override
     public BlobOutcome putLayer(Descriptor layer, LayerBlobSource source) throws IOException {
-      if (layout.hasBlob(layer.digest())) {
+      if (layout().hasBlob(layer.digest())) {
         return BlobOutcome.EXISTING;
       }
       try (InputStream in = source.openAt(0)) {
-        layout.writeBlob(layer, in);
+        layout().writeBlob(layer, in);
       }
       return BlobOutcome.PUSHED;
     }
 
     @Override
     public void putConfig(Descriptor config, byte[] bytes) throws IOException {
-      layout.writeBlob(config, new ByteArrayInputStream(bytes));
+      layout().writeBlob(config, new ByteArrayInputStream(bytes));
     }
 
     @Override
     public void putManifest(OciJson.Encoded manifest) throws IOException {
-      layout.writeBlob(manifest.descriptor(), new ByteArrayInputStream(manifest.bytes()));
-      layout.tag(tag, manifest.descriptor());
+      layout().writeBlob(manifest.descriptor(), new ByteArrayInputStream(manifest.bytes()));
+      layout().tag(tag, manifest.descriptor());
     }
   }
 }

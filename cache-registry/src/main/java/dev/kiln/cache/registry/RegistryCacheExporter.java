@@ -85,6 +85,12 @@ final class RegistryCacheExporter implements CacheExporter {
   @Override
   public CacheExportSummary export(
       CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
+    return export(() -> chains, store, progress);
+  }
+
+  @Override
+  public CacheExportSummary export(
+      ChainsBuilder chains, ContentStore store, ProgressListener progress) throws IOException {
     RegistryClient client = clients.client(ref.registryApiHost(), insecure);
     try {
       return CacheWriter.write(

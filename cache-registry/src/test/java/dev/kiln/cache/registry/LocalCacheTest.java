@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,49 @@ class LocalCacheTest {
 
   private CacheImporter importer(Map<String, String> attrs) {
     return new LocalCacheImporterFactory().create(attrs);
+  }
+
+  @Test
+  void export_chainsBuiltInsideThePreparingStep_whichTheUserSeesRunning() throws Exception {
+    Path dir = tmp.resolve("cache");
+    RecordingProgress progress = new RecordingProgress();
+    List<String> seenWhileBuilding = new ArrayList<>();
+
+    exporter(Map.of("dest", dir.toString(), "mode", "max"))
+        .export(
+            () -> {
+              seenWhileBuilding.addAll(progress.events);
+              return TestCaches.chain(store, "built", 1);
+            },
+            store,
+            progress);
+
+    assertThat(seenWhileBuilding)
+        .contains(
+            "started exporting cache to client directory",
+            "started preparing build cache for export")
+        .doesNotContain("completed preparing build cache for export")
+        .noneMatch(e -> e.contains("writing layer"));
+  }
+
+  @Test
+  void export_chainsThatCannotBeBuilt_failTheStepsNamingTheReason() {
+    RecordingProgress progress = new RecordingProgress();
+
+    assertThatThrownBy(
+            () ->
+                exporter(Map.of("dest", tmp.resolve("cache").toString()))
+                    .export(
+                        () -> {
+                          throw new IOException("layer sha256:abc cannot be made");
+                        },
+                        store,
+                        progress))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("cannot be made");
+    assertThat(progress.events)
+        .anyMatch(e -> e.startsWith("failed ") && e.contains("cannot be made"));
+    assertThat(tmp.resolve("cache").resolve("index.json")).doesNotExist();
   }
 
   @Test
@@ -158,7 +202,7 @@ class LocalCacheTest {
         exporter(Map.of("dest", dir.toString())).export(onlyRoots, store, progress);
     assertThat(s.skipped()).isTrue();
     assertThat(progress.events).contains("log skipping cache export for empty result");
-    assertThat(OciLayout.open(dir).tags()).isEmpty();
+    assertThat(dir).as("nothing to write: no layout made").doesNotExist();
   }
 
   @Test

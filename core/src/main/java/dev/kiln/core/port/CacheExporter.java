@@ -36,6 +36,26 @@ public interface CacheExporter {
       throws IOException;
 
   /**
+   * {@link #export(CacheChains, ContentStore, ProgressListener)} with chains still to be built:
+   * building them makes the layers the export needs, which takes time, so the exporter builds them
+   * inside its {@code preparing build cache for export} step, which the user then sees running. The
+   * default builds them first.
+   *
+   * @param chains builds the cache graph of the solve (called once)
+   * @throws IOException naming the target and what failed, or what building the chains threw
+   */
+  default CacheExportSummary export(
+      ChainsBuilder chains, ContentStore store, ProgressListener progress) throws IOException {
+    return export(chains.build(), store, progress);
+  }
+
+  /** Builds the chains of an export (walking the solve's keys, making layers). */
+  @FunctionalInterface
+  interface ChainsBuilder {
+    CacheChains build() throws IOException;
+  }
+
+  /**
    * A layer the coming {@link #export} will list, offered as soon as it exists (while the solver
    * still makes the layers of other results), so that the exporter may start storing it and the
    * upload overlaps that work. {@link #export} still lists and counts it, waiting for what was
