@@ -20,7 +20,7 @@ declare -A variants=(
   [c2-parallel]="-XX:+UseParallelGC"
   [c2-g1]="-XX:+UseG1GC"
   # C2 only for what is really hot: tier-4 thresholds ten times the defaults.
-  [c2-lazy-serial]="-XX:+UseSerialGC -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000"
+  [c2-lazy-serial]="-XX:+UseSerialGC -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000 -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000 -XX:MetaspaceSize=128m"
 )
 # VARIANTS picks some (names above); all by default.
 read -r -a names <<<"${VARIANTS:-c1-serial c2-serial c2-parallel c2-g1 c2-lazy-serial}"

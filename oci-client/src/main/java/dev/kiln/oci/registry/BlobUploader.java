@@ -131,7 +131,8 @@ final class BlobUploader {
 
     @Override
     public void writeTo(BufferedSink sink) throws IOException {
-      ByteBuffer buf = ByteBuffer.allocate(256 * 1024);
+      // Okio recycles only 64 KiB of segments per thread: larger writes would allocate new ones
+      ByteBuffer buf = ByteBuffer.allocate(32 * 1024);
       long position = 0;
       for (int n; (n = blob.read(position, buf)) >= 0; ) {
         position += n;
