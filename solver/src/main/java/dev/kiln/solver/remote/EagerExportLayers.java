@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -76,7 +77,11 @@ public final class EagerExportLayers implements ResultListener, AutoCloseable {
             || vertex.op() instanceof MergeOp)) {
       return;
     }
-    thread.execute(() -> make(results));
+    try {
+      thread.execute(() -> make(results));
+    } catch (RejectedExecutionException e) {
+      // handed over meanwhile: the export makes these itself
+    }
   }
 
   private void make(List<CacheResult> results) {
