@@ -1,7 +1,6 @@
 package dev.kiln.solver.layer;
 
 import dev.kiln.oci.Digests;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -235,7 +234,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     long hashed;
     int pending;
     boolean closed;
-    ByteArrayOutputStream deflated;
+    ChunkedBytes deflated;
     long crc;
     long inputLength;
 
@@ -243,7 +242,7 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
     Recording(long contentLength) {
       this.contentLength = contentLength;
       this.sha = segments != null ? Digests.newSha256() : null;
-      this.deflated = segments == null ? null : new ByteArrayOutputStream();
+      this.deflated = segments == null ? null : new ChunkedBytes();
       if (segments != null) {
         segments.started(level, contentLength);
         unfinished.add(this);
@@ -299,6 +298,47 @@ final class ParallelGzipOutputStream extends OutputStream implements SegmentedOu
       // else too big, incompressible, or not the content its entry said: nothing kept
       deflated = null;
       end();
+    }
+  }
+
+  /**
+   * A segment's deflated bytes as they come, in 256 KiB chunks: growing never copies what came
+   * before (a growing array copied ~2.5 times a segment's size).
+   */
+  private static final class ChunkedBytes {
+    private static final int CHUNK = 256 * 1024;
+    private final List<byte[]> chunks = new ArrayList<>();
+    private int lastUsed = CHUNK;
+    private long size;
+
+    void write(byte[] b, int off, int len) {
+      while (len > 0) {
+        if (lastUsed == CHUNK) {
+          chunks.add(new byte[CHUNK]);
+          lastUsed = 0;
+        }
+        int n = Math.min(len, CHUNK - lastUsed);
+        System.arraycopy(b, off, chunks.get(chunks.size() - 1), lastUsed, n);
+        lastUsed += n;
+        off += n;
+        len -= n;
+        size += n;
+      }
+    }
+
+    long size() {
+      return size;
+    }
+
+    byte[] toByteArray() {
+      byte[] out = new byte[Math.toIntExact(size)];
+      int at = 0;
+      for (byte[] c : chunks) {
+        int n = (int) Math.min(c.length, size - at);
+        System.arraycopy(c, 0, out, at, n);
+        at += n;
+      }
+      return out;
     }
   }
 
