@@ -150,10 +150,7 @@ public final class LayerWriter {
     try {
       Files.createDirectories(targetDir);
       tmp = Files.createTempFile(targetDir, ".layer-", ".tmp");
-      growing = tap == null ? null : new GrowingBlob(tmp);
-      if (growing != null) {
-        tap.writing(growing);
-      }
+      growing = tap == null ? null : tapped(tmp);
       Digest diffId;
       CountingDigestOutputStream blobHash;
       OutputStream raw = Files.newOutputStream(tmp);
@@ -225,6 +222,18 @@ public final class LayerWriter {
     tar.finish();
     tar.flush();
     return tarHash.digest();
+  }
+
+  /** The blob being written to {@code tmp}, handed to the tap; null if it cannot be read back. */
+  private GrowingBlob tapped(Path tmp) {
+    GrowingBlob growing;
+    try {
+      growing = new GrowingBlob(tmp);
+    } catch (IOException e) {
+      return null; // sending while writing is only a speed-up: the blob is sent when finished
+    }
+    tap.writing(growing);
+    return growing;
   }
 
   /** Counts the bytes that reach the file and reports them to the blob being sent. */
