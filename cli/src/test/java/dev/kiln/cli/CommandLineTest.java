@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.oci.Platform;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -164,8 +165,7 @@ class CommandLineTest {
       // v0.11's frontend made the document 0664; kiln builds what the keys' BuildKit builds
       String mode = keys.equals("buildkit-v0.11") ? "rw-rw-r--" : "rw-r--r--";
       assertThat(
-              java.nio.file.attribute.PosixFilePermissions.toString(
-                  Files.getPosixFilePermissions(out.resolve("doc.txt"))))
+              PosixFilePermissions.toString(Files.getPosixFilePermissions(out.resolve("doc.txt"))))
           .as(keys)
           .isEqualTo(mode);
     }

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.solver.snapshot.OverlaySnapshotter;
 import dev.kiln.testsupport.BusyboxContext;
 import dev.kiln.testsupport.ProcessRunner;
 import dev.kiln.testsupport.Tools;
@@ -103,10 +104,7 @@ class InterruptIT {
 
   /** The overlay probe's remembered outcome, which stays in {@code worker/runs} by design. */
   private static boolean probeMarker(Path entry) {
-    return entry
-        .getFileName()
-        .toString()
-        .equals(dev.kiln.solver.snapshot.OverlaySnapshotter.PROBE_MARKER);
+    return entry.getFileName().toString().equals(OverlaySnapshotter.PROBE_MARKER);
   }
 
   /** A busybox context whose RUN prints "started" and sleeps for five minutes. */

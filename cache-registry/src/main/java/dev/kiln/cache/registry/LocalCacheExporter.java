@@ -1,6 +1,5 @@
 package dev.kiln.cache.registry;
 
-import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.CacheExportSummary;
 import dev.kiln.core.port.CacheExporter;
@@ -46,12 +45,6 @@ final class LocalCacheExporter implements CacheExporter {
   @Override
   public CacheExportOptions options() {
     return settings.options();
-  }
-
-  @Override
-  public CacheExportSummary export(
-      CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
-    return export(() -> chains, store, progress);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.kiln.cache.registry;
 
-import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportOptions;
 import dev.kiln.core.port.CacheExportSummary;
@@ -80,12 +79,6 @@ final class RegistryCacheExporter implements CacheExporter {
   /** The normalised cache reference. */
   Reference ref() {
     return ref;
-  }
-
-  @Override
-  public CacheExportSummary export(
-      CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
-    return export(() -> chains, store, progress);
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.cache.remote.ImportedCache;
 import dev.kiln.core.port.BlobTap;
 import dev.kiln.core.port.CacheExportSummary;
+import dev.kiln.core.port.CacheExporter;
 import dev.kiln.core.port.CacheImportException;
 import dev.kiln.core.port.ExportLayer;
 import dev.kiln.core.port.InMemoryContentStore;
@@ -28,10 +29,16 @@ import dev.kiln.testsupport.FaultProxy;
 import dev.kiln.testsupport.FaultRule;
 import dev.kiln.testsupport.RegistryContainer;
 import dev.kiln.testsupport.Tools;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,11 +87,13 @@ class RegistryCacheIT {
     proxy.clearAccessLog();
   }
 
+  private CacheExporter exporter(Map<String, String> attrs) {
+    return new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(attrs);
+  }
+
   private CacheExportSummary export(Map<String, String> attrs, CacheChains chains)
       throws Exception {
-    return new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage"))
-        .create(attrs)
-        .export(chains, store, ProgressListener.NONE);
+    return exporter(attrs).export(chains, store, ProgressListener.NONE);
   }
 
   private ImportedCache importCache(String ref) throws CacheImportException {
@@ -273,8 +282,7 @@ class RegistryCacheIT {
     CacheChains c = TestCaches.chain(store, "early", 2);
     ExportLayer first = TestCaches.layer(store, "early base", 3000, MediaTypes.OCI_LAYER_GZIP);
     ExportLayer second = TestCaches.layer(store, "early step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
-    dev.kiln.core.port.CacheExporter e =
-        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    CacheExporter e = exporter(Map.of("ref", ref));
     e.offer(first, store);
     e.offer(second, store);
     e.offer(first, store); // offered twice: one upload
@@ -293,24 +301,23 @@ class RegistryCacheIT {
   private GrowingBlob writeThroughTap(BlobTap tap, ExportLayer layer, String name)
       throws Exception {
     byte[] bytes;
-    try (java.io.InputStream in = store.open(layer.blob().digest())) {
+    try (InputStream in = store.open(layer.blob().digest())) {
       bytes = in.readAllBytes();
     }
     Path file = tmp.resolve(name);
-    java.nio.file.Files.write(file, new byte[0]);
+    Files.write(file, new byte[0]);
     GrowingBlob blob = new GrowingBlob(file);
     tap.writing(blob);
     int half = bytes.length / 2;
-    java.nio.file.Files.write(file, java.util.Arrays.copyOf(bytes, half));
+    Files.write(file, Arrays.copyOf(bytes, half));
     blob.appended(half);
-    java.nio.file.Files.write(file, bytes);
+    Files.write(file, bytes);
     blob.completed(layer.blob().digest(), bytes.length);
     return blob;
   }
 
   /** Waits (bounded) until the access log has an entry {@code e}. */
-  private static void awaitLogged(java.util.function.Predicate<AccessLogEntry> e)
-      throws InterruptedException {
+  private static void awaitLogged(Predicate<AccessLogEntry> e) throws InterruptedException {
     for (int i = 0; i < 600 && proxy.accessLog().stream().noneMatch(e); i++) {
       Thread.sleep(100);
     }
@@ -322,8 +329,7 @@ class RegistryCacheIT {
     CacheChains c = TestCaches.chain(store, "tapped", 1);
     ExportLayer base = TestCaches.layer(store, "tapped base", 3000, MediaTypes.OCI_LAYER_GZIP);
     ExportLayer step = TestCaches.layer(store, "tapped step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
-    dev.kiln.core.port.CacheExporter e =
-        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    CacheExporter e = exporter(Map.of("ref", ref));
     writeThroughTap(e.tap(), base, "base.blob");
     writeThroughTap(e.tap(), step, "step.blob");
     e.offer(base, store); // already streamed: no second upload
@@ -354,8 +360,7 @@ class RegistryCacheIT {
     CacheChains c = TestCaches.chain(store, "tapfail", 1);
     ExportLayer base = TestCaches.layer(store, "tapfail base", 3000, MediaTypes.OCI_LAYER_GZIP);
     ExportLayer step = TestCaches.layer(store, "tapfail step 0", 1000, MediaTypes.OCI_LAYER_GZIP);
-    dev.kiln.core.port.CacheExporter e =
-        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    CacheExporter e = exporter(Map.of("ref", ref));
     writeThroughTap(e.tap(), base, "base.blob");
     // the refusal has come back (the session is cancelled after it) before the next blob begins
     awaitLogged(x -> x.method().equals("DELETE"));
@@ -367,9 +372,9 @@ class RegistryCacheIT {
     assertThat(proxy.accessLog().stream().filter(x -> x.method().equals("PATCH")))
         .as("only the first blob was streamed")
         .hasSize(1);
-    assertThatThrownBy(() -> later.read(0, java.nio.ByteBuffer.allocate(1)))
+    assertThatThrownBy(() -> later.read(0, ByteBuffer.allocate(1)))
         .as("a blob not streamed is closed at once")
-        .isInstanceOf(java.io.IOException.class);
+        .isInstanceOf(IOException.class);
     assertThat(CacheManifestJson.layers(CacheManifestJson.inspectRaw(ref))).hasSize(2);
   }
 
@@ -380,11 +385,10 @@ class RegistryCacheIT {
         FaultRule.on("PUT", "/v2/cache/earlyfail/blobs/uploads/.*").always().respond(403));
     CacheChains c = TestCaches.chain(store, "earlyfail", 1);
     ExportLayer base = TestCaches.layer(store, "earlyfail base", 3000, MediaTypes.OCI_LAYER_GZIP);
-    dev.kiln.core.port.CacheExporter e =
-        new RegistryCacheExporterFactory(PROVIDER, tmp.resolve("stage")).create(Map.of("ref", ref));
+    CacheExporter e = exporter(Map.of("ref", ref));
     e.offer(base, store);
     assertThatThrownBy(() -> e.export(c, store, ProgressListener.NONE))
-        .isInstanceOf(java.io.IOException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("writing layer " + base.blob().digest());
   }
 
@@ -394,7 +398,7 @@ class RegistryCacheIT {
     CacheExportSummary first = export(Map.of("ref", ref), TestCaches.chain(store, "keep1", 1));
     proxy.addRule(FaultRule.on("PUT", "/v2/cache/keep/manifests/1").always().respond(500));
     assertThatThrownBy(() -> export(Map.of("ref", ref), TestCaches.chain(store, "keep2", 1)))
-        .isInstanceOf(java.io.IOException.class)
+        .isInstanceOf(IOException.class)
         .hasMessageContaining("writing manifest");
     proxy.clearRules();
     assertThat(

@@ -23,30 +23,24 @@ public interface CacheExporter {
   CacheExportOptions options();
 
   /**
-   * Marshals the chains and writes them.
+   * Builds the chains and writes them. Building them makes the layers the export still needs, which
+   * takes time, so the exporter builds them inside its {@code preparing build cache for export}
+   * step, which the user then sees running.
    *
-   * @param chains the cache graph of the solve
+   * @param chains builds the cache graph of the solve (called once)
    * @param store where layer blobs are read from
    * @param progress receives the steps ({@code preparing build cache for export}, {@code writing
    *     layer sha256:…}, {@code writing config sha256:…}, {@code writing manifest sha256:…})
    * @return what was written; {@link CacheExportSummary#skipped()} when no record had layers
-   * @throws IOException naming the target and what failed
-   */
-  CacheExportSummary export(CacheChains chains, ContentStore store, ProgressListener progress)
-      throws IOException;
-
-  /**
-   * {@link #export(CacheChains, ContentStore, ProgressListener)} with chains still to be built:
-   * building them makes the layers the export needs, which takes time, so the exporter builds them
-   * inside its {@code preparing build cache for export} step, which the user then sees running. The
-   * default builds them first.
-   *
-   * @param chains builds the cache graph of the solve (called once)
    * @throws IOException naming the target and what failed, or what building the chains threw
    */
+  CacheExportSummary export(ChainsBuilder chains, ContentStore store, ProgressListener progress)
+      throws IOException;
+
+  /** {@link #export(ChainsBuilder, ContentStore, ProgressListener)} of chains already built. */
   default CacheExportSummary export(
-      ChainsBuilder chains, ContentStore store, ProgressListener progress) throws IOException {
-    return export(chains.build(), store, progress);
+      CacheChains chains, ContentStore store, ProgressListener progress) throws IOException {
+    return export(() -> chains, store, progress);
   }
 
   /** Builds the chains of an export (walking the solve's keys, making layers). */

@@ -84,9 +84,7 @@ final class BlobUploader {
             .withHeaders(Headers.of("Content-Range", offset + "-" + (offset + length - 1)))
             .withBody(new SourceBody(source, offset, length, progress), source.replayable())
             .notFound(ErrorCode.BLOB_UPLOAD_UNKNOWN);
-    return transport.call(
-        exchange,
-        response -> response.header("Location") == null ? location : location(response, context));
+    return transport.call(exchange, response -> nextLocation(response, location, context));
   }
 
   /**
@@ -100,14 +98,11 @@ final class BlobUploader {
         Exchange.of("PATCH", location, Set.of(Scope.push(repository)), context)
             .withBody(new GrowingBody(blob), false)
             .notFound(ErrorCode.BLOB_UPLOAD_UNKNOWN);
-    return transport.call(
-        exchange,
-        response -> response.header("Location") == null ? location : location(response, context));
+    return transport.call(exchange, response -> nextLocation(response, location, context));
   }
 
   /** The bytes of a blob being written, sent as the writer reports them. */
   private static final class GrowingBody extends RequestBody {
-    private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
     private final GrowingBlob blob;
 
     GrowingBody(GrowingBlob blob) {
@@ -116,7 +111,7 @@ final class BlobUploader {
 
     @Override
     public MediaType contentType() {
-      return OCTET_STREAM;
+      return SourceBody.OCTET_STREAM;
     }
 
     @Override
@@ -192,6 +187,12 @@ final class BlobUploader {
     } catch (RegistryException e) {
       // Best effort: an abandoned session expires on the registry anyway.
     }
+  }
+
+  /** The Location an upload step answered with, or {@code location} when it sent none. */
+  private static HttpUrl nextLocation(Response response, HttpUrl location, String context)
+      throws RegistryException {
+    return response.header("Location") == null ? location : location(response, context);
   }
 
   private static HttpUrl location(Response response, String context) throws RegistryException {

@@ -13,7 +13,7 @@ import okio.BufferedSink;
  */
 final class SourceBody extends RequestBody {
 
-  private static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
+  static final MediaType OCTET_STREAM = MediaType.get("application/octet-stream");
 
   private final BlobSource source;
   private final long offset;

@@ -285,17 +285,8 @@ public final class LocalWorker implements OpRunner, AutoCloseable {
    * several compressed at once within the pool's memory bound (an export of many results, such as a
    * {@code mode=max} cache, would otherwise compress one result's layers at a time). Results known
    * only by descriptors, or whose imported layers must be clamped again, are left to {@link
-   * #exportLayers}.
-   *
-   * @throws IOException if a blob cannot be made
-   */
-  public void prepareLayers(List<CacheResult> results, LayerRequest request) throws IOException {
-    prepareLayers(results, request, null);
-  }
-
-  /**
-   * {@link #prepareLayers(List, LayerRequest)}, telling {@code tap} (null for none) of each blob as
-   * its writing begins, so that an exporter can send it while it is written.
+   * #exportLayers}. {@code tap} (null for none) is told of each blob as its writing begins, so that
+   * an exporter can send it while it is written.
    *
    * @throws IOException if a blob cannot be made
    */

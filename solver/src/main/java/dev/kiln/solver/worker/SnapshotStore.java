@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.oci.Descriptor;
 import dev.kiln.oci.Digest;
 import dev.kiln.oci.Digests;
+import dev.kiln.solver.snapshot.Commands;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -83,7 +84,6 @@ final class SnapshotStore {
     dropIncomplete();
   }
 
-  /** The worker's root directory. */
   /**
    * Writes what was committed to disk ({@code sync -f}: the whole file system of the root), so that
    * snapshots are durable before the cache journal that names them is forced. Steps do not sync one
@@ -145,7 +145,7 @@ final class SnapshotStore {
   private void syncNow() throws IOException {
     List<String> command = new ArrayList<>(syncCommand);
     command.add(root.toString());
-    dev.kiln.solver.snapshot.Commands.run(null, command);
+    Commands.run(null, command);
   }
 
   /** One daemon thread for background syncs (they only wait for the disk). */
@@ -157,6 +157,7 @@ final class SnapshotStore {
             return t;
           });
 
+  /** The worker's root directory. */
   Path root() {
     return root;
   }
@@ -360,7 +361,6 @@ final class SnapshotStore {
     }
   }
 
-  /** Deletes a tree without following symlinks, making directories writable first. */
   /** Whether {@code dir} has no entries. */
   static boolean isEmptyDirectory(Path dir) throws IOException {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
@@ -368,6 +368,7 @@ final class SnapshotStore {
     }
   }
 
+  /** Deletes a tree without following symlinks, making directories writable first. */
   static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;

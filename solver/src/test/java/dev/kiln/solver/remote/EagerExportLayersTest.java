@@ -2,7 +2,6 @@ package dev.kiln.solver.remote;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.core.cache.remote.CacheChains;
 import dev.kiln.core.graph.FileStep;
 import dev.kiln.core.graph.State;
 import dev.kiln.core.graph.Vertex;
@@ -107,7 +106,7 @@ class EagerExportLayersTest {
 
     @Override
     public CacheExportSummary export(
-        CacheChains chains, ContentStore store, ProgressListener progress) {
+        ChainsBuilder chains, ContentStore store, ProgressListener progress) {
       throw new AssertionError("not exported here");
     }
 

@@ -10,6 +10,7 @@ import dev.kiln.solver.scheduler.Scheduler;
 import dev.kiln.solver.scheduler.SolveException;
 import dev.kiln.solver.scheduler.SolveOptions;
 import dev.kiln.solver.scheduler.SolveResult;
+import dev.kiln.solver.snapshot.OverlaySnapshotter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,8 +92,7 @@ class WorkerExecCleanupIT {
     Path root = h.workerRoot();
     assertThat(children(root.resolve("tmp"))).isEmpty();
     // the overlay probe's remembered outcome stays; nothing of a step does
-    assertThat(children(root.resolve("runs")))
-        .isSubsetOf(dev.kiln.solver.snapshot.OverlaySnapshotter.PROBE_MARKER);
+    assertThat(children(root.resolve("runs"))).isSubsetOf(OverlaySnapshotter.PROBE_MARKER);
     assertThat(children(root.resolve("exec/bundles"))).isEmpty();
   }
 
